@@ -1,0 +1,38 @@
+// Everything the pipeline's core functions need, as ports. The Lambda
+// handlers (lambdas/) and the local runner (local/) each build one of these
+// from their adapters and call the same functions in core/pipeline/.
+import type {
+  Clock, DeliverJob, Intake, JobQueue, MessageStore, Notifier, ScoreJob, SenderStore,
+  SpoolStore, TenantStore, Transport, UrlReputation, VirusScanner,
+} from '../ports.js';
+
+export interface PipelineConfig {
+  /** How long 4xx-deferred mail is retried before it bounces with a DSN. @default 48 h */
+  deliveryRetrySeconds: number;
+  /** Hostname used in DSNs, Received headers and the SMTP greeting. */
+  hostname: string;
+  /** How long quarantined and rejected mail is kept. @default 30 days */
+  retentionSeconds: number;
+}
+
+export interface PipelineDeps {
+  clock: Clock;
+  config: PipelineConfig;
+  spool: SpoolStore;
+  tenants: TenantStore;
+  messages: MessageStore;
+  senders: SenderStore;
+  intake: Intake;
+  scoreQueue: JobQueue<ScoreJob>;
+  deliverQueue: JobQueue<DeliverJob>;
+  transport: Transport;
+  virusScanner?: VirusScanner;
+  urlReputation?: UrlReputation;
+  notifier?: Notifier;
+}
+
+export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
+  deliveryRetrySeconds: 48 * 3600,
+  hostname: 'relayguard.local',
+  retentionSeconds: 30 * 86400,
+};

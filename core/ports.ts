@@ -1,0 +1,167 @@
+// The ports: every piece of I/O core needs, as interfaces. adapters/local
+// (spool folder + SQLite) and adapters/aws (S3, SQS, DynamoDB, SES) each
+// implement all of them; test/contract runs one suite against both.
+import type {
+  DomainRecord,
+  IpUser,
+  LockState,
+  MessageRecord,
+  SenderRecord,
+  SmtpUser,
+  Tenant,
+  VerdictRecord,
+} from './model.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Raw message bodies. `put` resolves only once the bytes are durable. */
+export interface SpoolStore {
+  put(key: string, body: AsyncIterable<Uint8Array>): Promise<{ size: number }>;
+  get(key: string): Promise<Buffer>;
+  delete(key: string): Promise<void>;
+}
+
+export interface TenantStore {
+  createTenant(tenant: Tenant): Promise<void>;
+  getTenant(id: string): Promise<Tenant | undefined>;
+  getTenantByTokenHash(tokenHash: string): Promise<Tenant | undefined>;
+  listTenants(): Promise<Tenant[]>;
+  updateTenant(tenant: Tenant): Promise<void>;
+
+  /** Fails with DomainError DOMAIN_TAKEN when any tenant has the domain already. */
+  createDomain(domain: DomainRecord): Promise<void>;
+  getDomain(domain: string): Promise<DomainRecord | undefined>;
+  listDomains(tenantId: string): Promise<DomainRecord[]>;
+  deleteDomain(tenantId: string, domain: string): Promise<boolean>;
+
+  /** Fails with DomainError USER_EXISTS when the username is taken. */
+  createUser(user: SmtpUser): Promise<void>;
+  getUser(username: string): Promise<SmtpUser | undefined>;
+  listUsers(tenantId: string): Promise<SmtpUser[]>;
+  updateUser(user: SmtpUser): Promise<void>;
+  deleteUser(tenantId: string, username: string): Promise<boolean>;
+
+  /** Fails with DomainError QUOTA_EXCEEDED past `quota` (checked atomically). */
+  createIpUser(ipUser: IpUser, quota: number): Promise<void>;
+  listIpUsers(tenantId: string): Promise<IpUser[]>;
+  /** Every tenant's IP users: the ingress matches connecting addresses against them. */
+  listAllIpUsers(): Promise<IpUser[]>;
+  deleteIpUser(tenantId: string, id: string): Promise<boolean>;
+}
+
+export interface MessageQuery {
+  sender?: string;
+  verdict?: string;
+  status?: string;
+  recipient?: string;
+  subject?: string;
+  /** ISO times bounding receivedAt. */
+  since?: string;
+  until?: string;
+  limit?: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+}
+
+export interface MessageStore {
+  get(id: string): Promise<MessageRecord | undefined>;
+  /** Whole-record replace: the record is owned by one worker at a time (queue visibility). */
+  put(record: MessageRecord): Promise<void>;
+  /** Newest first. */
+  list(tenantId: string, query: MessageQuery): Promise<{ items: MessageRecord[]; cursor?: string }>;
+  /** Messages of one sender still waiting in the pipeline (accepted/queued/delivering/deferred). */
+  listPendingBySender(tenantId: string, sender: string): Promise<MessageRecord[]>;
+}
+
+/**
+ * Records an accepted message durably and schedules it for scoring, as one
+ * step: locally one SQLite transaction (group-committed), on AWS a DynamoDB
+ * put followed by an SQS send. SMTP says 250 only after this resolves.
+ */
+export interface Intake {
+  accept(record: MessageRecord): Promise<void>;
+}
+
+export interface ScoreJob {
+  messageId: string;
+}
+
+export interface DeliverJob {
+  messageId: string;
+  /** 1 for the first try. */
+  attempt: number;
+}
+
+export interface JobQueue<J> {
+  /** `delaySeconds` postpones the first visibility (backoff between delivery tries). */
+  send(job: J, delaySeconds?: number): Promise<void>;
+}
+
+/** Per-sender state with optimistic concurrency: `version` must match to save. */
+export interface SenderStore {
+  get(tenantId: string, sender: string): Promise<(SenderRecord & { version: number }) | undefined>;
+  list(tenantId: string): Promise<SenderRecord[]>;
+  /**
+   * Saves when the stored version equals `expectedVersion` (0 = must not
+   * exist yet); returns false on a lost race so the caller re-reads and retries.
+   */
+  save(record: SenderRecord, expectedVersion: number): Promise<boolean>;
+  /**
+   * Atomically adds to named counters of a time bucket and returns their new
+   * values; counters vanish after `ttlSeconds`. Two workers never lose an increment.
+   */
+  increment(
+    tenantId: string,
+    sender: string,
+    bucket: string,
+    deltas: Record<string, number>,
+    ttlSeconds: number,
+  ): Promise<Record<string, number>>;
+}
+
+/** The result of handing a message to a receiving server, per recipient. */
+export interface RecipientResult {
+  rcpt: string;
+  /** The SMTP reply code, or 0 when no server answered (network error). */
+  code: number;
+  reply: string;
+  mx?: string;
+}
+
+export interface OutboundMessage {
+  mailFrom: string;
+  rcptTo: string[];
+  raw: Buffer;
+}
+
+/** Hands mail to the next hop: direct MX, a smarthost, or SES. */
+export interface Transport {
+  send(message: OutboundMessage): Promise<RecipientResult[]>;
+}
+
+export interface VirusScanResult {
+  infected: boolean;
+  /** Signature name, e.g. Eicar-Test-Signature. */
+  name?: string;
+}
+
+export interface VirusScanner {
+  /** Throws when the scanner cannot answer; the caller treats that as temporary, never clean. */
+  scan(raw: Buffer): Promise<VirusScanResult>;
+}
+
+export interface UrlReputation {
+  /** Returns the listed hosts among `hosts`, each with the list that named it. */
+  check(hosts: string[]): Promise<{ host: string; list: string }[]>;
+}
+
+/** Tells a tenant about locks and held mail (webhook with retries). */
+export interface Notifier {
+  notify(tenant: Tenant, event: { type: string; sender?: string; messageId?: string; detail: unknown }): Promise<void>;
+}
+
+export type { VerdictRecord, LockState };

@@ -1,0 +1,53 @@
+// Wiring of the embedded storage: one SQLite file and one spool folder in
+// DATA_DIR. Two connections: `intake` (synchronous=FULL, for what a 250
+// promises) and `work` (synchronous=NORMAL, for worker and API updates).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { systemClock, type Clock, type DeliverJob, type Intake, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type TenantStore } from '../../core/ports.js';
+import { openDb, type Db } from './sqlite.js';
+import { FsSpool } from './spool-fs.js';
+import { SqliteQueue, type LocalQueue } from './queue-sqlite.js';
+import { SqliteTenantStore } from './tenant-store.js';
+import { SqliteMessageStore } from './message-store.js';
+import { SqliteSenderStore } from './sender-store.js';
+import { GroupCommitIntake } from './intake-sqlite.js';
+
+export type { LocalQueue, ReceivedJob } from './queue-sqlite.js';
+
+export interface LocalStores {
+  spool: SpoolStore;
+  tenants: TenantStore;
+  messages: MessageStore;
+  senders: SenderStore;
+  intake: Intake & { stats: { batches: number; messages: number } };
+  scoreQueue: LocalQueue<ScoreJob>;
+  deliverQueue: LocalQueue<DeliverJob>;
+  /** The worker connection, for small local extras (kv settings). */
+  db: Db;
+  close(): void;
+}
+
+export function openLocalStores(dataDir: string, clock: Clock = systemClock): LocalStores {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'relayguard.db');
+  const work = openDb(file, 'NORMAL');
+  const intakeDb = openDb(file, 'FULL');
+  const spool = new FsSpool(join(dataDir, 'spool'));
+  const messages = new SqliteMessageStore(work);
+  const intakeMessages = new SqliteMessageStore(intakeDb);
+  const intakeScoreQueue = new SqliteQueue<ScoreJob>(intakeDb, 'score', clock);
+  return {
+    spool,
+    tenants: new SqliteTenantStore(work),
+    messages,
+    senders: new SqliteSenderStore(work, clock),
+    intake: new GroupCommitIntake(intakeDb, intakeMessages, intakeScoreQueue, spool),
+    scoreQueue: new SqliteQueue<ScoreJob>(work, 'score', clock),
+    deliverQueue: new SqliteQueue<DeliverJob>(work, 'deliver', clock),
+    db: work,
+    close() {
+      work.close();
+      intakeDb.close();
+    },
+  };
+}

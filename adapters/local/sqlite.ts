@@ -1,0 +1,45 @@
+// Opens the gateway's SQLite database and creates its schema. Records are
+// stored as JSON documents with the columns needed for lookups and queries
+// beside them, the same shape the DynamoDB single-table design uses.
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tenants (id TEXT PRIMARY KEY, token_hash TEXT UNIQUE NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS domains (domain TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS domains_tenant ON domains (tenant_id);
+CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS users_tenant ON users (tenant_id);
+CREATE TABLE IF NOT EXISTS ip_users (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ip_users_tenant ON ip_users (tenant_id);
+CREATE TABLE IF NOT EXISTS messages (
+  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, sender TEXT NOT NULL, status TEXT NOT NULL,
+  verdict TEXT, received_at TEXT NOT NULL, subject TEXT, recipients TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_tenant_time ON messages (tenant_id, received_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS messages_tenant_sender ON messages (tenant_id, sender, status);
+CREATE TABLE IF NOT EXISTS senders (tenant_id TEXT NOT NULL, sender TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant_id, sender));
+CREATE TABLE IF NOT EXISTS counters (
+  tenant_id TEXT NOT NULL, sender TEXT NOT NULL, bucket TEXT NOT NULL, name TEXT NOT NULL,
+  value REAL NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, sender, bucket, name));
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, payload TEXT NOT NULL,
+  visible_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS jobs_ready ON jobs (queue, visible_at);
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+/**
+ * `synchronous` is per connection: the intake connection uses FULL so a
+ * commit is on disk before SMTP says 250; worker connections use NORMAL (WAL
+ * survives a process crash, and the next FULL commit flushes their frames).
+ */
+export function openDb(file: string, synchronous: 'FULL' | 'NORMAL'): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  return db;
+}

@@ -1,0 +1,55 @@
+// Held mail: a tenant reads its message log, releases a quarantined message
+// to delivery, or deletes it. Every lookup is scoped to the tenant: another
+// tenant's message is "not found", never "forbidden".
+import { DomainError } from '../errors.js';
+import type { MessageRecord, MessageStatus } from '../model.js';
+import type { Clock, DeliverJob, JobQueue, MessageStore, SpoolStore } from '../ports.js';
+
+export interface MessageOpsDeps {
+  clock: Clock;
+  messages: MessageStore;
+  spool: SpoolStore;
+  deliverQueue: JobQueue<DeliverJob>;
+}
+
+/** States a tenant may release or delete: the gateway holds the message and nothing else owns it. */
+const HELD: MessageStatus[] = ['quarantined', 'rejected'];
+
+export async function requireMessage(deps: Pick<MessageOpsDeps, 'messages'>, tenantId: string, id: string): Promise<MessageRecord> {
+  const rec = await deps.messages.get(id);
+  if (!rec || rec.tenantId !== tenantId) throw new DomainError('NOT_FOUND', `No message ${id}`);
+  return rec;
+}
+
+/**
+ * Releases a quarantined message: marked released first, then queued, so a
+ * crash in between leaves a visible 'released' message rather than a lost
+ * one. Rejected mail is not released: a reject is a verdict about the content
+ * (a virus, say), not a question for the tenant.
+ */
+export async function releaseMessage(deps: MessageOpsDeps, tenantId: string, id: string): Promise<MessageRecord> {
+  const rec = await requireMessage(deps, tenantId, id);
+  if (rec.status !== 'quarantined') {
+    throw new DomainError('CONFLICT', `Message ${id} is ${rec.status}; only quarantined messages can be released`);
+  }
+  const now = deps.clock.now().toISOString();
+  const next: MessageRecord = {
+    ...rec,
+    status: 'released',
+    recipients: rec.recipients.map((r) => (r.state === 'delivered' ? r : { ...r, state: 'pending' })),
+    updatedAt: now,
+  };
+  await deps.messages.put(next);
+  await deps.deliverQueue.send({ messageId: id, attempt: 1 });
+  return next;
+}
+
+/** Deletes a held message's body; the record stays in the log as 'deleted', an audit trail of who threw what away. */
+export async function deleteHeldMessage(deps: MessageOpsDeps, tenantId: string, id: string): Promise<void> {
+  const rec = await requireMessage(deps, tenantId, id);
+  if (!HELD.includes(rec.status)) {
+    throw new DomainError('CONFLICT', `Message ${id} is ${rec.status}; only quarantined or rejected messages can be deleted`);
+  }
+  await deps.messages.put({ ...rec, status: 'deleted', updatedAt: deps.clock.now().toISOString() });
+  await deps.spool.delete(rec.spoolKey);
+}

@@ -1,0 +1,75 @@
+// The console's dashboard numbers for the last 24 hours: messages per hour by
+// verdict, the busiest senders, and the locks set. Computed from the message
+// log and sender records, so both deployments give the same answer.
+import type { MessageRecord, SenderRecord } from '../model.js';
+import type { Clock, MessageStore, SenderStore } from '../ports.js';
+
+export interface TenantStats {
+  since: string;
+  until: string;
+  /** 24 hourly buckets, oldest first; `unscored` counts mail not yet through the scorer. */
+  hourly: { hour: string; deliver: number; quarantine: number; reject: number; unscored: number }[];
+  totals: { messages: number; deliver: number; quarantine: number; reject: number; unscored: number };
+  topSenders: { sender: string; messages: number; quarantined: number; rejected: number }[];
+  locks: { sender: string; reason: string; lockedAt: string; by: 'auto' | 'manual'; active: boolean }[];
+  /** True when the window held more messages than were read; the figures are then a lower bound. */
+  truncated: boolean;
+}
+
+const HOUR = 3600_000;
+
+export function computeStats(messages: MessageRecord[], senders: SenderRecord[], now: Date, topN = 10): TenantStats {
+  const end = Math.floor(now.getTime() / HOUR) * HOUR + HOUR; // end of the current hour
+  const start = end - 24 * HOUR;
+  const hourly = Array.from({ length: 24 }, (_, i) => ({
+    hour: new Date(start + i * HOUR).toISOString(), deliver: 0, quarantine: 0, reject: 0, unscored: 0,
+  }));
+  const totals = { messages: 0, deliver: 0, quarantine: 0, reject: 0, unscored: 0 };
+  const bySender = new Map<string, { sender: string; messages: number; quarantined: number; rejected: number }>();
+  for (const m of messages) {
+    const t = new Date(m.receivedAt).getTime();
+    if (!(t >= start && t < end)) continue;
+    const key = m.verdict?.verdict ?? 'unscored';
+    hourly[Math.floor((t - start) / HOUR)]![key]++;
+    totals[key]++;
+    totals.messages++;
+    const s = bySender.get(m.sender) ?? { sender: m.sender, messages: 0, quarantined: 0, rejected: 0 };
+    s.messages++;
+    if (key === 'quarantine') s.quarantined++;
+    if (key === 'reject') s.rejected++;
+    bySender.set(m.sender, s);
+  }
+  const topSenders = [...bySender.values()]
+    .sort((a, b) => b.messages - a.messages || a.sender.localeCompare(b.sender))
+    .slice(0, topN);
+  const locks = senders
+    .filter((s) => s.lock && new Date(s.lock.lockedAt).getTime() >= start)
+    .map((s) => ({
+      sender: s.sender, reason: s.lock!.reason, lockedAt: s.lock!.lockedAt, by: s.lock!.by,
+      active: !s.lock!.until || new Date(s.lock!.until) > now,
+    }))
+    .sort((a, b) => b.lockedAt.localeCompare(a.lockedAt));
+  return { since: new Date(start).toISOString(), until: new Date(end).toISOString(), hourly, totals, topSenders, locks, truncated: false };
+}
+
+/** Reads at most `maxMessages` of the window's log (newest first) so a huge tenant cannot stall the API. */
+export async function gatherStats(
+  deps: { clock: Clock; messages: MessageStore; senders: SenderStore },
+  tenantId: string,
+  maxMessages = 20_000,
+): Promise<TenantStats> {
+  const now = deps.clock.now();
+  const since = new Date(Math.floor(now.getTime() / HOUR) * HOUR - 23 * HOUR).toISOString();
+  const collected: MessageRecord[] = [];
+  let cursor: string | undefined;
+  let truncated = false;
+  for (let page = 0; page < Math.ceil(maxMessages / 500); page++) {
+    const res = await deps.messages.list(tenantId, { since, limit: 500, ...(cursor ? { cursor } : {}) });
+    collected.push(...res.items);
+    cursor = res.cursor;
+    if (!cursor) break;
+    if (collected.length >= maxMessages) { truncated = true; break; }
+  }
+  const stats = computeStats(collected, await deps.senders.list(tenantId), now);
+  return { ...stats, truncated };
+}

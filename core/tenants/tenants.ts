@@ -1,0 +1,80 @@
+// Tenants: created by the operator, each with a bearer token shown once and
+// an IP-user quota from its plan. Only the token's sha256 is stored.
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../errors.js';
+import type { Tenant, TenantSettings } from '../model.js';
+import { DEFAULT_TENANT_SETTINGS, effectiveSettings } from '../settings.js';
+import type { TenantOpsDeps } from './deps.js';
+import { generateToken, hashToken } from './password.js';
+
+/** IP users a new tenant may register when the operator does not say. */
+export const DEFAULT_IP_USER_QUOTA = 5;
+
+export async function createTenant(
+  deps: TenantOpsDeps,
+  input: { name: string; ipUserQuota?: number },
+): Promise<{ tenant: Tenant; token: string }> {
+  const token = generateToken('rgt');
+  const tenant: Tenant = {
+    id: `t_${randomBytes(8).toString('hex')}`,
+    name: input.name.trim(),
+    tokenHash: hashToken(token),
+    ipUserQuota: input.ipUserQuota ?? DEFAULT_IP_USER_QUOTA,
+    settings: { ...DEFAULT_TENANT_SETTINGS },
+    createdAt: deps.clock.now().toISOString(),
+  };
+  await deps.tenants.createTenant(tenant);
+  return { tenant, token };
+}
+
+export async function requireTenant(deps: TenantOpsDeps, id: string): Promise<Tenant> {
+  const tenant = await deps.tenants.getTenant(id);
+  if (!tenant) throw new DomainError('NOT_FOUND', `No tenant ${id}`);
+  return tenant;
+}
+
+/** Operator changes: name and quota. Lowering the quota below the current count keeps existing IP users but blocks new ones. */
+export async function updateTenant(
+  deps: TenantOpsDeps,
+  id: string,
+  patch: { name?: string; ipUserQuota?: number },
+): Promise<Tenant> {
+  const tenant = await requireTenant(deps, id);
+  const next: Tenant = {
+    ...tenant,
+    ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+    ...(patch.ipUserQuota !== undefined ? { ipUserQuota: patch.ipUserQuota } : {}),
+  };
+  await deps.tenants.updateTenant(next);
+  return next;
+}
+
+/** Replaces the tenant's token; the old one stops working at once. */
+export async function rotateTenantToken(deps: TenantOpsDeps, id: string): Promise<{ tenant: Tenant; token: string }> {
+  const tenant = await requireTenant(deps, id);
+  const token = generateToken('rgt');
+  const next = { ...tenant, tokenHash: hashToken(token) };
+  await deps.tenants.updateTenant(next);
+  return { tenant: next, token };
+}
+
+/** A settings change: a field set to null goes back to "not set" (optional fields only). */
+export type SettingsPatch = {
+  [K in keyof TenantSettings]?: undefined extends TenantSettings[K] ? TenantSettings[K] | null : TenantSettings[K];
+};
+
+export async function updateSettings(deps: TenantOpsDeps, tenantId: string, patch: SettingsPatch): Promise<TenantSettings> {
+  const tenant = await requireTenant(deps, tenantId);
+  const merged: Record<string, unknown> = { ...effectiveSettings(tenant.settings) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  const settings = merged as unknown as TenantSettings;
+  if (settings.quarantineThreshold >= settings.rejectThreshold) {
+    throw new DomainError('VALIDATION', `quarantineThreshold (${settings.quarantineThreshold}) must be below rejectThreshold (${settings.rejectThreshold}), or nothing would ever be quarantined`);
+  }
+  await deps.tenants.updateTenant({ ...tenant, settings });
+  return settings;
+}

@@ -1,0 +1,62 @@
+// SMTP users: domain users come with their domain (domains.ts); mailbox users
+// are single addresses inside one of the tenant's domains. Only scrypt hashes
+// are stored; a password is returned once, on create or rotate.
+import { DomainError } from '../errors.js';
+import type { SmtpUser } from '../model.js';
+import type { TenantOpsDeps } from './deps.js';
+import { normaliseAddress, normaliseDomain } from './domain-name.js';
+import { generatePassword, hashPassword } from './password.js';
+
+export async function addMailboxUser(deps: TenantOpsDeps, tenantId: string, input: string): Promise<{ user: SmtpUser; password: string }> {
+  const { address, domain } = normaliseAddress(input);
+  const owned = await deps.tenants.getDomain(domain);
+  if (!owned || owned.tenantId !== tenantId) {
+    const mine = (await deps.tenants.listDomains(tenantId)).map((d) => d.domain);
+    throw new DomainError('VALIDATION', `${address} is not in one of your domains (${mine.length ? mine.join(', ') : 'none yet'}); add ${domain} with POST /v1/domains first`);
+  }
+  const password = generatePassword();
+  const at = deps.clock.now().toISOString();
+  const user: SmtpUser = {
+    tenantId, username: address, kind: 'mailbox', passwordHash: await hashPassword(password), passwordVersion: 1, createdAt: at, passwordChangedAt: at,
+  };
+  await deps.tenants.createUser(user);
+  return { user, password };
+}
+
+/** Login names are domains or addresses; both compare case-insensitively. */
+function canonicalUsername(input: string): string | undefined {
+  try {
+    return input.includes('@') ? normaliseAddress(input).address : normaliseDomain(input);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tenant's own user, or NOT_FOUND (also for another tenant's user). */
+export async function requireUser(deps: TenantOpsDeps, tenantId: string, username: string): Promise<SmtpUser> {
+  const name = canonicalUsername(username);
+  const user = name ? await deps.tenants.getUser(name) : undefined;
+  if (!user || user.tenantId !== tenantId) throw new DomainError('NOT_FOUND', `No user ${username}`);
+  return user;
+}
+
+export async function rotatePassword(deps: TenantOpsDeps, tenantId: string, username: string): Promise<{ user: SmtpUser; password: string }> {
+  const user = await requireUser(deps, tenantId, username);
+  const password = generatePassword();
+  const next: SmtpUser = {
+    ...user,
+    passwordHash: await hashPassword(password),
+    passwordVersion: user.passwordVersion + 1,
+    passwordChangedAt: deps.clock.now().toISOString(),
+  };
+  await deps.tenants.updateUser(next);
+  return { user: next, password };
+}
+
+export async function removeUser(deps: TenantOpsDeps, tenantId: string, username: string): Promise<void> {
+  const user = await requireUser(deps, tenantId, username);
+  if (user.kind === 'domain') {
+    throw new DomainError('FORBIDDEN', `${user.username} is the domain user of ${user.username}; it goes with the domain (DELETE /v1/domains/${user.username}), or rotate its password instead`);
+  }
+  await deps.tenants.deleteUser(tenantId, user.username);
+}

@@ -13,6 +13,8 @@ export interface PipelineConfig {
   hostname: string;
   /** How long quarantined and rejected mail is kept. @default 30 days */
   retentionSeconds: number;
+  /** Seconds between delivery attempts of deferred mail; the last value repeats. @default core/delivery/backoff.ts DEFAULT_BACKOFF_SECONDS (1 min rising to 4 h) */
+  deliveryBackoffSeconds?: readonly number[];
 }
 
 export interface PipelineDeps {

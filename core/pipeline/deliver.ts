@@ -1,0 +1,90 @@
+// The deliver step: one attempt at the recipients still pending, then
+// either done, retried later with backoff, or bounced with a DSN. Called
+// the same way by the deliver Lambda and the local worker. Throwing means
+// "run this job again" to the queue runner, so every write here is safe to
+// repeat: delivered recipients are never retried, and DSN ids are derived.
+import { decideRetry, deliveryExpiry } from '../delivery/backoff.js';
+import { chooseSigningDomain } from '../delivery/signing-domain.js';
+import { signMessage } from '../delivery/dkim.js';
+import { domainOf, firstAddress, headerValue } from '../delivery/headers.js';
+import { emitDsn, wantsDsn } from '../delivery/emit-dsn.js';
+import { applyAttempt, ensureRecipients, expireDeferred, isPending, messageStatusFor } from '../delivery/recipients.js';
+import type { MessageRecord, MessageStatus, RecipientStatus } from '../model.js';
+import type { DeliverJob, RecipientResult } from '../ports.js';
+import { recordDeliveryOutcome } from '../reputation/index.js';
+import type { PipelineDeps } from './deps.js';
+
+/** Statuses in which a deliver job has work to do; any other status means the job is stale. */
+const DELIVERABLE: ReadonlySet<MessageStatus> = new Set(['queued', 'delivering', 'released']);
+
+async function signForTenant(deps: PipelineDeps, record: MessageRecord, raw: Buffer, now: Date): Promise<Buffer> {
+  const domain = await chooseSigningDomain(
+    record.tenantId,
+    { headerFromDomain: domainOf(firstAddress(headerValue(raw, 'From'))), mailFromDomain: domainOf(record.envelope.mailFrom) },
+    (d) => deps.tenants.getDomain(d),
+  );
+  if (!domain) return raw;
+  return (await signMessage(raw, domain, now)).raw;
+}
+
+async function attempt(deps: PipelineDeps, record: MessageRecord, raw: Buffer, rcptTo: string[]): Promise<RecipientResult[]> {
+  try {
+    return await deps.transport.send({ mailFrom: record.envelope.mailFrom, rcptTo, raw });
+  } catch (err) {
+    // A transport that throws has not delivered anything we know of: defer, so expiry still applies.
+    const reply = `local transport error: ${err instanceof Error ? err.message : String(err)}`;
+    return rcptTo.map((rcpt) => ({ rcpt, code: 0, reply }));
+  }
+}
+
+export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Promise<void> {
+  const original = await deps.messages.get(job.messageId);
+  if (!original || !DELIVERABLE.has(original.status)) return;
+
+  const now = deps.clock.now();
+  const expiresAt = original.expiresAt ?? deliveryExpiry(original.receivedAt, deps.config.deliveryRetrySeconds);
+  let recipients = ensureRecipients(original.envelope, original.recipients);
+  const pending = recipients.filter(isPending).map((r) => r.rcpt);
+  const raw = await deps.spool.get(original.spoolKey);
+
+  let results: RecipientResult[] = [];
+  let bounced: RecipientStatus[] = [];
+  if (pending.length > 0) {
+    if (original.status !== 'delivering') {
+      await deps.messages.put({ ...original, status: 'delivering', recipients, expiresAt, updatedAt: now.toISOString() });
+    }
+    const signed = await signForTenant(deps, original, raw, now);
+    results = await attempt(deps, original, signed, pending);
+    ({ recipients, bounced } = applyAttempt(recipients, pending, results, now));
+  }
+
+  let retryDelay: number | undefined;
+  let expired = false;
+  if (recipients.some(isPending)) {
+    const decision = decideRetry(now, job.attempt, new Date(expiresAt), deps.config.deliveryBackoffSeconds);
+    if (decision.retry) {
+      retryDelay = decision.delaySeconds;
+    } else {
+      const expiry = expireDeferred(recipients);
+      recipients = expiry.recipients;
+      bounced = [...bounced, ...expiry.bounced];
+      expired = expiry.bounced.length > 0;
+    }
+  }
+
+  const next: MessageRecord = { ...original, recipients, expiresAt, status: messageStatusFor(recipients), updatedAt: deps.clock.now().toISOString() };
+  if (bounced.length > 0 && wantsDsn(original)) {
+    // Emitted before the record is saved: a crash in between repeats the attempt, never loses the DSN.
+    next.dsnMessageId = await emitDsn(deps, original, raw, bounced, { attempt: job.attempt, expired });
+  }
+  await deps.messages.put(next);
+  if (retryDelay !== undefined) await deps.deliverQueue.send({ messageId: original.id, attempt: job.attempt + 1 }, retryDelay);
+
+  if (results.length > 0) {
+    try {
+      await recordDeliveryOutcome({ clock: deps.clock, senders: deps.senders }, next, results);
+    } catch {
+      // Reputation is advisory here; the delivery is recorded and must not be repeated because of it.
+    }
+  }
+}

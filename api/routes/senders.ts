@@ -1,0 +1,42 @@
+// Senders and their locks, as the tenant sees and changes them.
+import { lockSenderManually, requireSender, unlockSender } from '../../core/tenants/sender-locks.js';
+import { json, route } from '../route.js';
+import { LockBody, Sender, SenderList, SenderParam } from '../schemas.js';
+import { senderView } from '../views.js';
+
+export const senderRoutes = [
+  route({
+    method: 'GET', path: '/v1/senders', auth: 'tenant', operationId: 'listSenders', tag: 'senders',
+    summary: 'List senders seen, locked ones first',
+    responses: { 200: { description: 'Senders', schema: SenderList } },
+    handle: async ({ deps, tenant }) => {
+      const now = deps.clock.now();
+      const items = (await deps.senders.list(tenant.id)).map((s) => senderView(s, now))
+        .sort((a, b) => Number(b.locked) - Number(a.locked) || b.lastSeenAt.localeCompare(a.lastSeenAt));
+      return json(200, { items });
+    },
+  }),
+  route({
+    method: 'GET', path: '/v1/senders/{sender}', auth: 'tenant', operationId: 'getSender', tag: 'senders',
+    summary: 'One sender with its lock and the evidence for it',
+    params: SenderParam,
+    responses: { 200: { description: 'The sender', schema: Sender } },
+    handle: async ({ deps, tenant, params }) => json(200, senderView(await requireSender(deps, tenant.id, params.sender), deps.clock.now())),
+  }),
+  route({
+    method: 'POST', path: '/v1/senders/{sender}/lock', auth: 'tenant', operationId: 'lockSender', tag: 'senders',
+    summary: 'Lock a sender until unlocked by hand (its mail is refused at MAIL FROM)',
+    params: SenderParam,
+    body: LockBody.optional(),
+    responses: { 200: { description: 'The locked sender', schema: Sender } },
+    handle: async ({ deps, tenant, params, body }) =>
+      json(200, senderView(await lockSenderManually(deps, tenant.id, params.sender, body?.reason), deps.clock.now())),
+  }),
+  route({
+    method: 'POST', path: '/v1/senders/{sender}/unlock', auth: 'tenant', operationId: 'unlockSender', tag: 'senders',
+    summary: 'Lift a lock (409 while a required password rotation has not happened)',
+    params: SenderParam,
+    responses: { 200: { description: 'The unlocked sender', schema: Sender } },
+    handle: async ({ deps, tenant, params }) => json(200, senderView(await unlockSender(deps, tenant.id, params.sender), deps.clock.now())),
+  }),
+];

@@ -1,0 +1,41 @@
+// The API's transport-free contract. The node:http adapter (local/http-server.ts)
+// and the API Gateway Lambda each turn their request into an ApiRequest and
+// write the ApiResponse back; everything in between is the same code.
+import type { Clock, DeliverJob, JobQueue, MessageStore, SenderStore, SpoolStore, TenantStore } from '../core/ports.js';
+
+export interface ApiRequest {
+  method: string;
+  /** The path as sent, percent-encoded (e.g. /v1/users/alice%40example.com); the router decodes each segment. No query string. */
+  path: string;
+  query: Record<string, string>;
+  /** Header names in any case; the API looks them up case-insensitively. */
+  headers: Record<string, string | undefined>;
+  /** The parsed JSON body, or undefined when there is none. A malformed body is the adapter's 400. */
+  body: unknown;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** Always carries content-type when there is a body. */
+  headers: Record<string, string>;
+  /** JSON-serialisable, or undefined for no body (204). */
+  body: unknown;
+}
+
+export interface ApiDeps {
+  clock: Clock;
+  tenants: TenantStore;
+  messages: MessageStore;
+  senders: SenderStore;
+  spool: SpoolStore;
+  deliverQueue: JobQueue<DeliverJob>;
+  /** sha256 hex of the operator token (core/tenants/password.ts hashToken). */
+  operatorTokenHash: string;
+  /** Public SMTP host name tenants configure their servers with; shown in /v1/me and used in SPF hints. */
+  smtpHost: string;
+  smtpPort: number;
+  /** Unexpected errors (500s) are reported here. @default console.error */
+  onError?: (err: unknown, req: ApiRequest) => void;
+}
+
+export type Api = (req: ApiRequest) => Promise<ApiResponse>;

@@ -1,0 +1,165 @@
+// The node:http adapter for the API: parses JSON bodies (1 MB at most), hands
+// an ApiRequest to the transport-free handler and writes its ApiResponse.
+// GET requests outside /v1 and /healthz are the web console's static files,
+// with index.html as the fallback for the console's own client-side routes.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Api, ApiResponse } from '../api/types.js';
+
+export interface HttpServerOptions {
+  api: Api;
+  /** @default 127.0.0.1 */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The built console (console/dist); without it only the API is served. */
+  staticDir?: string;
+  /** Largest accepted request body. @default 1 MiB */
+  maxBodyBytes?: number;
+}
+
+export interface RunningHttpServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.map': 'application/json', '.txt': 'text/plain; charset=utf-8',
+};
+
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+
+function problemBody(status: number, code: string, title: string, detail: string): ApiResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: { type: `https://relayguard.dev/errors/${code.toLowerCase()}`, title, status, detail, code },
+  };
+}
+
+class BodyError extends Error {
+  constructor(readonly response: ApiResponse) { super(response.status.toString()); }
+}
+
+async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  const tooBig = problemBody(413, 'MESSAGE_TOO_BIG', 'Request body too large', `Request bodies are limited to ${maxBytes} bytes`);
+  if (declared > maxBytes) throw new BodyError(tooBig);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new BodyError(tooBig);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type && type !== 'application/json' && !type.endsWith('+json')) {
+    throw new BodyError(problemBody(415, 'VALIDATION', 'Unsupported media type', `Send JSON with Content-Type: application/json (got ${type})`));
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BodyError(problemBody(400, 'VALIDATION', 'Invalid request', `The body is not valid JSON: ${(err as Error).message}`));
+  }
+}
+
+function writeResponse(res: ServerResponse, r: ApiResponse, headOnly: boolean): void {
+  const payload = r.body === undefined ? undefined
+    : Buffer.isBuffer(r.body) ? r.body
+    : typeof r.body === 'string' ? Buffer.from(r.body)
+    : Buffer.from(JSON.stringify(r.body));
+  res.writeHead(r.status, { ...SECURITY_HEADERS, ...r.headers, ...(payload ? { 'content-length': String(payload.length) } : {}) });
+  res.end(headOnly ? undefined : payload);
+}
+
+/** Resolves a URL path inside `root`, or undefined when it would escape it. */
+function staticPath(root: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try { decoded = decodeURIComponent(urlPath); } catch { return undefined; }
+  if (decoded.includes('\0')) return undefined;
+  const full = resolve(root, `.${normalize(`/${decoded}`)}`);
+  return full === root || full.startsWith(root + sep) ? full : undefined;
+}
+
+async function serveStatic(res: ServerResponse, root: string, urlPath: string, headOnly: boolean): Promise<boolean> {
+  const candidate = staticPath(root, urlPath);
+  let file = candidate;
+  let info = file ? await stat(file).catch(() => undefined) : undefined;
+  if (info?.isDirectory()) {
+    file = join(file!, 'index.html');
+    info = await stat(file).catch(() => undefined);
+  }
+  // Unknown paths without a file extension are the console's client-side routes.
+  if (!info?.isFile() && !extname(urlPath)) {
+    file = join(root, 'index.html');
+    info = await stat(file).catch(() => undefined);
+  }
+  if (!file || !info?.isFile()) return false;
+  const isIndex = file.endsWith(`${sep}index.html`);
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': String(info.size),
+    // Hashed asset names may be cached; index.html must not be, or a deploy would not show.
+    'cache-control': isIndex ? 'no-cache' : 'public, max-age=3600',
+  });
+  if (headOnly) { res.end(); return true; }
+  await new Promise<void>((done, fail) => {
+    createReadStream(file!).on('error', fail).pipe(res).on('finish', done).on('error', fail);
+  });
+  return true;
+}
+
+const isApiPath = (p: string) => p === '/healthz' || p === '/v1' || p.startsWith('/v1/');
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
+  const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
+  const root = opts.staticDir ? resolve(opts.staticDir) : undefined;
+
+  const server = createServer(async (req, res) => {
+    const headOnly = req.method === 'HEAD';
+    const method = headOnly ? 'GET' : (req.method ?? 'GET');
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (root && method === 'GET' && !isApiPath(url.pathname) && (await serveStatic(res, root, url.pathname, headOnly))) return;
+      const body = method === 'GET' || method === 'DELETE' ? undefined : await readJsonBody(req, maxBodyBytes);
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = v;
+      const response = await opts.api({ method, path: url.pathname, query, headers, body });
+      writeResponse(res, response, headOnly);
+    } catch (err) {
+      if (err instanceof BodyError) {
+        // Do not wait for the rest of an oversized upload: answer, then drop the connection.
+        if (err.response.status === 413) res.setHeader('connection', 'close');
+        writeResponse(res, err.response, headOnly);
+        return;
+      }
+      console.error('HTTP adapter failed:', err);
+      if (!res.headersSent) writeResponse(res, problemBody(500, 'INTERNAL', 'Internal error', 'An unexpected error occurred; it has been logged.'), headOnly);
+      else res.destroy();
+    }
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => { server.off('error', fail); ready(); });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    }),
+  };
+}

@@ -1,0 +1,45 @@
+// Watches the DATA stream on its way to the spool: collects the header block,
+// and flags bare LF / bare CR line endings — the SMTP smuggling family, where
+// a "\n.\n" that this server reads as content could end the message at a
+// more lenient next hop. Such a message is refused, as current Postfix does.
+import { HeaderCollector } from '../core/message/header-facts.js';
+
+export class DataTap {
+  readonly headers = new HeaderCollector();
+  bareLineEnding = false;
+  /** Set once the message passed `maxBytes`; the rest is read and dropped, never stored. */
+  oversized = false;
+  private prev = 0;
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {}
+
+  /** Yields `prefix` (our trace header), then the stream, inspecting every chunk as it passes. */
+  async *pipe(source: AsyncIterable<Buffer>, prefix?: Buffer): AsyncIterable<Buffer> {
+    if (prefix) yield prefix;
+    for await (const chunk of source) {
+      this.bytes += chunk.length;
+      if (this.bytes > this.maxBytes) this.oversized = true;
+      if (this.oversized) continue;
+      this.inspect(chunk);
+      yield chunk;
+    }
+  }
+
+  inspect(chunk: Buffer): void {
+    if (!this.headers.done) this.headers.push(chunk);
+    if (this.bareLineEnding) return;
+    let prev = this.prev;
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) {
+      const before = i > 0 ? chunk[i - 1] : prev;
+      if (before !== 0x0d) { this.bareLineEnding = true; return; }
+    }
+    for (let i = chunk.indexOf(0x0d); i !== -1; i = chunk.indexOf(0x0d, i + 1)) {
+      // a CR at the end of a chunk is judged with the next chunk's first byte
+      if (i + 1 < chunk.length && chunk[i + 1] !== 0x0a) { this.bareLineEnding = true; return; }
+    }
+    if (prev === 0x0d && chunk.length > 0 && chunk[0] !== 0x0a) { this.bareLineEnding = true; return; }
+    prev = chunk.length ? chunk[chunk.length - 1]! : prev;
+    this.prev = prev;
+  }
+}

@@ -1,0 +1,236 @@
+// The SMTP submission server (587 with STARTTLS, optionally 465 implicit TLS).
+// Thin: each smtp-server callback gathers facts, asks core (policy,
+// reputation) and maps a DomainError to its SMTP reply. A 250 after DATA is
+// sent only once the spool file and its log + queue record are durable.
+import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Socket } from 'node:net';
+import { DomainError, toSmtpReply } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { Identity, Tenant } from '../core/model.js';
+import type { Clock, Intake, SenderStore, SpoolStore, TenantStore } from '../core/ports.js';
+import { acceptedRecord } from '../core/pipeline/accept.js';
+import { checkSenderOwnership } from '../core/policy/sender-ownership.js';
+import { senderKey } from '../core/policy/sender-key.js';
+import { LoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from '../core/policy/login-throttle.js';
+import { checkSenderAllowed, recordLogin } from '../core/reputation/index.js';
+import { verifyPassword } from '../core/tenants/password.js';
+import { VerifiedLoginCache } from './auth-cache.js';
+import { IpUserCache } from './ip-user-cache.js';
+import { DataTap } from './data-tap.js';
+import { receivedHeader } from './received-header.js';
+import { installSmtpServerPatches } from './smtp-server-patches.js';
+import { findIpUser } from '../core/policy/ip-match.js';
+
+export interface IngressDeps {
+  clock: Clock;
+  tenants: TenantStore;
+  senders: SenderStore;
+  spool: SpoolStore;
+  intake: Intake;
+}
+
+export interface IngressOptions {
+  /** Name in the greeting and the Received header. */
+  hostname: string;
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** Implicit TLS (port 465) instead of STARTTLS. @default false */
+  secure?: boolean;
+  /** Largest message accepted (advertised with SIZE; bigger gets 552). @default 25 MB */
+  maxMessageBytes?: number;
+  /** Recipients per message; more get 452. @default 100 */
+  maxRecipients?: number;
+  /** Simultaneous connections per client address; more get 421. @default 20 */
+  maxConnectionsPerIp?: number;
+  /** Simultaneous connections in all. @default 2000 */
+  maxClients?: number;
+  /** Idle time before the session is closed. @default 60 s */
+  idleTimeoutMs?: number;
+  /** Longest a session may last at all. @default 30 min */
+  sessionTimeoutMs?: number;
+  /** Early-talker wait before the greeting, for addresses that are neither IP users nor trusted. @default 100 ms */
+  greetingDelayMs?: number;
+  /** CIDRs greeted without the early-talker wait (they still must log in). @default loopback */
+  trustedNetworks?: string[];
+  /** How long deferred mail is retried (stamped on the record as its expiry). @default 48 h */
+  retrySeconds?: number;
+  loginThrottle?: LoginThrottleOptions;
+}
+
+interface SessionState {
+  identity?: Identity;
+  tenant?: Tenant;
+  sender?: string;
+}
+
+const smtpError = (err: unknown): Error & { responseCode: number } => {
+  const { code, message } = toSmtpReply(err);
+  return Object.assign(new Error(message), { responseCode: code });
+};
+
+export interface Ingress {
+  server: SMTPServer;
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createIngress(deps: IngressDeps, options: IngressOptions): Ingress {
+  installSmtpServerPatches();
+  const o = {
+    secure: false, maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 100, maxConnectionsPerIp: 20, maxClients: 2000,
+    idleTimeoutMs: 60_000, sessionTimeoutMs: 30 * 60_000, greetingDelayMs: 100, trustedNetworks: ['127.0.0.0/8', '::1/128'],
+    retrySeconds: 48 * 3600, loginThrottle: DEFAULT_LOGIN_THROTTLE, ...options,
+  };
+  const trusted = o.trustedNetworks.map((cidr, i) => ({ id: `trusted-${i}`, tenantId: '', cidr, createdAt: '' }));
+  const ipUsers = new IpUserCache(deps.tenants, deps.clock);
+  const throttle = new LoginThrottle(deps.clock, o.loginThrottle);
+  const loginCache = new VerifiedLoginCache();
+  const sessions = new Map<string, SessionState>();
+  const perIp = new Map<string, number>();
+  const state = (s: SMTPServerSession): SessionState => {
+    let st = sessions.get(s.id);
+    if (!st) sessions.set(s.id, (st = {}));
+    return st;
+  };
+  void ipUsers.refresh().catch(() => {});
+
+  async function authenticate(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<Identity> {
+    const ip = session.remoteAddress;
+    throttle.check(ip);
+    const username = (auth.username ?? '').trim().toLowerCase();
+    const password = auth.password ?? '';
+    const user = username ? await deps.tenants.getUser(username) : undefined;
+    const now = deps.clock.now().getTime();
+    const ok = !!user && (loginCache.has(username, password, user.passwordHash, now) || (await verifyPassword(password, user.passwordHash)));
+    if (!ok || !user) {
+      throttle.fail(ip);
+      if (user) await recordLogin(deps, { tenantId: user.tenantId, username, clientIp: ip, success: false });
+      throw new DomainError('AUTH_FAILED', 'Authentication credentials invalid');
+    }
+    loginCache.add(username, password, user.passwordHash, now);
+    throttle.succeed(ip);
+    await recordLogin(deps, { tenantId: user.tenantId, username, clientIp: ip, success: true });
+    return { kind: 'smtp-user', tenantId: user.tenantId, username: user.username, userKind: user.kind };
+  }
+
+  async function mailFrom(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
+    const st = state(session);
+    let identity = session.user as Identity | undefined;
+    if (!identity) {
+      const ipUser = await ipUsers.match(session.remoteAddress);
+      if (!ipUser) throw new DomainError('AUTH_REQUIRED', 'Authentication required: log in with your SMTP credentials after STARTTLS');
+      identity = { kind: 'ip-user', tenantId: ipUser.tenantId, ipUserId: ipUser.id, cidr: ipUser.cidr };
+    }
+    const tenant = await deps.tenants.getTenant(identity.tenantId);
+    if (!tenant) throw new DomainError('AUTH_FAILED', 'This account no longer exists');
+    if (identity.kind === 'smtp-user') {
+      const owned = identity.userKind === 'domain' ? (await deps.tenants.listDomains(tenant.id)).map((d) => d.domain) : [];
+      checkSenderOwnership(identity, address.address, owned);
+    }
+    const sender = senderKey(identity, address.address);
+    await checkSenderAllowed(deps, { tenant, sender, clientIp: session.remoteAddress, identity });
+    Object.assign(st, { identity, tenant, sender });
+  }
+
+  async function data(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const st = state(session);
+    const { identity, tenant } = st;
+    if (!identity || !tenant || !st.sender) throw new DomainError('TEMPORARY', 'Session state lost, please retry');
+    const now = deps.clock.now();
+    const id = newId(now);
+    const envelope = {
+      mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+      rcptTo: session.envelope.rcptTo.map((r) => r.address),
+    };
+    const tap = new DataTap(o.maxMessageBytes);
+    const trace = receivedHeader({ session, hostname: o.hostname, id, mailFrom: envelope.mailFrom, authenticated: identity.kind === 'smtp-user', now });
+    let stored = false;
+    try {
+      const { size } = await deps.spool.put(id, tap.pipe(stream as AsyncIterable<Buffer>, Buffer.from(trace)));
+      stored = true;
+      if (tap.oversized || stream.sizeExceeded) throw new DomainError('MESSAGE_TOO_BIG', `Message exceeds the size limit of ${o.maxMessageBytes} bytes`);
+      if (tap.bareLineEnding) throw new DomainError('SMUGGLING', 'Message refused: bare LF or CR line endings are not allowed (use CRLF)');
+      const headers = tap.headers.facts();
+      let sender = st.sender;
+      if (identity.kind === 'ip-user' && headers.xAuthUser) {
+        sender = senderKey(identity, envelope.mailFrom, headers.xAuthUser);
+        if (sender !== st.sender) await checkSenderAllowed(deps, { tenant, sender, clientIp: session.remoteAddress, identity });
+      }
+      const record = acceptedRecord({ id, identity, envelope, clientIp: session.remoteAddress, sender, size, headers, now, retrySeconds: o.retrySeconds });
+      await deps.intake.accept(record);
+      return `2.0.0 Ok: queued as ${id}`;
+    } catch (err) {
+      for await (const _ of stream) { /* drain what is left so the session can go on */ }
+      if (stored) await deps.spool.delete(id).catch(() => {});
+      throw err;
+    }
+  }
+
+  const server = new SMTPServer({
+    name: o.hostname,
+    banner: 'Relayguard ESMTP submission',
+    secure: o.secure,
+    key: o.key,
+    cert: o.cert,
+    logger: false,
+    disableReverseLookup: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: true,
+    allowInsecureAuth: false,
+    size: o.maxMessageBytes,
+    maxRecipients: o.maxRecipients,
+    maxClients: o.maxClients,
+    socketTimeout: o.idleTimeoutMs,
+    closeTimeout: 5000,
+    greetingDelayMs: (ip: string) => (findIpUser(trusted, ip) || ipUsers.matchCached(ip) ? 0 : o.greetingDelayMs),
+    onConnect(session, cb) {
+      const n = (perIp.get(session.remoteAddress) ?? 0) + 1;
+      perIp.set(session.remoteAddress, n);
+      if (n > o.maxConnectionsPerIp) return cb(Object.assign(new Error(`4.7.0 Too many connections from ${session.remoteAddress}, try again later`), { responseCode: 421 }));
+      cb();
+    },
+    onClose(session) {
+      const n = (perIp.get(session.remoteAddress) ?? 1) - 1;
+      if (n <= 0) perIp.delete(session.remoteAddress);
+      else perIp.set(session.remoteAddress, n);
+      sessions.delete(session.id);
+    },
+    onAuth(auth, session, cb) {
+      authenticate(auth, session).then((user) => cb(null, { user }), (err) => cb(smtpError(err)));
+    },
+    onMailFrom(address, session, cb) {
+      mailFrom(address, session).then(() => cb(), (err) => cb(smtpError(err)));
+    },
+    onRcptTo(address, _session, cb) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address.address)) return cb(smtpError(new DomainError('BAD_SYNTAX', `Recipient address <${address.address}> is not a valid address`)));
+      cb();
+    },
+    onData(stream, session, cb) {
+      data(stream, session).then((msg) => cb(null, msg), (err) => cb(smtpError(err)));
+    },
+  } as ConstructorParameters<typeof SMTPServer>[0] & { greetingDelayMs: (ip: string) => number });
+
+  // A hard ceiling on a session's length, whatever it does (slow-drip DATA included).
+  server.server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), o.sessionTimeoutMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+  server.on('error', () => { /* per-connection errors (resets, TLS failures) end that session only */ });
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => {
+          server.server.off('error', reject);
+          resolve((server.server.address() as { port: number }).port);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -41,8 +41,6 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     why: 'RFC 5321 4.5.3.1.10: a full mailbox reported with 552 should be treated as temporary; it usually empties.' },
   { codes: ['5xx'], match: /\b5\.7\.0\b.*(rate|too many)|rate limit|too many (messages|connections)/i, outcome: 'deferred', category: 'rate-limit',
     why: 'Rate limits reported with a 5xx code clear with time.' },
-  { codes: ['5xx'], match: /^5\d\d .*local-(tls|policy)/i, outcome: 'deferred', category: 'tls',
-    why: 'Our own synthetic replies when MTA-STS or DANE demands TLS we could not get: RFC 8461 and 7672 say defer.' },
 
   // ---- permanent failures, with the category that matters for reputation ----
   { codes: ['5xx'], match: /\b5\.1\.[1-6]\b|user unknown|no such (user|mailbox|recipient)|unknown (user|recipient)|mailbox (unavailable|not found)|recipient (address )?rejected|does not exist|invalid recipient/i,
@@ -63,8 +61,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { codes: ['4xx'], match: /grey ?list|gray ?list/i, outcome: 'deferred', category: 'greylist', why: 'Greylisting: expected, clears in minutes.' },
   { codes: ['4xx'], match: /\b4\.2\.2\b|mailbox (is )?full|over ?quota/i, outcome: 'deferred', category: 'mailbox-full', why: 'Full mailbox.' },
   { codes: [421, '4xx'], match: /rate|too many|throttl/i, outcome: 'deferred', category: 'rate-limit', why: 'The receiver is slowing us down.' },
-  { codes: ['4xx'], match: /^4\d\d .*local-(tls|policy)/i, outcome: 'deferred', category: 'tls', why: 'Our synthetic TLS-policy replies.' },
-  { codes: ['none'], match: /./, outcome: 'deferred', category: 'network', why: 'No server answered: DNS failure, refused or broken connection.' },
+  { codes: ['none'], match: /local-(tls|policy)/i, outcome: 'deferred', category: 'tls',
+    why: 'MTA-STS or DANE demanded TLS (or a listed MX) that we could not get; RFC 8461 and 7672 say defer, never downgrade.' },
+  { codes: ['none'], match: /[\s\S]*/, outcome: 'deferred', category: 'network', why: 'No server answered: DNS failure, refused or broken connection.' },
 ];
 
 export interface Classification {

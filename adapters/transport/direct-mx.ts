@@ -1,0 +1,154 @@
+// Delivery straight to each recipient domain's MX hosts (mx-connect: MX
+// lookup with A/AAAA fallback, MTA-STS policy, DANE TLSA records), one SMTP
+// session per domain over the socket mx-connect opened.
+//
+// TLS policy per session, strongest first:
+//   DANE  (TLSA records found)  STARTTLS required, certificate checked
+//                               against the TLSA records, not a CA;
+//   MTA-STS mode enforce        only MX hosts the policy lists, STARTTLS
+//                               required, certificate valid for the MX name;
+//   otherwise                   opportunistic STARTTLS (RFC 7435), any cert.
+// Failing a policy defers the recipients; it never downgrades to plaintext.
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import { isIP } from 'node:net';
+import mxConnect from 'mx-connect';
+import type { OutboundMessage, RecipientResult, Transport } from '../../core/ports.js';
+import { createMtaStsCache, type MtaStsCache } from './mta-sts-cache.js';
+import { deliverOverSmtp } from './smtp-session.js';
+
+/** node's callback-style dns.resolve signature, as mx-connect calls it. */
+export type ResolveFn = (name: string, typeOrCallback: unknown, callback?: unknown) => void;
+
+export interface TlsaRecord {
+  usage: number;
+  selector: number;
+  mtype: number;
+  cert: Buffer;
+}
+
+export interface DirectMxOptions {
+  /** Our name in EHLO. */
+  name: string;
+  /** Port of the receiving servers. @default 25 */
+  port?: number;
+  /** DNS resolver in dns.resolve's callback form. @default node's dns.resolve */
+  resolve?: ResolveFn;
+  /** Refuse MX hosts on loopback, private or our own addresses. @default true */
+  blockLocalAddresses?: boolean;
+  /** @default { enabled: true } with an in-memory policy cache */
+  mtaSts?: { enabled: boolean; cache?: MtaStsCache };
+  /**
+   * DANE needs TLSA lookups, which node gained in 22.15; on older node give
+   * `resolveTlsa` or DANE is skipped. @default { enabled: true }
+   */
+  dane?: { enabled: boolean; resolveTlsa?: (name: string) => Promise<TlsaRecord[]> };
+  /** Extra options for tls.connect (tests add their private CA). @default none */
+  tls?: ConnectionOptions;
+  /** Per MX host. @default 30 s */
+  connectTimeoutMs?: number;
+  /** Recipient domains delivered to at the same time. @default 4 */
+  concurrency?: number;
+}
+
+/** What mx-connect resolves with (a subset). */
+interface MxConnection {
+  socket: import('node:net').Socket;
+  hostname: string;
+  host: string;
+  port: number;
+  policyMatch?: { valid: boolean; mode?: string; testing?: boolean };
+  daneEnabled?: boolean;
+  daneVerifier?: (hostname: string, cert: unknown) => Error | undefined;
+}
+
+interface ConnectError extends Error {
+  category?: string;
+  temporary?: boolean;
+  response?: string;
+}
+
+function groupByDomain(rcptTo: string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const rcpt of rcptTo) {
+    const domain = rcpt.slice(rcpt.lastIndexOf('@') + 1).toLowerCase();
+    groups.set(domain, [...(groups.get(domain) ?? []), rcpt]);
+  }
+  return groups;
+}
+
+/**
+ * No session: a domain that does not exist (or only points at addresses we
+ * refuse) fails permanently with a local 550 5.1.2 reply; policy failures
+ * and everything else are code 0, retried.
+ */
+function connectFailure(rcpts: string[], err: ConnectError): RecipientResult[] {
+  const text = (err.message || String(err)).replace(/\s+/g, ' ');
+  if (err.category === 'dns' && !err.temporary) return rcpts.map((rcpt) => ({ rcpt, code: 550, reply: `550 5.1.2 ${text}` }));
+  const prefix = err.category === 'policy' ? 'local-policy: ' : err.category === 'dane' ? 'local-tls: ' : '';
+  return rcpts.map((rcpt) => ({ rcpt, code: 0, reply: prefix + text }));
+}
+
+export function createDirectMxTransport(options: DirectMxOptions): Transport {
+  const port = options.port ?? 25;
+  const mtaSts = { enabled: options.mtaSts?.enabled ?? true, cache: options.mtaSts?.cache ?? createMtaStsCache() };
+  const dane = { enabled: options.dane?.enabled ?? true, resolveTlsa: options.dane?.resolveTlsa };
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+
+  async function deliverDomain(domain: string, rcpts: string[], message: OutboundMessage): Promise<RecipientResult[]> {
+    let conn: MxConnection;
+    try {
+      conn = (await mxConnect({
+        target: domain,
+        port,
+        maxConnectTime: options.connectTimeoutMs ?? 30_000,
+        localHostname: options.name,
+        dnsOptions: {
+          ignoreIPv6: false,
+          preferIPv6: false,
+          blockLocalAddresses: options.blockLocalAddresses ?? true,
+          ...(options.resolve ? { resolve: options.resolve } : {}),
+        },
+        mtaSts,
+        dane: { enabled: dane.enabled, ...(dane.resolveTlsa ? { resolveTlsa: dane.resolveTlsa } : {}) },
+      })) as MxConnection;
+    } catch (err) {
+      return connectFailure(rcpts, err as ConnectError);
+    }
+    const mx = conn.hostname;
+    const servername = isIP(conn.hostname) ? undefined : conn.hostname;
+    const base = { connection: conn.socket, host: conn.host, port: conn.port, name: options.name, ...(servername ? { servername } : {}) };
+    const session = { mx, connection: {} as Parameters<typeof deliverOverSmtp>[0]['connection'], verifyTls: undefined as ((s: TLSSocket) => string | undefined) | undefined };
+
+    if (conn.daneEnabled && conn.daneVerifier) {
+      const verifier = conn.daneVerifier;
+      // DANE-EE certificates are often self-signed: the TLSA match is the check, not a CA chain.
+      session.connection = { ...base, requireTLS: true, tls: { ...options.tls, rejectUnauthorized: false } };
+      session.verifyTls = (socket) => {
+        const failure = verifier(conn.hostname, socket.getPeerX509Certificate());
+        return failure ? `local-tls: ${failure.message}` : undefined;
+      };
+    } else if (conn.policyMatch?.valid && conn.policyMatch.mode === 'enforce') {
+      session.connection = { ...base, requireTLS: true, tls: { ...options.tls, rejectUnauthorized: true } };
+    } else {
+      session.connection = { ...base, opportunisticTLS: true, tls: { ...options.tls, rejectUnauthorized: false } };
+    }
+    const results = await deliverOverSmtp(session, { ...message, rcptTo: rcpts });
+    if (session.connection.requireTLS) {
+      // A TLS failure under a policy is ours to name, so the bounce rules defer it as such.
+      return results.map((r) => (r.code === 0 && !r.reply.startsWith('local-') ? { ...r, reply: `local-tls: ${r.reply}` } : r));
+    }
+    return results;
+  }
+
+  return {
+    async send(message) {
+      const groups = [...groupByDomain(message.rcptTo)];
+      const results: RecipientResult[] = [];
+      for (let i = 0; i < groups.length; i += concurrency) {
+        const batch = await Promise.all(groups.slice(i, i + concurrency).map(([domain, rcpts]) => deliverDomain(domain, rcpts, message)));
+        results.push(...batch.flat());
+      }
+      return results;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { App } from './app.js';
+import { loadConfig } from './config.js';
+import './styles.css';
+
+const root = document.getElementById('app')!;
+loadConfig().then((config) => render(<App config={config} />, root));

@@ -1,0 +1,80 @@
+import { useState } from 'preact/hooks';
+import { itemsOf, seg } from '../api/client.js';
+import type { Tenant, TenantWithToken } from '../api/types.js';
+import { ErrorNotice, Loading, PageHeader, SecretOnce, Success, useAction, useLoad } from '../components/ui.js';
+import { useApp } from '../context.js';
+import { fmtTime } from '../lib/format.js';
+
+export function Tenants() {
+  const { api } = useApp();
+  const list = useLoad(async () => itemsOf<Tenant>(await api.get('/v1/tenants')), []);
+  const [name, setName] = useState('');
+  const [quota, setQuota] = useState('5');
+  const [created, setCreated] = useState<TenantWithToken | undefined>();
+  const add = useAction();
+
+  return (
+    <>
+      <PageHeader title="Tenants" />
+      <form class="inline-form" onSubmit={async (e) => {
+        e.preventDefault();
+        const res = await add.run(() => api.post<TenantWithToken>('/v1/tenants', { name: name.trim(), ipUserQuota: Number(quota) }));
+        if (res) { setCreated(res); setName(''); list.reload(); }
+      }}>
+        <label for="t-name">Tenant name</label>
+        <input id="t-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} autocomplete="off" />
+        <label for="t-quota">IP-user quota</label>
+        <input id="t-quota" type="number" min="0" max="10000" required value={quota} onInput={(e) => setQuota((e.target as HTMLInputElement).value)} class="narrow" />
+        <button type="submit" class="primary" disabled={add.busy}>{add.busy ? 'Creating…' : 'Create tenant'}</button>
+      </form>
+      <ErrorNotice error={add.error} onDismiss={() => add.setError(undefined)} />
+      {created && (
+        <SecretOnce title={`Tenant ${created.name} created`} onDone={() => setCreated(undefined)} rows={[
+          { label: 'Tenant id', value: created.id },
+          { label: 'Tenant token', value: created.token, secret: true },
+        ]}>
+          <p>Give the token to the tenant: it signs in to this console and the API with it.</p>
+        </SecretOnce>
+      )}
+      <ErrorNotice error={list.error} />
+      {list.loading && !list.data && <Loading what="tenants" />}
+      {list.data && list.data.length === 0 && <p class="muted">No tenants yet.</p>}
+      {list.data && list.data.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Created</th><th scope="col">IP-user quota</th></tr></thead>
+            <tbody>{list.data.map((t) => <TenantRow key={t.id} t={t} onSaved={list.reload} />)}</tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function TenantRow({ t, onSaved }: { t: Tenant; onSaved: () => void }) {
+  const { api } = useApp();
+  const [quota, setQuota] = useState(String(t.ipUserQuota));
+  const [saved, setSaved] = useState(false);
+  const save = useAction();
+  return (
+    <tr data-tenant={t.id}>
+      <th scope="row">{t.name}</th>
+      <td><code>{t.id}</code></td>
+      <td>{fmtTime(t.createdAt)}</td>
+      <td>
+        <form class="row" onSubmit={async (e) => {
+          e.preventDefault();
+          setSaved(false);
+          const res = await save.run(() => api.patch<Tenant>(`/v1/tenants/${seg(t.id)}`, { ipUserQuota: Number(quota) }));
+          if (res) { setSaved(true); onSaved(); }
+        }}>
+          <label class="sr-only" for={`q-${t.id}`}>IP-user quota of {t.name}</label>
+          <input id={`q-${t.id}`} class="narrow" type="number" min="0" max="10000" required value={quota} onInput={(e) => { setSaved(false); setQuota((e.target as HTMLInputElement).value); }} />
+          <button type="submit" disabled={save.busy || quota === String(t.ipUserQuota)}>Set quota</button>
+        </form>
+        <ErrorNotice error={save.error} />
+        {saved && <Success>Quota set.</Success>}
+      </td>
+    </tr>
+  );
+}

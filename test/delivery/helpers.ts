@@ -1,0 +1,205 @@
+// Shared pieces of the delivery tests: a real receiving SMTP server on
+// 127.0.0.1 port 0, a clock the test moves by hand, the lead's local stores
+// in a temporary folder, and a DNS resolver that answers from a table.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { openLocalStores, type LocalStores } from '../../adapters/local/index.js';
+import type { MessageRecord } from '../../core/model.js';
+import type { Clock, Transport } from '../../core/ports.js';
+import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig, type PipelineDeps } from '../../core/pipeline/deps.js';
+import { DEFAULT_TENANT_SETTINGS } from '../../core/settings.js';
+
+export interface ReceivedMail {
+  mailFrom: string;
+  rcptTo: string[];
+  raw: Buffer;
+  secure: boolean;
+}
+
+export type Reply = { code: number; message: string };
+
+export interface ReceiverOptions {
+  /** Answer to RCPT TO per address; undefined accepts it. */
+  rcpt?: (address: string) => Reply | undefined;
+  /** Answer after the data; undefined accepts. */
+  data?: () => Reply | undefined;
+  /** Offer STARTTLS. @default true (smtp-server's built-in test certificate unless key/cert are given) */
+  starttls?: boolean;
+  key?: string;
+  cert?: string;
+  /** Require this login. */
+  auth?: { user: string; pass: string };
+}
+
+export interface Receiver {
+  port: number;
+  received: ReceivedMail[];
+  /** Every RCPT TO seen, accepted or not. */
+  rcptSeen: string[];
+  close(): Promise<void>;
+}
+
+function smtpError(reply: Reply): Error {
+  return Object.assign(new Error(reply.message), { responseCode: reply.code });
+}
+
+export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receiver> {
+  const received: ReceivedMail[] = [];
+  const rcptSeen: string[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    logger: false,
+    disabledCommands: opts.starttls === false ? ['STARTTLS', ...(opts.auth ? [] : ['AUTH'])] : opts.auth ? [] : ['AUTH'],
+    ...(opts.starttls === false ? { hideSTARTTLS: true } : {}),
+    ...(opts.key && opts.cert ? { key: opts.key, cert: opts.cert } : {}),
+    authOptional: !opts.auth,
+    allowInsecureAuth: true,
+    onAuth(auth, _session, cb) {
+      if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) return cb(null, { user: auth.username });
+      cb(smtpError({ code: 535, message: '5.7.8 bad credentials' }));
+    },
+    onRcptTo(address, _session, cb) {
+      rcptSeen.push(address.address);
+      const reply = opts.rcpt?.(address.address);
+      cb(reply ? smtpError(reply) : undefined);
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const reply = opts.data?.();
+        if (reply) return cb(smtpError(reply));
+        received.push({
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks),
+          secure: session.secure,
+        });
+        cb(null);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    port,
+    received,
+    rcptSeen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private t: number = Date.parse('2026-11-28T12:00:00Z')) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(seconds: number): void {
+    this.t += seconds * 1000;
+  }
+}
+
+export interface Harness {
+  deps: PipelineDeps;
+  stores: LocalStores;
+  clock: ManualClock;
+  close(): void;
+}
+
+export function openHarness(transport: Transport, config: Partial<PipelineConfig> = {}): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'rg-delivery-'));
+  const clock = new ManualClock();
+  const stores = openLocalStores(dir, clock);
+  const deps: PipelineDeps = {
+    clock,
+    config: { ...DEFAULT_PIPELINE_CONFIG, hostname: 'gw.relayguard.test', ...config },
+    spool: stores.spool,
+    tenants: stores.tenants,
+    messages: stores.messages,
+    senders: stores.senders,
+    intake: stores.intake,
+    scoreQueue: stores.scoreQueue,
+    deliverQueue: stores.deliverQueue,
+    transport,
+  };
+  return {
+    deps,
+    stores,
+    clock,
+    close() {
+      stores.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createTenant(h: Harness, id = 't1'): Promise<void> {
+  await h.stores.tenants.createTenant({
+    id, name: `Tenant ${id}`, tokenHash: `hash-${id}`, ipUserQuota: 5, settings: DEFAULT_TENANT_SETTINGS, createdAt: h.clock.now().toISOString(),
+  });
+}
+
+let seq = 0;
+
+/** Spools `raw` and records a message scored clean, the way the score step leaves it. */
+export async function queueMessage(h: Harness, mail: { mailFrom: string; rcptTo: string[]; raw: string | Buffer; tenantId?: string }): Promise<MessageRecord> {
+  const id = `msg${Date.now().toString(36)}${(seq++).toString().padStart(4, '0')}`;
+  const raw = Buffer.isBuffer(mail.raw) ? mail.raw : Buffer.from(mail.raw);
+  const { size } = await h.stores.spool.put(id, (async function* () { yield raw; })());
+  const now = h.clock.now().toISOString();
+  const record: MessageRecord = {
+    id,
+    tenantId: mail.tenantId ?? 't1',
+    spoolKey: id,
+    envelope: { mailFrom: mail.mailFrom, rcptTo: mail.rcptTo },
+    clientIp: '192.0.2.10',
+    identity: { kind: 'smtp-user', tenantId: mail.tenantId ?? 't1', username: 'example.com', userKind: 'domain' },
+    sender: mail.mailFrom || 'example.com',
+    size,
+    receivedAt: now,
+    status: 'queued',
+    recipients: mail.rcptTo.map((rcpt) => ({ rcpt, state: 'pending' as const, attempts: 0 })),
+    updatedAt: now,
+  };
+  await h.stores.messages.put(record);
+  return record;
+}
+
+export function sampleMessage(from = 'alice@example.com', to = 'bob@dest.test', subject = 'Quarterly figures'): string {
+  return [
+    `From: Alice <${from}>`,
+    `To: <${to}>`,
+    `Subject: ${subject}`,
+    'Date: Sat, 28 Nov 2026 12:00:00 +0000',
+    `Message-ID: <${Math.random().toString(36).slice(2)}@example.com>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Hello Bob,',
+    '',
+    'the figures are attached in spirit.',
+    '',
+  ].join('\r\n');
+}
+
+type Answer = string[] | { exchange: string; priority: number }[] | string[][];
+
+/**
+ * dns.resolve in callback form answering from `table` (keys `name TYPE`,
+ * A when no type is given); anything else is ENOTFOUND, like a real miss.
+ */
+export function tableResolver(table: Record<string, Answer>) {
+  return (name: string, typeOrCb: unknown, maybeCb?: unknown): void => {
+    const type = typeof typeOrCb === 'string' ? typeOrCb : 'A';
+    const cb = (typeof typeOrCb === 'function' ? typeOrCb : maybeCb) as (err: Error | null, data?: unknown) => void;
+    const answer = table[`${name.toLowerCase()} ${type}`];
+    setImmediate(() => {
+      if (answer) cb(null, answer);
+      else cb(Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: type === 'A' || type === 'AAAA' ? 'ENOTFOUND' : 'ENODATA' }));
+    });
+  };
+}

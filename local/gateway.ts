@@ -1,0 +1,99 @@
+// The whole gateway in one process on embedded storage: SMTP ingress, the
+// score and deliver workers, the REST API and the web console — the same
+// core functions the Lambdas call, wired to the local adapters.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openLocalStores, type LocalStores } from '../adapters/local/index.js';
+import { transportFromEnv } from '../adapters/transport/index.js';
+import { createApi } from '../api/handler.js';
+import { systemClock, type Transport } from '../core/ports.js';
+import { hashToken } from '../core/tenants/password.js';
+import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
+import { handleDeliverJob } from '../core/pipeline/deliver.js';
+import type { PipelineDeps } from '../core/pipeline/deps.js';
+import { createIngress, type Ingress } from '../ingress/server.js';
+import type { Config } from './config.js';
+import { startHttpServer } from './http-server.js';
+import { loadOrCreateOperatorToken } from './operator-token.js';
+import { startQueueWorker } from './queue-worker.js';
+import { loadOrCreateTls } from './tls.js';
+
+export interface Gateway {
+  smtpPort: number;
+  smtpsPort?: number;
+  apiPort: number;
+  operatorToken: string;
+  operatorTokenCreated: boolean;
+  stores: LocalStores;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOverrides {
+  /** Replaces the transport chosen from the environment (tests). */
+  transport?: Transport;
+  log?(event: string, fields: Record<string, unknown>): void;
+}
+
+const consoleDist = join(dirname(fileURLToPath(import.meta.url)), '..', 'console', 'dist');
+
+export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
+  const log = overrides.log ?? ((event, fields) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), event, ...fields }) + '\n'));
+  const clock = systemClock;
+  const stores = openLocalStores(config.dataDir, clock);
+  const tls = await loadOrCreateTls(config.dataDir, config.SMTP_HOSTNAME, config.TLS_CERT, config.TLS_KEY);
+  const operator = loadOrCreateOperatorToken(config.dataDir, config.OPERATOR_TOKEN);
+  const transport = overrides.transport ?? transportFromEnv(process.env, config.SMTP_HOSTNAME);
+
+  const deps: PipelineDeps = {
+    clock,
+    config: { deliveryRetrySeconds: config.DELIVERY_RETRY_SECONDS, hostname: config.SMTP_HOSTNAME, retentionSeconds: config.RETENTION_DAYS * 86400 },
+    spool: stores.spool, tenants: stores.tenants, messages: stores.messages, senders: stores.senders,
+    intake: stores.intake, scoreQueue: stores.scoreQueue, deliverQueue: stores.deliverQueue, transport,
+  };
+
+  const scoreWorker = startQueueWorker({
+    name: 'score', queue: stores.scoreQueue, concurrency: config.SCORE_CONCURRENCY, maxAttempts: 5, log,
+    handle: (job) => handleScoreJob(deps, job),
+    onGiveUp: (job, err) => holdAfterScoringFailure(deps, job.messageId, `scoring failed repeatedly: ${(err as Error)?.message ?? err}`),
+  });
+  const deliverWorker = startQueueWorker({
+    name: 'deliver', queue: stores.deliverQueue, concurrency: config.DELIVER_CONCURRENCY, maxAttempts: 10, log,
+    handle: (job) => handleDeliverJob(deps, job),
+  });
+
+  const ingressOptions = {
+    hostname: config.SMTP_HOSTNAME, key: tls.key, cert: tls.cert,
+    maxMessageBytes: config.MAX_MESSAGE_BYTES, maxRecipients: config.MAX_RECIPIENTS, maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
+    idleTimeoutMs: config.SMTP_IDLE_TIMEOUT_SECONDS * 1000, sessionTimeoutMs: config.SMTP_SESSION_TIMEOUT_SECONDS * 1000,
+    greetingDelayMs: config.GREETING_DELAY_MS, trustedNetworks: config.TRUSTED_NETWORKS.split(',').map((s) => s.trim()).filter(Boolean),
+    retrySeconds: config.DELIVERY_RETRY_SECONDS,
+  };
+  const ingressDeps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake };
+  const ingress = createIngress(ingressDeps, ingressOptions);
+  const smtpPort = await ingress.listen(config.SMTP_PORT, config.SMTP_HOST);
+  let smtps: Ingress | undefined;
+  let smtpsPort: number | undefined;
+  if (config.SMTPS_PORT !== undefined) {
+    smtps = createIngress(ingressDeps, { ...ingressOptions, secure: true });
+    smtpsPort = await smtps.listen(config.SMTPS_PORT, config.SMTP_HOST);
+  }
+
+  const api = createApi({
+    clock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
+    deliverQueue: stores.deliverQueue, operatorTokenHash: hashToken(operator.token),
+    smtpHost: config.PUBLIC_SMTP_HOST ?? config.SMTP_HOSTNAME, smtpPort: config.SMTP_PORT,
+    onError: (err, req) => log('API_ERROR', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err) }),
+  });
+  const http = await startHttpServer({ api, host: config.API_HOST, port: config.API_PORT, ...(existsSync(consoleDist) ? { staticDir: consoleDist } : {}) });
+
+  return {
+    smtpPort, apiPort: http.port, operatorToken: operator.token, operatorTokenCreated: operator.created, stores,
+    ...(smtpsPort !== undefined ? { smtpsPort } : {}),
+    async stop() {
+      await Promise.all([ingress.close(), smtps?.close(), http.close()]);
+      await Promise.all([scoreWorker.stop(), deliverWorker.stop()]);
+      stores.close();
+    },
+  };
+}

@@ -11,7 +11,13 @@ export const messageRoutes = [
     query: MessageQuery,
     responses: { 200: { description: 'A page of messages', schema: MessageList } },
     handle: async ({ deps, tenant, query }) => {
-      const page = await deps.messages.list(tenant.id, { ...query, limit: query.limit ?? 50 });
+      // Stores compare ISO strings: bring any offset the client used to UTC first.
+      const page = await deps.messages.list(tenant.id, {
+        ...query,
+        limit: query.limit ?? 50,
+        ...(query.since ? { since: new Date(query.since).toISOString() } : {}),
+        ...(query.until ? { until: new Date(query.until).toISOString() } : {}),
+      });
       return json(200, { items: page.items.map(messageView), ...(page.cursor ? { cursor: page.cursor } : {}) });
     },
   }),

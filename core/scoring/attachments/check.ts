@@ -1,0 +1,101 @@
+// Attachment checks: executables and scripts (by content, not only by name),
+// double extensions, macro-enabled Office files, encrypted and nested
+// archives, and the EICAR test file anywhere, including inside a zip.
+import type { Signal } from '../../model.js';
+import { ARCHIVE_EXTENSIONS, ARCHIVE_TYPES, DANGEROUS_EXTENSIONS, EXECUTABLE_TYPES, MACRO_EXTENSIONS, extensionOf, sniffType, type SniffedType } from './sniff.js';
+import { readZip } from './zip.js';
+
+export interface AttachmentFact {
+  filename?: string;
+  declaredType: string;
+  sniffedType: SniffedType;
+  size: number;
+  sha256: string;
+  content: Buffer;
+}
+
+/** Weights of the attachment signals; the table is the documentation (docs/scoring.md). */
+export const ATTACHMENT_WEIGHTS = {
+  /** A Windows/Linux/macOS program or a shortcut, by content or by name. */
+  'attachment-executable': 10,
+  /** A script that runs when opened (js, vbs, ps1, bat, hta, ...). */
+  'attachment-script': 10,
+  /** "invoice.pdf.exe": a harmless-looking extension in front of a dangerous one. */
+  'attachment-double-extension': 6,
+  /** Office file that carries VBA macros. */
+  'attachment-macro': 6,
+  /** An archive whose entries are encrypted: scanners cannot look inside. */
+  'attachment-encrypted-archive': 4,
+  /** An archive inside an archive. */
+  'attachment-nested-archive': 3,
+  /** A program or script inside an archive. */
+  'attachment-executable-in-archive': 10,
+  /** The EICAR anti-virus test file (decisive in core/verdict.ts). */
+  'attachment-eicar': 10,
+} as const;
+
+export type AttachmentSignalName = keyof typeof ATTACHMENT_WEIGHTS;
+
+const EICAR_MARK = 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE';
+const SAFE_INNER_EXT = /\.(?:pdf|docx?|xlsx?|pptx?|txt|rtf|jpe?g|png|gif|zip|html?|csv|odt|ods)\s*\.[a-z0-9]{1,8}\s*$/i;
+
+export function containsEicar(b: Uint8Array): boolean {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).includes(EICAR_MARK, 0, 'latin1');
+}
+
+function hasMacros(b: Buffer, type: SniffedType, entries?: { name: string }[]): boolean {
+  if (type === 'ole') return b.includes('_VBA_PROJECT', 0, 'utf16le') || b.includes('VBA', 0, 'utf16le') && b.includes('Attribute VB_', 0, 'latin1');
+  return !!entries?.some((e) => /(?:^|\/)vbaProject\.bin$/i.test(e.name));
+}
+
+export function checkAttachments(attachments: AttachmentFact[]): Signal[] {
+  const found = new Map<AttachmentSignalName, string[]>();
+  const hit = (name: AttachmentSignalName, detail: string) => {
+    const list = found.get(name) ?? [];
+    if (list.length < 5 && !list.includes(detail)) list.push(detail);
+    found.set(name, list);
+  };
+  for (const a of attachments) inspect(a.filename ?? '(unnamed)', a.content, a.sniffedType, a.declaredType, 0, hit);
+  return [...found].map(([name, details]) => ({ name, weight: ATTACHMENT_WEIGHTS[name], detail: details.join('; ') }));
+}
+
+function inspect(
+  name: string, content: Buffer, type: SniffedType, declared: string, depth: number,
+  hit: (name: AttachmentSignalName, detail: string) => void,
+): void {
+  const ext = extensionOf(name);
+  if (containsEicar(content)) hit('attachment-eicar', `${name} is the EICAR test file`);
+  const inArchive = depth > 0;
+  if (EXECUTABLE_TYPES.has(type) && type !== 'script' || ['exe', 'com', 'scr', 'pif', 'dll', 'cpl', 'msi', 'lnk', 'elf', 'app'].includes(ext)) {
+    hit(inArchive ? 'attachment-executable-in-archive' : 'attachment-executable', `${name}: ${type}${declared ? ` declared ${declared}` : ''}`);
+  } else if (type === 'script' || DANGEROUS_EXTENSIONS.has(ext)) {
+    hit(inArchive ? 'attachment-executable-in-archive' : 'attachment-script', `${name}: ${type === 'script' ? 'script content' : `.${ext}`}`);
+  }
+  if (SAFE_INNER_EXT.test(name) && (DANGEROUS_EXTENSIONS.has(ext) || EXECUTABLE_TYPES.has(type)) || /\s{4,}\.[a-z0-9]{2,5}$/i.test(name)) {
+    hit('attachment-double-extension', name);
+  }
+  let entries: ReturnType<typeof readZip>;
+  if (type === 'zip' || type === 'jar' || type === 'ooxml') entries = readZip(content);
+  if (MACRO_EXTENSIONS.has(ext) || hasMacros(content, type, entries)) hit('attachment-macro', name);
+  if (!entries) {
+    if (inArchive && ARCHIVE_TYPES.has(type)) hit('attachment-nested-archive', name);
+    return;
+  }
+  const isOffice = entries.some((e) => e.name === '[Content_Types].xml');
+  if (isOffice) return; // OOXML is a zip, but not an archive a person opens
+  if (inArchive) hit('attachment-nested-archive', name);
+  if (entries.some((e) => e.encrypted)) hit('attachment-encrypted-archive', `${name}: ${entries.filter((e) => e.encrypted).length} encrypted entries`);
+  if (depth >= 3) return;
+  for (const e of entries) {
+    if (e.name.endsWith('/')) continue;
+    const innerType = e.content ? sniffType(e.content) : 'unknown';
+    const innerExt = extensionOf(e.name);
+    if (!e.content) {
+      // Encrypted or unreadable: judge by name only.
+      if (DANGEROUS_EXTENSIONS.has(innerExt)) hit('attachment-executable-in-archive', `${name} › ${e.name}`);
+      if (ARCHIVE_EXTENSIONS.has(innerExt)) hit('attachment-nested-archive', `${name} › ${e.name}`);
+      continue;
+    }
+    inspect(`${name} › ${e.name}`, e.content, innerType, '', depth + 1, hit);
+  }
+}

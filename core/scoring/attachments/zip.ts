@@ -1,0 +1,73 @@
+// Reads the entries of a zip archive from memory: names, flags and (bounded)
+// contents. Enough to see executables, macros, encryption and nested
+// archives inside; not an extractor.
+import { inflateRawSync } from 'node:zlib';
+
+export interface ZipEntry {
+  name: string;
+  encrypted: boolean;
+  method: number;
+  compressedSize: number;
+  size: number;
+  /** Up to `maxBytes` of the uncompressed content; undefined when encrypted or unreadable. */
+  content?: Buffer;
+}
+
+const MAX_ENTRIES = 500;
+
+export function readZip(b: Buffer, maxBytes = 1 << 20): ZipEntry[] | undefined {
+  const eocd = findEocd(b);
+  if (eocd < 0) return undefined;
+  const count = Math.min(b.readUInt16LE(eocd + 10), MAX_ENTRIES);
+  let p = b.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > b.length || b.readUInt32LE(p) !== 0x02014b50) break;
+    const flags = b.readUInt16LE(p + 8);
+    const method = b.readUInt16LE(p + 10);
+    const compressedSize = b.readUInt32LE(p + 20);
+    const size = b.readUInt32LE(p + 24);
+    const nameLen = b.readUInt16LE(p + 28);
+    const extraLen = b.readUInt16LE(p + 30);
+    const commentLen = b.readUInt16LE(p + 32);
+    const localOffset = b.readUInt32LE(p + 42);
+    const name = b.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
+    const encrypted = (flags & 1) === 1;
+    const entry: ZipEntry = { name, encrypted, method, compressedSize, size };
+    if (!encrypted) entry.content = readContent(b, localOffset, method, compressedSize, maxBytes);
+    entries.push(entry);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return entries;
+}
+
+function findEocd(b: Buffer): number {
+  const stop = Math.max(0, b.length - 22 - 65535);
+  for (let i = b.length - 22; i >= stop; i--) {
+    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 0x05 && b[i + 3] === 0x06) return i;
+  }
+  return -1;
+}
+
+function readContent(b: Buffer, local: number, method: number, compressedSize: number, maxBytes: number): Buffer | undefined {
+  if (local + 30 > b.length || b.readUInt32LE(local) !== 0x04034b50) return undefined;
+  const start = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
+  const data = b.subarray(start, Math.min(b.length, start + compressedSize));
+  try {
+    if (method === 0) return data.subarray(0, maxBytes);
+    // maxOutputLength bounds zip bombs: we only need the first bytes to judge.
+    if (method === 8) return inflateRawSync(data, { maxOutputLength: maxBytes, finishFlush: 2 /* Z_SYNC_FLUSH */ });
+  } catch (err) {
+    // Output larger than the bound: inflate again and keep what fits.
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return partialInflate(data, maxBytes);
+  }
+  return undefined;
+}
+
+function partialInflate(data: Buffer, maxBytes: number): Buffer | undefined {
+  try {
+    return inflateRawSync(data.subarray(0, Math.min(data.length, maxBytes)), { finishFlush: 2 }).subarray(0, maxBytes);
+  } catch {
+    return undefined;
+  }
+}

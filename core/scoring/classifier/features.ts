@@ -1,0 +1,73 @@
+// Features for the text classifier: words of subject and body, link hosts,
+// and a few structural facts, as a set of strings. Training and scoring use
+// this one function, so a model always sees what it was trained on.
+import type { MessageFacts } from '../facts.js';
+import { baseDomain } from '../urls.js';
+
+const WORD = /[\p{L}\p{N}$€£][\p{L}\p{N}$€£'_-]{1,24}/gu; // CJK runs are handled as character pairs below
+const MAX_BODY_CHARS = 20_000; // the first screens of a message carry its evidence
+const MAX_FEATURES = 2_000;
+
+function bucket(n: number, edges: number[]): string {
+  let i = 0;
+  while (i < edges.length && n >= edges[i]!) i++;
+  return String(i);
+}
+
+function addWords(out: Set<string>, text: string, prefix: string): void {
+  for (const m of text.toLowerCase().matchAll(WORD)) {
+    let w = m[0].replace(/['_-]+$/, '');
+    if (w.length < 2) continue;
+    // Numbers vary per message; their shape is the evidence ("$1,000", a 10-digit phone).
+    if (/\d/.test(w)) w = w.replace(/\d/g, '9');
+    out.add(prefix + w);
+    if (out.size >= MAX_FEATURES) return;
+  }
+}
+
+// CJK text has no spaces between words: character pairs stand in for words.
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{2,}/gu;
+function addCjkBigrams(out: Set<string>, text: string): void {
+  let n = 0;
+  for (const m of text.matchAll(CJK_RUN)) {
+    const run = m[0];
+    for (let i = 0; i + 1 < run.length && n < 300; i++, n++) out.add('cjk:' + run.slice(i, i + 2));
+    if (n >= 300) break;
+  }
+  if (n > 0) out.add('meta:cjk');
+}
+
+export function extractFeatures(f: MessageFacts): Set<string> {
+  const out = new Set<string>();
+  addWords(out, f.subject, 's:');
+  const body = (f.text.length >= f.htmlText.length / 2 ? f.text : f.htmlText).slice(0, MAX_BODY_CHARS);
+  addWords(out, body.replace(/https?:\/\/\S+/g, ' '), '');
+  addCjkBigrams(out, f.subject + '\n' + body);
+  for (const cs of f.charsets.slice(0, 4)) out.add('cs:' + cs);
+  for (const u of f.urls.slice(0, 50)) {
+    out.add('u:' + (u.rawIp ? 'ip' : baseDomain(u.host)));
+    out.add('utld:' + (u.rawIp ? 'ip' : u.host.slice(u.host.lastIndexOf('.') + 1)));
+  }
+  out.add('nurl:' + bucket(f.urls.length, [1, 2, 4, 8, 16]));
+  if (f.from) {
+    out.add('ftld:' + f.from.domain.slice(f.from.domain.lastIndexOf('.') + 1));
+    addWords(out, f.from.name, 'fn:');
+    if (/\d{3,}/.test(f.from.address)) out.add('meta:from-digits');
+  }
+  if (f.mailer) out.add('mailer:' + (f.mailer.toLowerCase().match(/[a-z]+/)?.[0] ?? 'x'));
+  else out.add('mailer:none');
+  const ct = f.headers.find((h) => h.name === 'content-type')?.value.split(';')[0]?.trim().toLowerCase() ?? 'none';
+  out.add('ct:' + ct);
+  out.add('parts:' + (f.hasTextPart ? 't' : '') + (f.hasHtmlPart ? 'h' : ''));
+  for (const a of f.attachments.slice(0, 10)) out.add('att:' + a.sniffedType);
+  const letters = body.replace(/[^\p{L}]/gu, '');
+  const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
+  out.add('caps:' + bucket(letters.length ? upper / letters.length : 0, [0.1, 0.2, 0.35, 0.5]));
+  out.add('bang:' + bucket((body.match(/!/g) ?? []).length, [1, 3, 8]));
+  out.add('len:' + bucket(body.length, [200, 1000, 4000, 12000]));
+  if (f.hiddenChars > 0) out.add('meta:hidden');
+  if (f.images > 0) out.add('img:' + bucket(f.images, [1, 3, 8]));
+  if (f.replyTo && f.from && f.replyTo.domain !== f.from.domain) out.add('meta:replyto-other');
+  if (f.encodedWords.count > 0) out.add('meta:encoded-subject');
+  return out;
+}

@@ -1,0 +1,131 @@
+// Header block parsing: split head from body, unfold, and parse structured
+// values (Content-Type parameters, addresses). Works on latin1 strings.
+
+export interface HeaderField {
+  /** Lower-case name. */
+  name: string;
+  /** Unfolded raw value (encoded words not yet decoded). */
+  value: string;
+}
+
+/** Index where the body starts and where the head ends, tolerating LF-only mail. */
+export function splitHeadBody(s: string, from = 0): { headEnd: number; bodyStart: number } {
+  // A part may have no headers at all: it starts with the blank line.
+  if (s.startsWith('\r\n', from)) return { headEnd: from, bodyStart: from + 2 };
+  if (s.startsWith('\n', from)) return { headEnd: from, bodyStart: from + 1 };
+  const crlf = s.indexOf('\r\n\r\n', from);
+  const lf = s.indexOf('\n\n', from);
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headEnd: crlf, bodyStart: crlf + 4 };
+  if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
+  return { headEnd: s.length, bodyStart: s.length };
+}
+
+export function parseHeaderBlock(head: string): HeaderField[] {
+  const fields: HeaderField[] = [];
+  const lines = head.split(/\r?\n/);
+  let cur: HeaderField | undefined;
+  for (const line of lines) {
+    if (line.length === 0) continue;
+    const c = line.charCodeAt(0);
+    if ((c === 0x20 || c === 0x09) && cur) {
+      cur.value += ' ' + line.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue; // a line with no name is junk (or an mbox "From " line)
+    cur = { name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() };
+    fields.push(cur);
+  }
+  return fields;
+}
+
+export function headerValue(fields: HeaderField[], name: string): string | undefined {
+  for (const f of fields) if (f.name === name) return f.value;
+  return undefined;
+}
+
+export function headerCount(fields: HeaderField[], name: string): number {
+  let n = 0;
+  for (const f of fields) if (f.name === name) n++;
+  return n;
+}
+
+export interface StructuredValue {
+  value: string;
+  params: Record<string, string>;
+}
+
+/** "text/plain; charset=utf-8; name*=utf-8''a%20b" -> value and lower-cased param names (RFC 2231 joined). */
+export function parseStructured(raw: string | undefined): StructuredValue {
+  if (!raw) return { value: '', params: {} };
+  const semi = raw.indexOf(';');
+  const value = (semi < 0 ? raw : raw.slice(0, semi)).trim().toLowerCase();
+  const params: Record<string, string> = {};
+  if (semi < 0) return { value, params };
+  const re = /;\s*([^=;\s]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
+  const continued: Record<string, string[]> = {};
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(raw.slice(semi)))) {
+    let key = m[1]!.toLowerCase();
+    const val = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '').trim();
+    const cont = /^(.*?)\*(\d+)\*?$/.exec(key);
+    if (cont) {
+      (continued[cont[1]!] ??= [])[Number(cont[2])] = val;
+      continue;
+    }
+    if (key.endsWith('*')) {
+      key = key.slice(0, -1);
+      params[key] = decode2231(val);
+    } else {
+      params[key] = val;
+    }
+  }
+  for (const [k, parts] of Object.entries(continued)) params[k] ??= decode2231(parts.join(''));
+  return { value, params };
+}
+
+function decode2231(v: string): string {
+  const m = /^([^']*)'[^']*'(.*)$/.exec(v);
+  if (!m) return v;
+  try {
+    const bytes = Buffer.from(m[2]!.replace(/%([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+    return new TextDecoder(m[1] || 'utf-8').decode(bytes);
+  } catch {
+    return m[2]!;
+  }
+}
+
+export interface Mailbox {
+  name: string;
+  address: string;
+  /** Lower-case domain of the address ('' when there is none). */
+  domain: string;
+}
+
+/** First mailbox of an address header whose encoded words are already decoded. */
+export function parseMailbox(decoded: string | undefined): Mailbox | undefined {
+  if (!decoded) return undefined;
+  const v = decoded.trim();
+  const angle = /^(.*?)<([^<>]*)>/.exec(v);
+  let name = '';
+  let address = '';
+  if (angle) {
+    name = angle[1]!.trim().replace(/^"|"$/g, '').trim();
+    address = angle[2]!.trim();
+  } else {
+    const paren = /^([^\s(]+)\s*\((.*)\)/.exec(v);
+    if (paren) { address = paren[1]!; name = paren[2]!.trim(); } else address = v.split(/[\s,]/)[0] ?? '';
+  }
+  const at = address.lastIndexOf('@');
+  const domain = at >= 0 ? address.slice(at + 1).toLowerCase().replace(/[>.\s]+$/, '') : '';
+  return { name, address: address.toLowerCase(), domain };
+}
+
+/** Rough recipient count of To/Cc headers: addresses separated by commas outside quotes. */
+export function countAddresses(value: string | undefined): number {
+  if (!value) return 0;
+  const stripped = value.replace(/"[^"]*"/g, '');
+  let n = 0;
+  for (const piece of stripped.split(',')) if (piece.includes('@')) n++;
+  return n;
+}

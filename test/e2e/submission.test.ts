@@ -1,0 +1,207 @@
+// Submission on the real gateway: real SMTP sessions over loopback with
+// nodemailer and a raw client, delivery to a real receiving SMTP server.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway, queuedId, type TestGateway, type TestTenant } from '../helpers/gateway.js';
+import { RawSmtp } from '../helpers/raw-smtp.js';
+
+let t: TestGateway;
+let acme: TestTenant;
+
+before(async () => {
+  t = await startTestGateway({ MAX_MESSAGE_BYTES: '20000', MAX_RECIPIENTS: '3', MAX_CONNECTIONS_PER_IP: '6' });
+  acme = await t.tenant('acme.example');
+});
+after(async () => t.stop());
+
+const msg = (from: string, to: string | string[], extra: Record<string, unknown> = {}) => ({
+  from, to, subject: 'Quarterly report', text: 'Hello Bob,\n\nthe report is attached as discussed.\n\nAlice\n', ...extra,
+});
+
+describe('authentication', () => {
+  test('AUTH before STARTTLS is refused with 538', async () => {
+    const c = await RawSmtp.connect(t.gw.smtpPort);
+    try {
+      assert.equal((await c.reply()).code, 220);
+      const ehlo = await c.cmd('EHLO client.test');
+      assert.match(ehlo.text, /STARTTLS/);
+      const auth = await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${acme.mailbox}\0${acme.mailboxPassword}`).toString('base64'));
+      assert.equal(auth.code, 538);
+    } finally { c.close(); }
+  });
+
+  test('AUTH is offered after STARTTLS and a wrong password gets 535 5.7.8', async () => {
+    const c = await RawSmtp.connect(t.gw.smtpPort);
+    try {
+      await c.reply();
+      await c.cmd('EHLO client.test');
+      await c.starttls();
+      const ehlo = await c.cmd('EHLO client.test');
+      assert.match(ehlo.text, /AUTH PLAIN LOGIN/);
+      const bad = await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${acme.mailbox}\0wrong-password`).toString('base64'));
+      assert.equal(bad.code, 535);
+      assert.match(bad.text, /5\.7\.8/);
+    } finally { c.close(); }
+  });
+
+  test('a mailbox user sends with AUTH LOGIN over STARTTLS and the message reaches the receiving server DKIM-signed', async () => {
+    const info = await t.client({ user: acme.mailbox, pass: acme.mailboxPassword }, { authMethod: 'LOGIN' }).sendMail(msg(acme.mailbox, 'bob@partner.example'));
+    assert.match(info.response, /^250 2\.0\.0 Ok: queued as /);
+    const id = queuedId(info.response);
+    const m = await t.waitForMessage(acme.token, id, (m) => m.status === 'delivered');
+    assert.equal(m.verdict.verdict, 'deliver');
+    assert.ok(Array.isArray(m.verdict.signals));
+    assert.equal(m.envelope.mailFrom, acme.mailbox);
+    assert.equal(m.recipients[0].state, 'delivered');
+    assert.match(m.recipients[0].reply, /^250/);
+    const got = t.receiver.received.find((r) => r.raw.toString().includes(id));
+    assert.ok(got, 'the receiving server got the message (our Received header names its id)');
+    assert.match(got.raw.toString(), /DKIM-Signature: .*d=acme\.example/s);
+  });
+
+  test('a domain user sends with AUTH PLAIN as any address of its domain', async () => {
+    const info = await t.client({ user: acme.domain, pass: acme.domainPassword }, { authMethod: 'PLAIN' }).sendMail(msg(`billing@${acme.domain}`, 'carol@partner.example'));
+    assert.match(info.response, /^250 /);
+  });
+
+  test('repeated failed logins from one address are throttled with 454', async () => {
+    const g = await startTestGateway();
+    try {
+      const ten = await g.tenant('throttle.example');
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const c = await RawSmtp.connect(g.gw.smtpPort);
+        try {
+          await c.reply();
+          await c.cmd('EHLO client.test');
+          await c.starttls();
+          await c.cmd('EHLO client.test');
+          codes.push((await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${ten.mailbox}\0guess${i}`).toString('base64'))).code);
+        } finally { c.close(); }
+      }
+      assert.deepEqual(codes.slice(0, 5), [535, 535, 535, 535, 535]);
+      assert.equal(codes[5], 454, `after 5 failures the address is throttled; got ${codes}`);
+      // The right password is refused too while throttled: a guesser cannot tell.
+      const c = await RawSmtp.connect(g.gw.smtpPort);
+      try {
+        await c.reply(); await c.cmd('EHLO c'); await c.starttls(); await c.cmd('EHLO c');
+        assert.equal((await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${ten.mailbox}\0${ten.mailboxPassword}`).toString('base64'))).code, 454);
+      } finally { c.close(); }
+    } finally { await g.stop(); }
+  });
+});
+
+describe('who may send what', () => {
+  test('unauthenticated mail from an address that is no IP user gets 530 5.7.0 (no open relay)', async () => {
+    const c = await RawSmtp.connect(t.gw.smtpPort, { localAddress: '127.0.0.2' });
+    try {
+      await c.reply();
+      await c.cmd('EHLO outsider.test');
+      const r = await c.cmd('MAIL FROM:<spammer@elsewhere.example>');
+      assert.equal(r.code, 530);
+      assert.match(r.text, /5\.7\.0/);
+    } finally { c.close(); }
+  });
+
+  test('a registered IP user sends without login, and others on loopback still may not', async () => {
+    const ten = await t.tenant('hosting.example');
+    const add = await t.api('POST', '/v1/ip-users', ten.token, { cidr: '127.0.0.3/32' });
+    assert.equal(add.status, 201);
+    await new Promise((r) => setTimeout(r, 2100)); // the ingress refreshes its IP-user list every 2 s
+    const info = await t.client(undefined, { localAddress: '127.0.0.3' }).sendMail(msg('webmaster@customer-site.example', 'dan@partner.example'));
+    const m = await t.waitForMessage(ten.token, queuedId(info.response), (m) => m.status === 'delivered');
+    assert.equal(m.identity.kind, 'ip-user');
+    assert.equal(m.sender, 'webmaster@customer-site.example');
+    await assert.rejects(t.client(undefined, { localAddress: '127.0.0.4' }).sendMail(msg('x@customer-site.example', 'dan@partner.example')), /530/);
+  });
+
+  test('a mailbox user sending as another address gets 553 5.7.1', async () => {
+    await assert.rejects(
+      t.client({ user: acme.mailbox, pass: acme.mailboxPassword }).sendMail(msg(`ceo@${acme.domain}`, 'bob@partner.example')),
+      (err: any) => err.responseCode === 553 && /5\.7\.1 .*may only send as/.test(err.response),
+    );
+  });
+
+  test('a domain user sending from a domain its tenant does not own gets 553 5.7.1', async () => {
+    await assert.rejects(
+      t.client({ user: acme.domain, pass: acme.domainPassword }).sendMail(msg('ceo@bank.example', 'bob@partner.example')),
+      (err: any) => err.responseCode === 553 && /5\.7\.1/.test(err.response),
+    );
+  });
+
+  test('a locked sender gets 550 5.7.1 saying the account is locked and why', async () => {
+    const ten = await t.tenant('locked.example');
+    const lock = await t.api('POST', `/v1/senders/${encodeURIComponent(ten.mailbox)}/lock`, ten.token, { reason: 'password leaked on a paste site' });
+    assert.equal(lock.status, 200);
+    await assert.rejects(
+      t.client({ user: ten.mailbox, pass: ten.mailboxPassword }).sendMail(msg(ten.mailbox, 'bob@partner.example')),
+      (err: any) => err.responseCode === 550 && /5\.7\.1 .*locked.*password leaked/.test(err.response),
+    );
+    assert.equal((await t.api('POST', `/v1/senders/${encodeURIComponent(ten.mailbox)}/unlock`, ten.token, { reason: 'rotated' })).status, 200);
+    const info = await t.client({ user: ten.mailbox, pass: ten.mailboxPassword }).sendMail(msg(ten.mailbox, 'bob@partner.example'));
+    assert.match(info.response, /^250 /);
+  });
+});
+
+describe('limits', () => {
+  test('a message over the size limit gets 552', async () => {
+    await assert.rejects(
+      t.client({ user: acme.mailbox, pass: acme.mailboxPassword }).sendMail(msg(acme.mailbox, 'bob@partner.example', { text: 'x'.repeat(30_000) })),
+      (err: any) => err.responseCode === 552,
+    );
+  });
+
+  test('recipients past the per-message limit get 452', async () => {
+    const c = await RawSmtp.connect(t.gw.smtpPort);
+    try {
+      await c.reply(); await c.cmd('EHLO c'); await c.starttls(); await c.cmd('EHLO c');
+      assert.equal((await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${acme.mailbox}\0${acme.mailboxPassword}`).toString('base64'))).code, 235);
+      assert.equal((await c.cmd(`MAIL FROM:<${acme.mailbox}>`)).code, 250);
+      for (let i = 0; i < 3; i++) assert.equal((await c.cmd(`RCPT TO:<r${i}@partner.example>`)).code, 250);
+      assert.equal((await c.cmd('RCPT TO:<r3@partner.example>')).code, 452);
+    } finally { c.close(); }
+  });
+
+  test('connections past the per-address limit get 421', async () => {
+    const open: RawSmtp[] = [];
+    try {
+      const greetings: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const c = await RawSmtp.connect(t.gw.smtpPort, { localAddress: '127.0.0.9' });
+        open.push(c);
+        greetings.push((await c.reply()).code);
+      }
+      assert.deepEqual(greetings.slice(0, 6), [220, 220, 220, 220, 220, 220]);
+      assert.equal(greetings[6], 421);
+    } finally { for (const c of open) c.close(); }
+  });
+});
+
+describe('SMTP smuggling', () => {
+  for (const [name, body] of [
+    ['bare LF', 'Subject: a\r\n\r\nline one\nline two\r\n'],
+    ['a bare-LF end-of-data lookalike', 'Subject: a\r\n\r\nhello\n.\nMAIL FROM:<x@evil.example>\r\n'],
+    ['bare CR', 'Subject: a\r\n\r\nhello\r.\rworld\r\n'],
+  ] as const) {
+    test(`a message with ${name} is refused with 550 5.5.2 and not delivered`, async () => {
+      const c = await RawSmtp.connect(t.gw.smtpPort);
+      try {
+        await c.reply(); await c.cmd('EHLO c'); await c.starttls(); await c.cmd('EHLO c');
+        await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${acme.mailbox}\0${acme.mailboxPassword}`).toString('base64'));
+        await c.cmd(`MAIL FROM:<${acme.mailbox}>`);
+        await c.cmd('RCPT TO:<bob@partner.example>');
+        assert.equal((await c.cmd('DATA')).code, 354);
+        c.write(body + '.\r\n');
+        const r = await c.reply();
+        assert.equal(r.code, 550);
+        assert.match(r.text, /5\.5\.2 .*bare LF or CR/);
+        // the session goes on: a clean message after it is accepted
+        await c.cmd(`MAIL FROM:<${acme.mailbox}>`);
+        await c.cmd('RCPT TO:<bob@partner.example>');
+        await c.cmd('DATA');
+        c.write('Subject: fine\r\n\r\nclean body\r\n.\r\n');
+        assert.equal((await c.reply()).code, 250);
+      } finally { c.close(); }
+    });
+  }
+});

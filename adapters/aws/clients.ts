@@ -1,0 +1,41 @@
+// One place that builds the AWS SDK v3 clients. On AWS every option comes
+// from the Lambda/Fargate environment; in tests `endpoint` points at a local
+// emulator (DynamoDB Local, fauxqs, aws-ses-v2-local) with dummy credentials.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+
+export interface AwsClientOptions {
+  /** @default process.env.AWS_REGION, else us-east-1 */
+  region?: string;
+  /** Per-service endpoint override (emulators); unset on AWS. */
+  endpoints?: { dynamodb?: string; s3?: string; sqs?: string; ses?: string };
+  /** Static credentials for emulators; unset on AWS (the role's credentials are used). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface AwsClients {
+  dynamo: DynamoDBDocumentClient;
+  s3: S3Client;
+  sqs: SQSClient;
+  ses: SESv2Client;
+  destroy(): void;
+}
+
+export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
+  const region = opts.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const base = { region, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
+  const ep = opts.endpoints ?? {};
+  const raw = new DynamoDBClient({ ...base, ...(ep.dynamodb ? { endpoint: ep.dynamodb } : {}) });
+  const dynamo = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+  // Path-style addressing keeps bucket names out of hostnames, which an emulator on 127.0.0.1 needs.
+  const s3 = new S3Client({ ...base, ...(ep.s3 ? { endpoint: ep.s3, forcePathStyle: true } : {}) });
+  const sqs = new SQSClient({ ...base, ...(ep.sqs ? { endpoint: ep.sqs } : {}) });
+  const ses = new SESv2Client({ ...base, ...(ep.ses ? { endpoint: ep.ses } : {}) });
+  return {
+    dynamo, s3, sqs, ses,
+    destroy() { dynamo.destroy(); raw.destroy(); s3.destroy(); sqs.destroy(); ses.destroy(); },
+  };
+}

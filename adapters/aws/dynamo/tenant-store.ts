@@ -1,0 +1,215 @@
+// Tenants, domains, SMTP users and IP users in the single table (layout.ts).
+// Uniqueness (a domain or username belongs to one tenant) is a conditional
+// put on the item's own key; the IP-user quota is a counter item updated in
+// the same transaction as the insert, so two requests cannot both take the last slot.
+import {
+  DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../../core/errors.js';
+import type { TenantStore } from '../../../core/ports.js';
+import type { DomainRecord, IpUser, SmtpUser, Tenant } from '../../../core/model.js';
+import { cancelledConditions, isConditionalFailure, key, stripKeys } from './layout.js';
+import { byGsi1, queryAll } from './query.js';
+
+const byName = <T>(field: keyof T) => (a: T, b: T) => String(a[field]).localeCompare(String(b[field]));
+
+export class DynamoTenantStore implements TenantStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async createTenant(t: Tenant): Promise<void> {
+    await this.db.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: this.table, Item: { ...t, ...key.tenant(t.id), gsi1pk: 'TENANTS', gsi1sk: t.id, entity: 'tenant' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: { ...key.token(t.tokenHash), tenantId: t.id, entity: 'token' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    })).catch((err) => {
+      if (cancelledConditions(err)?.length) throw new DomainError('CONFLICT', `tenant ${t.id} or its token already exists`);
+      throw err;
+    });
+  }
+
+  async getTenant(id: string): Promise<Tenant | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key.tenant(id) }));
+    return stripKeys<Tenant>(out.Item);
+  }
+
+  async getTenantByTokenHash(tokenHash: string): Promise<Tenant | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key.token(tokenHash) }));
+    const tenantId = out.Item?.tenantId as string | undefined;
+    if (!tenantId) return undefined;
+    const tenant = await this.getTenant(tenantId);
+    // A token item left behind by an interrupted rotation must not authenticate.
+    return tenant?.tokenHash === tokenHash ? tenant : undefined;
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    const items = await queryAll(this.db, byGsi1(this.table, 'TENANTS'));
+    return items.map((i) => stripKeys<Tenant>(i)!).sort(byName<Tenant>('id'));
+  }
+
+  async updateTenant(t: Tenant): Promise<void> {
+    const old = await this.getTenant(t.id);
+    if (!old) return;
+    const tokenMoves = old.tokenHash !== t.tokenHash;
+    await this.db.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: this.table, Item: { ...t, ...key.tenant(t.id), gsi1pk: 'TENANTS', gsi1sk: t.id, entity: 'tenant' }, ConditionExpression: 'attribute_exists(pk)' } },
+        ...(tokenMoves
+          ? [
+              { Delete: { TableName: this.table, Key: key.token(old.tokenHash) } },
+              { Put: { TableName: this.table, Item: { ...key.token(t.tokenHash), tenantId: t.id, entity: 'token' } } },
+            ]
+          : []),
+      ],
+    }));
+  }
+
+  async createDomain(d: DomainRecord): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...d, ...key.domain(d.domain), gsi1pk: `TENANT#${d.tenantId}#DOMAINS`, gsi1sk: d.domain.toLowerCase(), entity: 'domain' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+    } catch (err) {
+      if (isConditionalFailure(err)) throw new DomainError('DOMAIN_TAKEN', `domain ${d.domain} is already registered`);
+      throw err;
+    }
+  }
+
+  async getDomain(domain: string): Promise<DomainRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key.domain(domain) }));
+    return stripKeys<DomainRecord>(out.Item);
+  }
+
+  async listDomains(tenantId: string): Promise<DomainRecord[]> {
+    const items = await queryAll(this.db, byGsi1(this.table, `TENANT#${tenantId}#DOMAINS`));
+    return items.map((i) => stripKeys<DomainRecord>(i)!).sort(byName<DomainRecord>('domain'));
+  }
+
+  async deleteDomain(tenantId: string, domain: string): Promise<boolean> {
+    return this.deleteOwned(key.domain(domain), tenantId);
+  }
+
+  async createUser(u: SmtpUser): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...u, ...key.user(u.username), gsi1pk: `TENANT#${u.tenantId}#USERS`, gsi1sk: u.username.toLowerCase(), entity: 'user' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+    } catch (err) {
+      if (isConditionalFailure(err)) throw new DomainError('USER_EXISTS', `user ${u.username} already exists`);
+      throw err;
+    }
+  }
+
+  async getUser(username: string): Promise<SmtpUser | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key.user(username) }));
+    return stripKeys<SmtpUser>(out.Item);
+  }
+
+  async listUsers(tenantId: string): Promise<SmtpUser[]> {
+    const items = await queryAll(this.db, byGsi1(this.table, `TENANT#${tenantId}#USERS`));
+    return items.map((i) => stripKeys<SmtpUser>(i)!).sort(byName<SmtpUser>('username'));
+  }
+
+  async updateUser(u: SmtpUser): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...u, ...key.user(u.username), gsi1pk: `TENANT#${u.tenantId}#USERS`, gsi1sk: u.username.toLowerCase(), entity: 'user' },
+        // Only an existing user of the same tenant is replaced; an update never creates.
+        ConditionExpression: 'attribute_exists(pk) AND tenantId = :t',
+        ExpressionAttributeValues: { ':t': u.tenantId },
+      }));
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+    }
+  }
+
+  async deleteUser(tenantId: string, username: string): Promise<boolean> {
+    return this.deleteOwned(key.user(username), tenantId);
+  }
+
+  async createIpUser(ip: IpUser, quota: number): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: key.ipUserCount(ip.tenantId),
+              UpdateExpression: 'ADD #n :one',
+              ConditionExpression: 'attribute_not_exists(#n) OR #n < :quota',
+              ExpressionAttributeNames: { '#n': 'count' },
+              ExpressionAttributeValues: { ':one': 1, ':quota': quota },
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...ip, ...key.ipUser(ip.tenantId, ip.id), gsi1pk: 'IPUSERS', gsi1sk: `${ip.tenantId}#${ip.id}`, entity: 'ipuser' },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }));
+    } catch (err) {
+      const failed = cancelledConditions(err);
+      if (failed?.includes(0)) throw new DomainError('QUOTA_EXCEEDED', `IP user quota reached: ${quota} in use`);
+      if (failed?.includes(1)) throw new DomainError('CONFLICT', `IP user ${ip.id} already exists`);
+      throw err;
+    }
+  }
+
+  async listIpUsers(tenantId: string): Promise<IpUser[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': `TENANT#${tenantId}`, ':s': 'IPUSER#' },
+    });
+    return items.map((i) => stripKeys<IpUser>(i)!).sort(byName<IpUser>('id'));
+  }
+
+  async listAllIpUsers(): Promise<IpUser[]> {
+    const items = await queryAll(this.db, byGsi1(this.table, 'IPUSERS'));
+    return items.map((i) => stripKeys<IpUser>(i)!);
+  }
+
+  async deleteIpUser(tenantId: string, id: string): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.table, Key: key.ipUser(tenantId, id), ConditionExpression: 'attribute_exists(pk)' } },
+          {
+            Update: {
+              TableName: this.table,
+              Key: key.ipUserCount(tenantId),
+              UpdateExpression: 'ADD #n :minus',
+              ExpressionAttributeNames: { '#n': 'count' },
+              ExpressionAttributeValues: { ':minus': -1 },
+            },
+          },
+        ],
+      }));
+      return true;
+    } catch (err) {
+      if (cancelledConditions(err)?.includes(0)) return false;
+      throw err;
+    }
+  }
+
+  /** Deletes an item only when it belongs to `tenantId`; false when absent or someone else's. */
+  private async deleteOwned(k: { pk: string; sk: string }, tenantId: string): Promise<boolean> {
+    try {
+      await this.db.send(new DeleteCommand({
+        TableName: this.table, Key: k, ConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': tenantId },
+      }));
+      return true;
+    } catch (err) {
+      if (isConditionalFailure(err)) return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// Wiring of the AWS storage: the same shape as openLocalStores, built from
+// SDK clients and resource names (environment variables on AWS, emulator
+// endpoints in tests). Only lambdas/, ingress/aws-main.ts and tests call this.
+import { systemClock, type Clock, type DeliverJob, type Intake, type JobQueue, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type TenantStore } from '../../core/ports.js';
+import { createAwsClients, type AwsClientOptions, type AwsClients } from './clients.js';
+import { S3Spool } from './s3-spool.js';
+import { SqsJobQueue } from './sqs-queue.js';
+import { DynamoTenantStore } from './dynamo/tenant-store.js';
+import { DynamoMessageStore } from './dynamo/message-store.js';
+import { DynamoSenderStore } from './dynamo/sender-store.js';
+import { DynamoSqsIntake } from './intake.js';
+
+export { S3Spool, SqsJobQueue, DynamoTenantStore, DynamoMessageStore, DynamoSenderStore, DynamoSqsIntake, createAwsClients };
+export { SesTransport } from './ses-transport.js';
+
+export interface AwsResources {
+  tableName: string;
+  bucketName: string;
+  scoreQueueUrl: string;
+  deliverQueueUrl: string;
+  /** Message-log retention. @default 30 days */
+  retentionSeconds?: number;
+}
+
+export interface AwsStores {
+  spool: SpoolStore;
+  tenants: TenantStore;
+  messages: MessageStore;
+  senders: SenderStore;
+  intake: Intake;
+  scoreQueue: JobQueue<ScoreJob>;
+  deliverQueue: JobQueue<DeliverJob>;
+  clients: AwsClients;
+  close(): void;
+}
+
+export function openAwsStores(res: AwsResources, clientOptions: AwsClientOptions = {}, clock: Clock = systemClock): AwsStores {
+  const clients = createAwsClients(clientOptions);
+  const messages = new DynamoMessageStore(clients.dynamo, res.tableName, res.retentionSeconds ? { retentionSeconds: res.retentionSeconds } : {});
+  const scoreQueue = new SqsJobQueue<ScoreJob>(clients.sqs, res.scoreQueueUrl);
+  return {
+    spool: new S3Spool(clients.s3, res.bucketName),
+    tenants: new DynamoTenantStore(clients.dynamo, res.tableName),
+    messages,
+    senders: new DynamoSenderStore(clients.dynamo, res.tableName, clock),
+    intake: new DynamoSqsIntake(messages, scoreQueue),
+    scoreQueue,
+    deliverQueue: new SqsJobQueue<DeliverJob>(clients.sqs, res.deliverQueueUrl),
+    clients,
+    close() { clients.destroy(); },
+  };
+}
+
+/** Resource names from the environment the CDK app sets on every function and the ingress task. */
+export function resourcesFromEnv(env: NodeJS.ProcessEnv = process.env): AwsResources {
+  const need = (name: string): string => {
+    const v = env[name];
+    if (!v) throw new Error(`environment variable ${name} is required (set by the CDK app)`);
+    return v;
+  };
+  return {
+    tableName: need('TABLE_NAME'),
+    bucketName: need('SPOOL_BUCKET'),
+    scoreQueueUrl: need('SCORE_QUEUE_URL'),
+    deliverQueueUrl: need('DELIVER_QUEUE_URL'),
+    ...(env.RETENTION_DAYS ? { retentionSeconds: Number(env.RETENTION_DAYS) * 86400 } : {}),
+  };
+}

@@ -1,0 +1,56 @@
+// Delivery through Amazon SES (SESv2 SendEmail with raw content). SES takes
+// the whole message for every recipient at once, so every recipient gets the
+// same result. The SES message id is kept in the reply: bounce and complaint
+// events name it, and the `relayguard-message` tag lets the feedback Lambda
+// find our record without a lookup index.
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { OutboundMessage, RecipientResult, Transport } from '../../core/ports.js';
+
+export const MESSAGE_TAG = 'relayguard-message';
+
+/** SES error names that mean "try again later" rather than "this message will never go". */
+const TEMPORARY = new Set([
+  'TooManyRequestsException', 'LimitExceededException', 'SendingPausedException', 'AccountSuspendedException',
+  'InternalFailure', 'ServiceUnavailable', 'ThrottlingException', 'TimeoutError',
+]);
+
+export interface SesTransportOptions {
+  /** The configuration set whose event destination feeds the feedback Lambda. */
+  configurationSetName?: string;
+  /** Our message id, tagged onto the send so SES events can be matched back. */
+  messageId?: string;
+}
+
+export class SesTransport implements Transport {
+  constructor(private readonly ses: SESv2Client, private readonly opts: SesTransportOptions = {}) {}
+
+  /** The same transport, tagged with one message's id (the deliver Lambda makes one per job). */
+  forMessage(messageId: string): SesTransport {
+    return new SesTransport(this.ses, { ...this.opts, messageId });
+  }
+
+  async send(message: OutboundMessage): Promise<RecipientResult[]> {
+    const all = (code: number, reply: string) => message.rcptTo.map((rcpt) => ({ rcpt, code, reply, mx: 'ses' }));
+    try {
+      const out = await this.ses.send(new SendEmailCommand({
+        ...(message.mailFrom ? { FromEmailAddress: message.mailFrom } : {}),
+        Destination: { ToAddresses: message.rcptTo },
+        Content: { Raw: { Data: message.raw } },
+        ...(this.opts.configurationSetName ? { ConfigurationSetName: this.opts.configurationSetName } : {}),
+        ...(this.opts.messageId ? { EmailTags: [{ Name: MESSAGE_TAG, Value: tagValue(this.opts.messageId) }] } : {}),
+      }));
+      return all(250, `250 2.0.0 accepted by SES as ${out.MessageId ?? 'unknown'}`);
+    } catch (err) {
+      const name = (err as { name?: string }).name ?? 'Error';
+      const text = (err as Error).message ?? String(err);
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (TEMPORARY.has(name) || status === undefined || status >= 500) return all(451, `451 4.4.2 SES ${name}: ${text}`);
+      return all(554, `554 5.7.1 SES ${name}: ${text}`);
+    }
+  }
+}
+
+/** SES tag values allow letters, digits, '_', '-', '.', '@' only. */
+function tagValue(v: string): string {
+  return v.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);
+}

@@ -1,0 +1,71 @@
+// Contract: the message log lists, filters and pages the same way everywhere.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestClock, messageRecord, type StoresFactory } from './factory.js';
+
+const minute = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+
+export function messageStoreContract(factory: StoresFactory): void {
+  test('the log lists a tenant\'s messages newest first and pages with a cursor', async () => {
+    const s = await factory(new TestClock());
+    try {
+      for (let i = 0; i < 5; i++) await s.messages.put(messageRecord(`msg-000000${i}`, { receivedAt: minute(i) }));
+      await s.messages.put(messageRecord('msg-other-01', { tenantId: 't2', receivedAt: minute(9) }));
+      const p1 = await s.messages.list('t1', { limit: 2 });
+      assert.deepEqual(p1.items.map((m) => m.id), ['msg-0000004', 'msg-0000003']);
+      assert.ok(p1.cursor);
+      const p2 = await s.messages.list('t1', { limit: 2, cursor: p1.cursor });
+      assert.deepEqual(p2.items.map((m) => m.id), ['msg-0000002', 'msg-0000001']);
+      const p3 = await s.messages.list('t1', { limit: 2, cursor: p2.cursor });
+      assert.deepEqual(p3.items.map((m) => m.id), ['msg-0000000']);
+      assert.equal(p3.cursor, undefined, 'the last page has no cursor');
+    } finally { await s.close(); }
+  });
+
+  test('the log filters by sender, verdict, status, recipient in any case, subject text and time', async () => {
+    const s = await factory(new TestClock());
+    try {
+      const verdict = { verdict: 'quarantine' as const, score: 7, thresholds: { quarantine: 5, reject: 10 }, signals: [], monitorOnly: false, decidedAt: minute(1) };
+      await s.messages.put(messageRecord('msg-f000001', { receivedAt: minute(1), subject: 'Invoice 100% due', status: 'quarantined', verdict }));
+      await s.messages.put(messageRecord('msg-f000002', { receivedAt: minute(2), sender: 'mallory@example.com', subject: 'hello' }));
+      await s.messages.put(messageRecord('msg-f000003', { receivedAt: minute(3), envelope: { mailFrom: 'alice@example.com', rcptTo: ['carol@example.org'] } }));
+      const ids = async (q: Parameters<typeof s.messages.list>[1]) => (await s.messages.list('t1', q)).items.map((m) => m.id);
+      assert.deepEqual(await ids({ sender: 'mallory@example.com' }), ['msg-f000002']);
+      assert.deepEqual(await ids({ verdict: 'quarantine' }), ['msg-f000001']);
+      assert.deepEqual(await ids({ status: 'quarantined' }), ['msg-f000001']);
+      assert.deepEqual(await ids({ recipient: 'CAROL@example.org' }), ['msg-f000003']);
+      assert.deepEqual(await ids({ subject: '100%' }), ['msg-f000001']);
+      assert.deepEqual(await ids({ since: minute(2) }), ['msg-f000003', 'msg-f000002']);
+      assert.deepEqual(await ids({ until: minute(2) }), ['msg-f000001']);
+      assert.deepEqual(await ids({ since: minute(2), until: minute(3) }), ['msg-f000002']);
+    } finally { await s.close(); }
+  });
+
+  test('a put replaces the whole record', async () => {
+    const s = await factory(new TestClock());
+    try {
+      await s.messages.put(messageRecord('msg-r000001', { subject: 'first' }));
+      const { subject: _dropped, ...rest } = messageRecord('msg-r000001');
+      await s.messages.put({ ...rest, status: 'delivered', recipients: [{ rcpt: 'bob@example.net', state: 'delivered', attempts: 1, reply: '250 ok' }] });
+      const got = await s.messages.get('msg-r000001');
+      assert.equal(got?.status, 'delivered');
+      assert.equal(got?.subject, undefined);
+      assert.equal(got?.recipients[0]?.reply, '250 ok');
+      assert.equal(await s.messages.get('msg-missing'), undefined);
+    } finally { await s.close(); }
+  });
+
+  test('pending messages of a sender are listed until they leave the pipeline', async () => {
+    const s = await factory(new TestClock());
+    try {
+      await s.messages.put(messageRecord('msg-p000001', { status: 'accepted' }));
+      await s.messages.put(messageRecord('msg-p000002', { status: 'queued' }));
+      await s.messages.put(messageRecord('msg-p000003', { status: 'delivered' }));
+      await s.messages.put(messageRecord('msg-p000004', { status: 'queued', sender: 'other@example.com' }));
+      const pending = async () => (await s.messages.listPendingBySender('t1', 'alice@example.com')).map((m) => m.id).sort();
+      assert.deepEqual(await pending(), ['msg-p000001', 'msg-p000002']);
+      await s.messages.put(messageRecord('msg-p000002', { status: 'quarantined' }));
+      assert.deepEqual(await pending(), ['msg-p000001']);
+    } finally { await s.close(); }
+  });
+}

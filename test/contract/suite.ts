@@ -1,0 +1,14 @@
+// The whole contract: one list of behaviours every adapter set must show.
+// test/contract/local.test.ts and aws.test.ts run it against their factories.
+import { spoolAndIntakeContract } from './spool-intake.contract.js';
+import { tenantStoreContract } from './tenant-store.contract.js';
+import { messageStoreContract } from './message-store.contract.js';
+import { senderStoreContract } from './sender-store.contract.js';
+import type { StoresFactory } from './factory.js';
+
+export function storesContract(factory: StoresFactory): void {
+  spoolAndIntakeContract(factory);
+  tenantStoreContract(factory);
+  messageStoreContract(factory);
+  senderStoreContract(factory);
+}

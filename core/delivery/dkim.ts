@@ -25,10 +25,11 @@ export interface SignResult {
  */
 export async function signMessage(raw: Buffer, domain: DomainRecord, now: Date): Promise<SignResult> {
   try {
+    const key = { signingDomain: domain.domain, selector: domain.dkimSelector, privateKey: domain.dkimPrivateKey };
+    // mailauth signs only what is listed in signatureData; the top-level key fields are ignored.
     const result = await dkimSign(raw, {
-      signingDomain: domain.domain,
-      selector: domain.dkimSelector,
-      privateKey: domain.dkimPrivateKey,
+      ...key,
+      signatureData: [key],
       canonicalization: 'relaxed/relaxed',
       algorithm: 'rsa-sha256',
       headerList: SIGNED_HEADERS,

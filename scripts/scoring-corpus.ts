@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { ContentContext } from '../core/scoring/index.js';
 
 /** Where the SpamAssassin corpus package keeps its groups. */
 export function corpusDir(group: string): string {
@@ -39,3 +40,11 @@ export function resolveFolder(arg: string): string {
   } catch { /* not a path */ }
   return corpusDir(arg);
 }
+
+/** The context corpus mail is scored under: one recipient, tenant domains unknown. */
+export const CORPUS_CONTEXT: ContentContext = {
+  tenantId: 'corpus',
+  envelope: { mailFrom: 'sender@example.com', rcptTo: ['rcpt@example.net'] },
+  identity: { kind: 'smtp-user', tenantId: 'corpus', username: 'example.com', userKind: 'domain' },
+  ownedDomains: [],
+};

@@ -38,7 +38,9 @@ export function decodeEntities(s: string): string {
   });
 }
 
-const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\b|(?:^|[^-])color\s*:\s*(?:#fff(?:fff)?\b|white\b)/i;
+// Only styles that make text invisible whatever the background: white-on-colour and
+// 1px spacers are everyday newsletter markup and prove nothing.
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:\.\d+)?(?:px|pt|em)?\s*(?:;|$)/i;
 const BLOCK_TAGS = /<\/?(?:p|div|br|tr|li|h[1-6]|table|blockquote|hr|td)\b[^>]*>/gi;
 
 export function renderHtml(html: string): HtmlFacts {
@@ -66,8 +68,6 @@ export function renderHtml(html: string): HtmlFacts {
   while ((m = styled.exec(s))) {
     if (HIDDEN_STYLE.test(m[2] ?? m[3] ?? '')) facts.hiddenChars += m[4]!.replace(/<[^>]*>/g, '').replace(/\s+/g, '').length;
   }
-  const fontHidden = /<font\b[^>]*(?:color\s*=\s*["']?(?:#?fff(?:fff)?|white)\b|size\s*=\s*["']?[-]?[01]\b)[^>]*>([\s\S]*?)<\/font\s*>/gi;
-  while ((m = fontHidden.exec(s))) facts.hiddenChars += m[1]!.replace(/<[^>]*>/g, '').replace(/\s+/g, '').length;
 
   s = s.replace(BLOCK_TAGS, '\n').replace(/<[^>]*>/g, ' ');
   facts.text = decodeEntities(s).replace(/[ \t\r\f\v\u00a0]+/g, ' ').replace(/\n\s*/g, '\n').trim();

@@ -2,7 +2,7 @@
 // double extensions, macro-enabled Office files, encrypted and nested
 // archives, and the EICAR test file anywhere, including inside a zip.
 import type { Signal } from '../../model.js';
-import { ARCHIVE_EXTENSIONS, ARCHIVE_TYPES, DANGEROUS_EXTENSIONS, EXECUTABLE_TYPES, MACRO_EXTENSIONS, extensionOf, sniffType, type SniffedType } from './sniff.js';
+import { ARCHIVE_EXTENSIONS, ARCHIVE_TYPES, DANGEROUS_EXTENSIONS, EXECUTABLE_TYPES, MACRO_EXTENSIONS, UNIX_SCRIPT_EXTENSIONS, extensionOf, sniffType, type SniffedType } from './sniff.js';
 import { readZip } from './zip.js';
 
 export interface AttachmentFact {
@@ -18,8 +18,10 @@ export interface AttachmentFact {
 export const ATTACHMENT_WEIGHTS = {
   /** A Windows/Linux/macOS program or a shortcut, by content or by name. */
   'attachment-executable': 10,
-  /** A script that runs when opened (js, vbs, ps1, bat, hta, ...). */
+  /** A script that runs when opened on Windows (js, vbs, ps1, bat, hta, ...). */
   'attachment-script': 10,
+  /** A Unix script (#!, .sh, .pl): legitimate between developers, worth noting. */
+  'attachment-unix-script': 1,
   /** "invoice.pdf.exe": a harmless-looking extension in front of a dangerous one. */
   'attachment-double-extension': 6,
   /** Office file that carries VBA macros. */
@@ -70,6 +72,8 @@ function inspect(
     hit(inArchive ? 'attachment-executable-in-archive' : 'attachment-executable', `${name}: ${type}${declared ? ` declared ${declared}` : ''}`);
   } else if (type === 'script' || DANGEROUS_EXTENSIONS.has(ext)) {
     hit(inArchive ? 'attachment-executable-in-archive' : 'attachment-script', `${name}: ${type === 'script' ? 'script content' : `.${ext}`}`);
+  } else if (type === 'shell' || UNIX_SCRIPT_EXTENSIONS.has(ext)) {
+    hit('attachment-unix-script', name);
   }
   if (SAFE_INNER_EXT.test(name) && (DANGEROUS_EXTENSIONS.has(ext) || EXECUTABLE_TYPES.has(type)) || /\s{4,}\.[a-z0-9]{2,5}$/i.test(name)) {
     hit('attachment-double-extension', name);

@@ -2,7 +2,7 @@
 // Content-Type is whatever the sender wants it to be.
 
 export type SniffedType =
-  | 'pe' | 'elf' | 'macho' | 'script' | 'lnk' | 'iso' | 'zip' | 'ooxml' | 'jar' | 'rar' | '7z' | 'gzip'
+  | 'pe' | 'elf' | 'macho' | 'script' | 'shell' | 'lnk' | 'iso' | 'zip' | 'ooxml' | 'jar' | 'rar' | '7z' | 'gzip'
   | 'bzip2' | 'xz' | 'cab' | 'tar' | 'ole' | 'pdf' | 'rtf' | 'image' | 'text' | 'unknown';
 
 export const EXECUTABLE_TYPES = new Set<SniffedType>(['pe', 'elf', 'macho', 'script', 'lnk', 'jar']);
@@ -15,7 +15,7 @@ function startsWith(b: Uint8Array, bytes: number[], at = 0): boolean {
 }
 
 // Text that runs as a program when opened on Windows or a Unix shell.
-const SCRIPT_TEXT = /^(?:\ufeff)?\s*(?:#!|@echo\s+off|<\s*(?:script|job|package|hta:application)\b|<\?xml[^>]*>\s*<(?:job|package|scriptlet)\b|set\s+\w+\s*=\s*(?:wscript|createobject)|(?:dim|sub|function)\s+\w+|on\s+error\s+resume\s+next|powershell\b|\$\w+\s*=\s*new-object\b|var\s+\w+\s*=\s*(?:new\s+)?activexobject)/i;
+const SCRIPT_TEXT = /^(?:\ufeff)?\s*(?:@echo\s+off|<\s*(?:script|job|package|hta:application)\b|<\?xml[^>]*>\s*<(?:job|package|scriptlet)\b|set\s+\w+\s*=\s*(?:wscript|createobject)|(?:dim|sub|function)\s+\w+|on\s+error\s+resume\s+next|powershell\b|\$\w+\s*=\s*new-object\b|var\s+\w+\s*=\s*(?:new\s+)?activexobject)/i;
 
 export function sniffType(b: Uint8Array): SniffedType {
   if (b.length < 2) return 'unknown';
@@ -37,16 +37,20 @@ export function sniffType(b: Uint8Array): SniffedType {
   if (startsWith(b, [0x25, 0x50, 0x44, 0x46])) return 'pdf';
   if (startsWith(b, [0x7b, 0x5c, 0x72, 0x74, 0x66])) return 'rtf';
   if (startsWith(b, [0xff, 0xd8, 0xff]) || startsWith(b, [0x89, 0x50, 0x4e, 0x47]) || startsWith(b, [0x47, 0x49, 0x46, 0x38])) return 'image';
+  if (b[0] === 0x23 && b[1] === 0x21) return 'shell'; // #! : Unix scripts, common in technical mail
   const head = Buffer.from(b.buffer, b.byteOffset, Math.min(b.byteLength, 512)).toString('latin1');
   if (SCRIPT_TEXT.test(head)) return 'script';
   return /^[\x09\x0a\x0d\x20-\x7e\x80-\xff]*$/.test(head) ? 'text' : 'unknown';
 }
 
+/** Unix scripts: flagged lightly, since developers mail them to each other every day. */
+export const UNIX_SCRIPT_EXTENSIONS = new Set(['sh', 'bash', 'zsh', 'csh', 'pl', 'py', 'rb', 'run']);
+
 /** Extensions that run code when opened (Windows shell, Office, Java, disk images that auto-mount). */
 export const DANGEROUS_EXTENSIONS = new Set([
   'exe', 'com', 'scr', 'pif', 'bat', 'cmd', 'cpl', 'msi', 'msp', 'msc', 'dll', 'sys', 'vbs', 'vbe', 'js', 'jse',
   'wsf', 'wsh', 'wsc', 'ps1', 'psm1', 'hta', 'jar', 'lnk', 'reg', 'inf', 'scf', 'url', 'application', 'gadget',
-  'iso', 'img', 'vhd', 'vhdx', 'appx', 'appxbundle', 'msix', 'sh', 'command', 'app', 'elf', 'bin', 'run', 'chm', 'xll',
+  'iso', 'img', 'vhd', 'vhdx', 'appx', 'appxbundle', 'msix', 'command', 'app', 'elf', 'chm', 'xll',
 ]);
 export const MACRO_EXTENSIONS = new Set(['docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'pptm', 'potm', 'ppam', 'ppsm', 'sldm', 'xlsb']);
 export const ARCHIVE_EXTENSIONS = new Set(['zip', 'rar', '7z', 'gz', 'tgz', 'bz2', 'xz', 'tar', 'cab', 'ace', 'arj', 'lzh', 'z']);

@@ -61,7 +61,7 @@ export const RULES: Rule[] = [
   },
   {
     name: 'url-text-mismatch',
-    weight: 3,
+    weight: 1.5,
     description: 'A link whose visible text names one site while the href goes to another.',
     test: (f) => list(f.urls.flatMap((u) => {
       if (u.source !== 'href' || !u.text) return [];
@@ -95,7 +95,8 @@ export const RULES: Rule[] = [
     description: 'The From display name shows an address or domain other than the real sender domain (or one of the tenant\'s own while sending from elsewhere).',
     test: (f, ctx) => {
       if (!f.from) return undefined;
-      const shown = /([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b/i.exec(f.from.name)?.[1]?.toLowerCase();
+      // An address in the display name ("support@bank.example" <x@elsewhere.example>); brand names like "News.com" are not addresses.
+      const shown = /[a-z0-9._%+-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b/i.exec(f.from.name)?.[1]?.toLowerCase();
       if (shown && f.from.domain && baseDomain(shown) !== baseDomain(f.from.domain)) return `"${f.from.name}" <${f.from.address}>`;
       const ownedShown = ctx.ownedDomains.find((d) => f.from!.name.toLowerCase().includes(d.toLowerCase()));
       if (ownedShown && !domainOwned(f.from.domain, ctx.ownedDomains)) return `"${f.from.name}" names ${ownedShown}`;
@@ -144,7 +145,7 @@ export const RULES: Rule[] = [
   },
   {
     name: 'html-active-content',
-    weight: 2,
+    weight: 1,
     description: 'Scripts or meta refresh in the HTML: mail clients do not run them, attackers still try.',
     test: (f) => (f.scripts > 0 ? `${f.scripts} script/refresh element(s)` : undefined),
   },

@@ -18,6 +18,19 @@ export interface TenantSettings {
   abuseContact?: string;
   /** Senders allowed to send bulk mail, with the volume they declared per hour. */
   bulkSenders?: { sender: string; hourlyVolume: number }[];
+  /** Overrides of the compromised-sender policy (core/reputation/policy.ts); unset fields keep its defaults. */
+  senderPolicy?: {
+    lockRisk?: number;
+    lockRiskVolumeOnly?: number;
+    riskHalfLifeSeconds?: number;
+    lockTimeoutSeconds?: number;
+    maxAutoUnlocks?: number;
+    throttleSeconds?: number;
+    campaignWindowSeconds?: number;
+    campaignMinSenders?: number;
+    spamScore?: number;
+    suspectScore?: number;
+  };
 }
 
 export interface Tenant {

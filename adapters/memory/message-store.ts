@@ -1,0 +1,49 @@
+// In-memory MessageStore for tests and the simulation: whole-record replace,
+// newest-first listing with an offset cursor, and the pending-by-sender
+// query the lock step uses to hold what is still in the pipeline.
+import type { MessageRecord, MessageStatus } from '../../core/model.js';
+import type { MessageQuery, MessageStore } from '../../core/ports.js';
+
+/** Statuses that mean "not yet out of the gateway". */
+const PENDING: ReadonlySet<MessageStatus> = new Set(['accepted', 'queued', 'delivering']);
+
+export class MemoryMessageStore implements MessageStore {
+  private readonly byId = new Map<string, MessageRecord>();
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    const r = this.byId.get(id);
+    return r ? structuredClone(r) : undefined;
+  }
+
+  async put(record: MessageRecord): Promise<void> {
+    this.byId.set(record.id, structuredClone(record));
+  }
+
+  async list(tenantId: string, query: MessageQuery): Promise<{ items: MessageRecord[]; cursor?: string }> {
+    const all = [...this.byId.values()]
+      .filter((r) => r.tenantId === tenantId && matches(r, query))
+      .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.id.localeCompare(a.id));
+    const start = query.cursor ? Number(query.cursor) : 0;
+    const limit = query.limit ?? 50;
+    const items = all.slice(start, start + limit).map((r) => structuredClone(r));
+    return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };
+  }
+
+  async listPendingBySender(tenantId: string, sender: string): Promise<MessageRecord[]> {
+    return [...this.byId.values()]
+      .filter((r) => r.tenantId === tenantId && r.sender === sender && (PENDING.has(r.status) || r.recipients.some((x) => x.state === 'deferred')))
+      .filter((r) => !['quarantined', 'rejected', 'deleted', 'delivered', 'bounced'].includes(r.status))
+      .map((r) => structuredClone(r));
+  }
+}
+
+function matches(r: MessageRecord, q: MessageQuery): boolean {
+  if (q.sender && r.sender !== q.sender) return false;
+  if (q.status && r.status !== q.status) return false;
+  if (q.verdict && r.verdict?.verdict !== q.verdict) return false;
+  if (q.recipient && !r.envelope.rcptTo.includes(q.recipient)) return false;
+  if (q.subject && !(r.subject ?? '').toLowerCase().includes(q.subject.toLowerCase())) return false;
+  if (q.since && r.receivedAt < q.since) return false;
+  if (q.until && r.receivedAt > q.until) return false;
+  return true;
+}

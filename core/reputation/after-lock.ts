@@ -1,0 +1,45 @@
+// What follows a lock: hold the sender's mail still in the pipeline (nothing
+// is lost: it waits in quarantine for the tenant) and tell the tenant, by
+// webhook and by an ARF report to its abuse contact. Notification failures
+// never undo the lock: they are logged and the pipeline goes on.
+import type { LockState, MessageRecord, Tenant } from '../model.js';
+import { notifySenderEvent } from '../notify/events.js';
+import type { ReputationDeps } from './types.js';
+
+/** Statuses the lock step may still move to quarantine: not yet in a delivery worker's hands. */
+const HOLDABLE = new Set(['accepted', 'queued']);
+
+/**
+ * Holds every message of `sender` still waiting in the pipeline. A message
+ * already being delivered is left to the delivery step, which must call
+ * isSenderLocked before each attempt. Returns the held messages.
+ */
+export async function holdPendingMessages(deps: Pick<ReputationDeps, 'messages' | 'clock'>, tenantId: string, sender: string, lock: LockState): Promise<MessageRecord[]> {
+  if (!deps.messages) return [];
+  const now = deps.clock.now().toISOString();
+  const held: MessageRecord[] = [];
+  for (const m of await deps.messages.listPendingBySender(tenantId, sender)) {
+    if (!HOLDABLE.has(m.status)) continue;
+    const signal = { name: 'sender-locked', weight: 0, detail: lock.reason };
+    const verdict = m.verdict
+      ? { ...m.verdict, verdict: 'quarantine' as const, signals: [...m.verdict.signals, signal], decidedAt: now }
+      : { verdict: 'quarantine' as const, score: 0, thresholds: { quarantine: 0, reject: 0 }, signals: [signal], monitorOnly: false, decidedAt: now };
+    const next: MessageRecord = { ...m, status: 'quarantined', verdict, updatedAt: now };
+    await deps.messages.put(next);
+    held.push(next);
+  }
+  return held;
+}
+
+export async function afterLock(deps: ReputationDeps, tenant: Tenant, sender: string, lock: LockState): Promise<void> {
+  const held = await holdPendingMessages(deps, tenant.id, sender, lock).catch((err: unknown) => {
+    console.error(JSON.stringify({ code: 'SENDER_HOLD_FAILED', tenantId: tenant.id, sender, error: String(err) }));
+    return [] as MessageRecord[];
+  });
+  const ids = [...new Set([...(lock.evidence?.messageIds ?? []), ...held.map((m) => m.id)])];
+  await notifySenderEvent(deps, tenant, { type: 'sender.locked', sender, detail: { lock, heldMessageIds: held.map((m) => m.id) } }, ids);
+}
+
+export async function afterThrottle(deps: ReputationDeps, tenant: Tenant, sender: string, until: string, reason: string): Promise<void> {
+  await notifySenderEvent(deps, tenant, { type: 'sender.throttled', sender, detail: { until, reason } }, []);
+}

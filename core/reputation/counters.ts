@@ -1,0 +1,86 @@
+// The atomic counters one message moves, through SenderStore.increment: per
+// minute, hour and day, distinct recipient domains per hour, never-seen
+// recipients, and recipients per identical body per day. Distinct counts use
+// the "first increment returns 1" trick, so two workers never count one
+// domain twice nor lose one.
+import { createHash } from 'node:crypto';
+import type { MessageRecord } from '../model.js';
+import type { SenderStore } from '../ports.js';
+import { domainOf } from '../policy/sender-key.js';
+import { THRESHOLDS } from './policy.js';
+
+export interface WindowCounts {
+  minuteMessages: number;
+  hourMessages: number;
+  hourRecipients: number;
+  hourDomains: number;
+  /** Recipients sampled this hour, and how many of them the sender never wrote to. */
+  hourSampled: number;
+  hourNew: number;
+  /** Delivery outcomes this hour (recordDeliveryOutcome): refused as unknown, and attempted. */
+  hourInvalid: number;
+  hourAttempted: number;
+  dayRecipients: number;
+  dayComplaints: number;
+  dayDelivered: number;
+  /** Recipients this normalised body reached from this sender today. */
+  fanoutDay: number;
+  /** Never-seen envelope senders behind this IP user this hour (IP users only). */
+  ipUserNewSenders: number;
+}
+
+const H = 3600;
+export const TTL = { minute: 2 * H, hourDomain: 2 * H, hour: 3 * 24 * H, day: 40 * 24 * H, fanout: 2 * 24 * H } as const;
+
+export const bucket = {
+  minute: (now: Date) => `m:${now.toISOString().slice(0, 16)}`,
+  hour: (now: Date) => `h:${now.toISOString().slice(0, 13)}`,
+  day: (now: Date) => `d:${now.toISOString().slice(0, 10)}`,
+  hourDomain: (now: Date, domain: string) => `hd:${now.toISOString().slice(0, 13)}:${domain}`,
+  known: (rcpt: string) => `r:${createHash('sha1').update(rcpt.toLowerCase()).digest('hex').slice(0, 20)}`,
+  fanout: (now: Date, fp: string) => `fp:${now.toISOString().slice(0, 10)}:${fp}`,
+} as const;
+
+/** The pseudo-sender under which an IP user's aggregate counters live. */
+export function ipUserKey(ipUserId: string): string {
+  return `ipuser:${ipUserId}`;
+}
+
+export async function countMessage(
+  store: SenderStore, message: MessageRecord, fingerprint: string | undefined, isNewSender: boolean, now: Date,
+): Promise<WindowCounts> {
+  const t = message.tenantId, s = message.sender;
+  const rcpts = message.envelope.rcptTo;
+  const domains = [...new Set(rcpts.map(domainOf).filter(Boolean))].slice(0, THRESHOLDS.domainSample);
+  const sample = rcpts.slice(0, THRESHOLDS.recipientSample);
+  const [minute, domainHits, knownHits, fanout, ipUser] = await Promise.all([
+    store.increment(t, s, bucket.minute(now), { messages: 1, recipients: rcpts.length }, TTL.minute),
+    Promise.all(domains.map((d) => store.increment(t, s, bucket.hourDomain(now, d), { n: 1 }, TTL.hourDomain))),
+    Promise.all(sample.map((r) => store.increment(t, s, bucket.known(r), { n: 1 }, THRESHOLDS.knownRecipientDays * 24 * H))),
+    fingerprint ? store.increment(t, s, bucket.fanout(now, fingerprint), { recipients: rcpts.length }, TTL.fanout) : Promise.resolve({ recipients: 0 }),
+    message.identity.kind === 'ip-user'
+      ? store.increment(t, ipUserKey(message.identity.ipUserId), bucket.hour(now), { newSenders: isNewSender ? 1 : 0, messages: 1 }, TTL.hour)
+      : Promise.resolve({ newSenders: 0 }),
+  ]);
+  const newDomains = domainHits.filter((c) => c.n === 1).length;
+  const newRcpts = knownHits.filter((c) => c.n === 1).length;
+  const [hour, day] = await Promise.all([
+    store.increment(t, s, bucket.hour(now), { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts }, TTL.hour),
+    store.increment(t, s, bucket.day(now), { messages: 1, recipients: rcpts.length }, TTL.day),
+  ]);
+  return {
+    minuteMessages: minute.messages ?? 0,
+    hourMessages: hour.messages ?? 0,
+    hourRecipients: hour.recipients ?? 0,
+    hourDomains: hour.domains ?? 0,
+    hourSampled: hour.sampled ?? 0,
+    hourNew: hour.newRcpts ?? 0,
+    hourInvalid: hour.invalid ?? 0,
+    hourAttempted: hour.attempted ?? 0,
+    dayRecipients: day.recipients ?? 0,
+    dayComplaints: day.complaints ?? 0,
+    dayDelivered: day.delivered ?? 0,
+    fanoutDay: fanout.recipients ?? 0,
+    ipUserNewSenders: ipUser.newSenders ?? 0,
+  };
+}

@@ -1,0 +1,40 @@
+// Manual lock and unlock, as the API calls them. A manual lock never times
+// out; unlocking a lock that requires a password rotation is refused until
+// the password changed after the lock. An unlock clears the evidence (the
+// tenant vouches for the sender) but keeps the count of automatic unlocks.
+import { DomainError } from '../errors.js';
+import type { LockState, SenderRecord } from '../model.js';
+import { notifySenderEvent } from '../notify/events.js';
+import { afterLock } from './after-lock.js';
+import { passwordRotatedSince } from './check.js';
+import { profileOf, withProfile } from './profile.js';
+import { updateSender } from './store-update.js';
+import { tenantOf } from './tenant-of.js';
+import type { ReputationDeps } from './types.js';
+
+/** Sets (`lock`) or clears (`undefined`) a sender's lock. Throws FORBIDDEN when an unlock needs a password rotation first. */
+export async function lockSender(deps: ReputationDeps, tenantId: string, sender: string, lock: LockState | undefined): Promise<SenderRecord> {
+  const now = deps.clock.now();
+  if (!lock) {
+    const cur = await deps.senders.get(tenantId, sender);
+    if (cur?.lock?.requiresPasswordRotation && deps.tenants && !(await passwordRotatedSince(deps, tenantId, sender, cur.lock))) {
+      throw new DomainError('FORBIDDEN', `Sender ${sender} was locked with evidence that its password is known to others: change the password, then unlock`);
+    }
+  }
+  const { record } = await updateSender(deps.senders, tenantId, sender, now, (rec) => {
+    const next: SenderRecord = { ...rec, lastSeenAt: now.toISOString() };
+    if (lock) {
+      next.lock = lock;
+      return { record: next, result: true };
+    }
+    delete next.lock; delete next.throttledUntil; delete next.throttleReason;
+    const p = profileOf(rec);
+    p.risk = [];
+    delete p.wouldLock;
+    return { record: withProfile(next, p), result: true };
+  });
+  const tenant = await tenantOf(deps, tenantId);
+  if (lock) await afterLock(deps, tenant, sender, lock);
+  else await notifySenderEvent(deps, tenant, { type: 'sender.unlocked', sender, detail: { by: 'manual' } }, []);
+  return record;
+}

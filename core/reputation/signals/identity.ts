@@ -1,0 +1,55 @@
+// Identity: who the mail claims to come from. A From header that matches
+// neither the envelope nor the login, a display name or Reply-To domain this
+// established sender never used, and the leaked-credential probe (the
+// message contains the sender's own SMTP password).
+import type { Signal } from '../../model.js';
+import { domainOf } from '../../policy/sender-key.js';
+import { isEstablished, signal, type CheckInput } from './input.js';
+
+/** Splits `"Name" <addr@x>` into its display name and address. */
+export function parseFromHeader(value: string | undefined): { name: string; address: string } | undefined {
+  if (!value) return undefined;
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(value);
+  if (m) return { name: m[1]!.trim(), address: m[2]!.trim().toLowerCase() };
+  return { name: '', address: value.trim().toLowerCase() };
+}
+
+/** Facts the identity checks read beyond ContentFacts (the scorer may add them; absent means "not known"). */
+export interface IdentityFacts {
+  replyTo?: string;
+  /** Set by the ingress or scorer when the message contains the sender's SMTP password (see password-probe.ts). */
+  passwordInMessage?: boolean;
+}
+
+export function identityFacts(i: CheckInput): IdentityFacts {
+  return i.content.facts as IdentityFacts;
+}
+
+export function identitySignals(i: CheckInput): Signal[] {
+  const out: Signal[] = [];
+  const from = parseFromHeader(i.content.facts.headerFrom ?? i.message.headerFrom);
+  const facts = identityFacts(i);
+  if (from) {
+    const fromDomain = domainOf(from.address);
+    const allowed = new Set([domainOf(i.message.envelope.mailFrom)]);
+    const id = i.message.identity;
+    if (id.kind === 'smtp-user') allowed.add(id.userKind === 'domain' ? id.username.toLowerCase() : domainOf(id.username));
+    if (fromDomain && ![...allowed].some((d) => d && (fromDomain === d || fromDomain.endsWith('.' + d)))) {
+      out.push(signal('from-mismatch', `From ${from.address} matches neither <${i.message.envelope.mailFrom}> nor the login`));
+    }
+    const names = i.profile.known.displayNames;
+    if (isEstablished(i.profile) && from.name && names.length > 0 && !names.includes(from.name)) {
+      out.push(signal('new-display-name', `display name "${from.name}" never used before (known: ${names.slice(-3).join(', ')})`));
+    }
+  }
+  const replyDomains = i.profile.known.replyToDomains;
+  const replyTo = parseFromHeader(facts.replyTo);
+  const rd = replyTo ? domainOf(replyTo.address) : '';
+  if (isEstablished(i.profile) && rd && replyDomains.length > 0 && !replyDomains.includes(rd)) {
+    out.push(signal('new-reply-to-domain', `Reply-To domain ${rd} never used before`));
+  }
+  if (facts.passwordInMessage || i.content.signals.some((s) => s.name === 'password-in-message')) {
+    out.push(signal('password-in-message', 'the message body contains this account\'s SMTP password'));
+  }
+  return out;
+}

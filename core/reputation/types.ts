@@ -1,0 +1,60 @@
+// The ports the reputation entry points use. PipelineDeps (core/pipeline/deps.ts)
+// satisfies this structurally; everything past clock and senders is optional
+// so the ingress can call with less and tests can leave parts out.
+import type { Identity, LockState, Signal, Tenant } from '../model.js';
+import type { Clock, MessageStore, Notifier, SenderStore, SpoolStore, TenantStore, Transport } from '../ports.js';
+import type { CampaignIndex } from './ports.js';
+
+export interface ReputationDeps {
+  clock: Clock;
+  senders: SenderStore;
+  /** Cross-sender campaign index; without it the campaign signal is off. */
+  campaigns?: CampaignIndex;
+  /** Password rotation checks (unlock) and the tenant of a campaign member. */
+  tenants?: Pick<TenantStore, 'getUser' | 'getTenant'>;
+  /** To hold a locked sender's mail still in the pipeline. */
+  messages?: MessageStore;
+  /** Webhook to the tenant. */
+  notifier?: Notifier;
+  /** The abuse report e-mail goes straight to the transport: the gateway never filters its own reports. */
+  transport?: Transport;
+  spool?: SpoolStore;
+  config?: { hostname: string };
+}
+
+export interface SenderContext {
+  tenant: Tenant;
+  sender: string;
+  clientIp: string;
+  identity: Identity;
+}
+
+export interface SenderAssessment {
+  /** Behaviour signals; their weights add to the verdict score (see verdictWithSender). */
+  signals: Signal[];
+  /** Set when this message caused (or found) a lock: the message is held. */
+  locked?: LockState;
+  /** Set when this message put the sender under a throttle (4xx at MAIL FROM until then). */
+  throttledUntil?: string;
+  /** The sender's decayed risk after this message, and what a lock needs. */
+  risk?: number;
+  /** Monitor-only tenant: the lock that would have been set. */
+  wouldLock?: string;
+}
+
+export interface LoginAttempt {
+  tenantId: string;
+  username: string;
+  clientIp: string;
+  success: boolean;
+  /** A fingerprint of the TLS client hello (cipher list, extensions), when the ingress has one. */
+  tlsClient?: string;
+}
+
+export interface FeedbackEvent {
+  tenantId: string;
+  sender: string;
+  messageId: string;
+  type: 'bounce' | 'complaint';
+  recipients: string[];
+}

@@ -124,7 +124,11 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
       // DANE-EE certificates are often self-signed: the TLSA match is the check, not a CA chain.
       session.connection = { ...base, requireTLS: true, tls: { ...options.tls, rejectUnauthorized: false } };
       session.verifyTls = (socket) => {
-        const failure = verifier(conn.hostname, socket.getPeerX509Certificate());
+        const x509 = socket.getPeerX509Certificate();
+        if (!x509) return 'local-tls: the server presented no certificate';
+        // mx-connect reads `publicKey` with createPublicKey, which takes PEM, not a public KeyObject.
+        const cert = { raw: x509.raw, publicKey: x509.publicKey.export({ type: 'spki', format: 'pem' }) };
+        const failure = verifier(conn.hostname, cert);
         return failure ? `local-tls: ${failure.message}` : undefined;
       };
     } else if (conn.policyMatch?.valid && conn.policyMatch.mode === 'enforce') {

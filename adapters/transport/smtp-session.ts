@@ -58,8 +58,13 @@ function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-/** An error with a server reply keeps its code; anything else is code 0 (no server answered). */
+/**
+ * An error with a server reply keeps its code; anything else is code 0 (no
+ * server answered). A failed STARTTLS is never the recipient's fault, even
+ * when the server answered it with 5xx: it is ours to name and to retry.
+ */
 function fromError(rcpt: string, err: SmtpError, mx: string): RecipientResult {
+  if (err.code === 'ETLS') return { rcpt, code: 0, reply: oneLine(`local-tls: ${err.message || String(err)}`), mx };
   if (err.responseCode && err.response) return { rcpt, code: err.responseCode, reply: oneLine(err.response), mx };
   return { rcpt, code: 0, reply: oneLine(err.message || String(err)), mx };
 }

@@ -43,11 +43,11 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     why: 'Rate limits reported with a 5xx code clear with time.' },
 
   // ---- permanent failures, with the category that matters for reputation ----
-  { codes: ['5xx'], match: /\b5\.1\.[1-6]\b|user unknown|no such (user|mailbox|recipient)|unknown (user|recipient)|mailbox (unavailable|not found)|recipient (address )?rejected|does not exist|invalid recipient/i,
+  { codes: ['5xx'], match: /\b5\.1\.2\b|domain (not found|does not exist)|host (not found|unknown)|no mx|NXDOMAIN/i, outcome: 'bounced', category: 'bad-domain',
+    why: 'The recipient domain has no mail server.' },
+  { codes: ['5xx'], match: /\b5\.1\.[013-6]\b|user unknown|no such (user|mailbox|recipient)|unknown (user|recipient)|mailbox (unavailable|not found)|recipient (address )?rejected|does not exist|invalid recipient/i,
     outcome: 'bounced', category: 'unknown-user',
     why: 'Invalid recipients: a burst of these is the mark of a spammer with a bought list.' },
-  { codes: ['5xx'], match: /\b5\.1\.[02]\b|domain (not found|does not exist)|host (not found|unknown)|no mx|NXDOMAIN/i, outcome: 'bounced', category: 'bad-domain',
-    why: 'The recipient domain has no mail server.' },
   { codes: ['5xx'], match: /spamhaus|spamcop|barracuda|block ?list|black ?list|\blisted\b|\brbl\b|\bdnsbl\b|poor reputation|bad reputation/i, outcome: 'bounced', category: 'blocklist',
     why: 'Our address or the sending domain is listed: the operator must hear of it, the sender is not necessarily at fault.' },
   { codes: ['5xx'], match: /spam|virus|malware|phish|content (rejected|policy)|message (content )?rejected/i, outcome: 'bounced', category: 'spam',

@@ -180,6 +180,19 @@ export const Sender = named('Sender', 'A sender key (envelope address or X-AuthU
   lastSeenAt: isoTime,
 }));
 
+export const SenderDetail = named('SenderDetail', 'A sender with the reputation behind its state.', Sender.extend({
+  reputation: z.object({
+    state: z.enum(['locked', 'throttled', 'ok']),
+    risk: z.number().describe('Current decayed risk.'),
+    lockAt: z.number().describe('The risk at which the sender is locked.'),
+    evidence: z.array(z.object({
+      at: isoTime, signal: z.string(), family: z.string(), weightNow: z.number(), messageId: z.string().optional(), detail: z.string().optional(),
+    })),
+    baseline: z.record(z.string(), z.unknown()).describe('Learned normal behaviour: volumes, active days, peaks, allowances.'),
+    wouldLock: z.object({ at: isoTime, reason: z.string() }).optional().describe('Monitor-only: the lock that would have been set.'),
+  }),
+}));
+
 export const SenderList = named('SenderList', 'Senders seen for this tenant.', z.object({ items: z.array(Sender) }));
 
 export const LockBody = named('LockRequest', 'Why the sender is locked.', z.strictObject({

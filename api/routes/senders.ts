@@ -1,7 +1,8 @@
 // Senders and their locks, as the tenant sees and changes them.
 import { lockSenderManually, requireSender, unlockSender } from '../../core/tenants/sender-locks.js';
 import { json, route } from '../route.js';
-import { LockBody, Sender, SenderList, SenderParam } from '../schemas.js';
+import { explainSender } from '../../core/reputation/index.js';
+import { LockBody, Sender, SenderDetail, SenderList, SenderParam } from '../schemas.js';
 import { senderView } from '../views.js';
 
 export const senderRoutes = [
@@ -18,14 +19,19 @@ export const senderRoutes = [
   }),
   route({
     method: 'GET', path: '/v1/senders/{sender}', auth: 'tenant', operationId: 'getSender', tag: 'senders',
-    summary: 'One sender with its lock and the evidence for it',
+    summary: 'One sender with its lock, its current risk and the evidence for it',
     params: SenderParam,
-    responses: { 200: { description: 'The sender', schema: Sender } },
-    handle: async ({ deps, tenant, params }) => json(200, senderView(await requireSender(deps, tenant.id, params.sender), deps.clock.now())),
+    responses: { 200: { description: 'The sender', schema: SenderDetail } },
+    handle: async ({ deps, tenant, params }) => {
+      const now = deps.clock.now();
+      const rec = await requireSender(deps, tenant.id, params.sender);
+      const { state, risk, lockAt, evidence, baseline, wouldLock } = explainSender(rec, tenant.settings, now);
+      return json(200, { ...senderView(rec, now), reputation: { state, risk, lockAt, evidence, baseline, ...(wouldLock ? { wouldLock } : {}) } });
+    },
   }),
   route({
     method: 'POST', path: '/v1/senders/{sender}/lock', auth: 'tenant', operationId: 'lockSender', tag: 'senders',
-    summary: 'Lock a sender until unlocked by hand (its mail is refused at MAIL FROM)',
+    summary: 'Lock a sender until unlocked by hand: its mail is refused at MAIL FROM and what it still has queued is held',
     params: SenderParam,
     body: LockBody.optional(),
     responses: { 200: { description: 'The locked sender', schema: Sender } },
@@ -34,7 +40,7 @@ export const senderRoutes = [
   }),
   route({
     method: 'POST', path: '/v1/senders/{sender}/unlock', auth: 'tenant', operationId: 'unlockSender', tag: 'senders',
-    summary: 'Lift a lock (409 while a required password rotation has not happened)',
+    summary: 'Lift a lock (403 while a required password rotation has not happened)',
     params: SenderParam,
     responses: { 200: { description: 'The unlocked sender', schema: Sender } },
     handle: async ({ deps, tenant, params }) => json(200, senderView(await unlockSender(deps, tenant.id, params.sender), deps.clock.now())),

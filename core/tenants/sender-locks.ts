@@ -1,19 +1,24 @@
-// A tenant locks and unlocks its own senders. The lock itself is written by
-// core/reputation (one writer for lock state); this file adds the tenant-side
-// rule: a lock that requires a password rotation stays until the password
-// of that mailbox user has changed after the lock was set.
-import { DomainError } from '../errors.js';
+// A tenant locks and unlocks its own senders. core/reputation is the one
+// writer of lock state and owns the lock rules (a lock that requires a
+// password rotation stays until the password changed after it; a lock holds
+// the sender's mail still in the pipeline and notifies the tenant); this file
+// only scopes senders to the tenant and phrases the outcome for the API.
+import { DomainError, isDomainError } from '../errors.js';
 import type { LockState, SenderRecord } from '../model.js';
-import type { Clock, SenderStore, TenantStore } from '../ports.js';
+import type { Clock, MessageStore, Notifier, SenderStore, TenantStore } from '../ports.js';
 import { lockSender } from '../reputation/index.js';
 
 export interface SenderLockDeps {
   clock: Clock;
   senders: SenderStore;
   tenants: TenantStore;
+  /** Lets a lock hold the sender's mail that is still waiting in the pipeline. */
+  messages?: MessageStore;
+  /** Tells the tenant's webhook about the lock or unlock. */
+  notifier?: Notifier;
 }
 
-/** Sender keys are addresses (or X-AuthUser values): compared case-insensitively. */
+/** Sender keys are addresses (or X-AuthUser values), kept lower-case (core/policy/sender-key.ts). */
 export function normaliseSender(input: string): string {
   const sender = input.trim().toLowerCase();
   if (!sender || sender.length > 320 || /[\s<>]/.test(sender)) {
@@ -22,7 +27,7 @@ export function normaliseSender(input: string): string {
   return sender;
 }
 
-export async function requireSender(deps: SenderLockDeps, tenantId: string, input: string): Promise<SenderRecord> {
+export async function requireSender(deps: Pick<SenderLockDeps, 'senders'>, tenantId: string, input: string): Promise<SenderRecord> {
   const rec = await deps.senders.get(tenantId, normaliseSender(input));
   if (!rec) throw new DomainError('NOT_FOUND', `No sender ${input} has been seen`);
   const { version: _version, ...sender } = rec;
@@ -40,16 +45,17 @@ export async function lockSenderManually(deps: SenderLockDeps, tenantId: string,
   return lockSender(deps, tenantId, sender, lock);
 }
 
+/** Lifts a lock; unlocking a sender that is not locked is a no-op that returns it. */
 export async function unlockSender(deps: SenderLockDeps, tenantId: string, input: string): Promise<SenderRecord> {
   const rec = await requireSender(deps, tenantId, input);
-  const lock = rec.lock;
-  if (!lock) return rec;
-  if (lock.requiresPasswordRotation) {
-    const user = await deps.tenants.getUser(rec.sender);
-    // A deleted user has no password left to leak: nothing to wait for.
-    if (user && user.tenantId === tenantId && new Date(user.passwordChangedAt) <= new Date(lock.lockedAt)) {
-      throw new DomainError('CONFLICT', `${rec.sender} was locked on ${lock.lockedAt} because its password is probably compromised (${lock.reason}); rotate it first with POST /v1/users/${encodeURIComponent(user.username)}/password, then unlock`);
+  if (!rec.lock) return rec;
+  try {
+    return await lockSender(deps, tenantId, rec.sender, undefined);
+  } catch (err) {
+    // The refusal comes from the reputation rules; add where to rotate.
+    if (isDomainError(err, 'FORBIDDEN') && rec.lock.requiresPasswordRotation) {
+      throw new DomainError('FORBIDDEN', `${err.message} (POST /v1/users/${encodeURIComponent(rec.sender)}/password, locked ${rec.lock.lockedAt}: ${rec.lock.reason})`);
     }
+    throw err;
   }
-  return lockSender(deps, tenantId, rec.sender, undefined);
 }

@@ -3,7 +3,7 @@
 // the score worker would leave them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Message, MessageList, Sender, Settings, Stats } from '../../api/schemas.js';
+import { Message, MessageList, Sender, SenderDetail, Settings, Stats } from '../../api/schemas.js';
 import type { MessageRecord, MessageStatus, Verdict } from '../../core/model.js';
 import { lockSender } from '../../core/reputation/index.js';
 import { expectProblem, startHarness, type Harness } from './harness.js';
@@ -160,11 +160,12 @@ describe('senders', () => {
     await h.call('POST', '/v1/domains', { token: t.token, body: { domain: 'rotate.example' } });
     await h.call('POST', '/v1/users', { token: t.token, body: { username: 'joe@rotate.example' } });
     h.clock.advance(1000);
-    await lockSender({ clock: h.clock, senders: h.stores.senders }, t.id, 'joe@rotate.example', {
+    await lockSender({ clock: h.clock, senders: h.stores.senders, tenants: h.stores.tenants }, t.id, 'joe@rotate.example', {
       reason: 'logins from 40 countries in an hour', lockedAt: h.clock.now().toISOString(), by: 'auto', requiresPasswordRotation: true,
     });
-    const refused = expectProblem(await h.call('POST', '/v1/senders/joe@rotate.example/unlock', { token: t.token }), 409, 'CONFLICT');
-    assert.match(refused.detail, /rotate/);
+    const refused = expectProblem(await h.call('POST', '/v1/senders/joe@rotate.example/unlock', { token: t.token }), 403, 'FORBIDDEN');
+    assert.match(refused.detail, /password/);
+    assert.match(refused.detail, /\/v1\/users\/joe%40rotate\.example\/password/);
     assert.equal((await h.stores.senders.get(t.id, 'joe@rotate.example'))?.lock?.reason, 'logins from 40 countries in an hour');
 
     h.clock.advance(1000);
@@ -172,6 +173,25 @@ describe('senders', () => {
     const ok = await h.call('POST', '/v1/senders/joe@rotate.example/unlock', { token: t.token });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.locked, false);
+  });
+
+  test('a manual lock holds the mail the sender still has waiting in the pipeline', async () => {
+    const t = await h.tenant();
+    const waiting = await message(t.id, { status: 'queued', verdict: 'deliver', sender: 'leaky@shop.example' });
+    const sent = await message(t.id, { status: 'delivered', verdict: 'deliver', sender: 'leaky@shop.example' });
+    assert.equal((await h.call('POST', '/v1/senders/leaky@shop.example/lock', { token: t.token })).status, 200);
+    assert.equal((await h.stores.messages.get(waiting.id))?.status, 'quarantined');
+    assert.equal((await h.stores.messages.get(sent.id))?.status, 'delivered');
+  });
+
+  test('one sender shows its lock with the reputation behind it', async () => {
+    const t = await h.tenant();
+    await h.call('POST', '/v1/senders/shown@shop.example/lock', { token: t.token, body: { reason: 'looked odd' } });
+    const r = await h.call('GET', '/v1/senders/shown@shop.example', { token: t.token });
+    assert.equal(r.status, 200);
+    SenderDetail.parse(r.body);
+    assert.equal(r.body.reputation.state, 'locked');
+    assert.equal(typeof r.body.reputation.lockAt, 'number');
   });
 
   test("another tenant's sender is not found", async () => {

@@ -52,6 +52,9 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     intake: stores.intake, scoreQueue: stores.scoreQueue, deliverQueue: stores.deliverQueue, transport,
   };
 
+  // This process is the only consumer of its queues: jobs leased by a process that died go back now.
+  const recovered = { score: stores.scoreQueue.recoverLeased(), deliver: stores.deliverQueue.recoverLeased() };
+  if (recovered.score || recovered.deliver) log('JOBS_RECOVERED', recovered);
   const scoreWorker = startQueueWorker({
     name: 'score', queue: stores.scoreQueue, concurrency: config.SCORE_CONCURRENCY, maxAttempts: 5, log,
     handle: (job) => handleScoreJob(deps, job),

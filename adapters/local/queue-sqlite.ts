@@ -18,6 +18,7 @@ export interface LocalQueue<J> extends JobQueue<J> {
   release(id: number, delaySeconds: number): Promise<void>;
   /** Moves the job to the dead-letter queue. */
   deadLetter(id: number): Promise<void>;
+  recoverLeased(): number;
   depth(): number;
 }
 
@@ -33,10 +34,10 @@ export class SqliteQueue<J> implements LocalQueue<J> {
   constructor(private readonly db: Db, readonly name: string, private readonly clock: Clock) {
     this.insert = db.prepare('INSERT INTO jobs (queue, payload, visible_at, created_at) VALUES (?, ?, ?, ?)');
     this.select = db.prepare('SELECT id, payload, attempts FROM jobs WHERE queue = ? AND visible_at <= ? ORDER BY visible_at, id LIMIT ?');
-    this.take = db.prepare('UPDATE jobs SET visible_at = ?, attempts = attempts + 1 WHERE id = ?');
+    this.take = db.prepare('UPDATE jobs SET visible_at = ?, attempts = attempts + 1, leased = 1 WHERE id = ?');
     this.del = db.prepare('DELETE FROM jobs WHERE id = ?');
-    this.delay = db.prepare('UPDATE jobs SET visible_at = ? WHERE id = ?');
-    this.move = db.prepare("UPDATE jobs SET queue = queue || '-dlq' WHERE id = ?");
+    this.delay = db.prepare('UPDATE jobs SET visible_at = ?, leased = 0 WHERE id = ?');
+    this.move = db.prepare("UPDATE jobs SET queue = queue || '-dlq', leased = 0 WHERE id = ?");
     this.count = db.prepare('SELECT count(*) AS n FROM jobs WHERE queue = ?');
   }
 
@@ -70,6 +71,15 @@ export class SqliteQueue<J> implements LocalQueue<J> {
 
   async deadLetter(id: number): Promise<void> {
     this.move.run(id);
+  }
+
+  /**
+   * Makes jobs that were being worked on visible again. Only for a process
+   * that is this queue's sole consumer, at start: whatever was leased
+   * belonged to a process that died (jobs delayed on purpose are not leased).
+   */
+  recoverLeased(): number {
+    return this.db.prepare('UPDATE jobs SET visible_at = ?, leased = 0 WHERE queue = ? AND leased = 1').run(this.clock.now().getTime(), this.name).changes;
   }
 
   depth(): number {

@@ -70,6 +70,18 @@ export const Me = named('Me', 'The calling tenant.', z.object({
 const threshold = z.number().min(0).max(1000);
 const BulkSender = z.object({ sender: z.string().min(3).max(320), hourlyVolume: z.number().int().min(1).max(1_000_000) });
 
+const SenderPolicy = z.strictObject({
+  lockRisk: z.number().positive().max(1000).optional().describe('Decayed risk at which a sender is locked.'),
+  riskHalfLifeSeconds: z.number().int().min(60).max(30 * 86400).optional(),
+  lockTimeoutSeconds: z.number().int().min(60).max(30 * 86400).optional().describe('How long an automatic lock lasts.'),
+  maxAutoUnlocks: z.number().int().min(0).max(100).optional().describe('Automatic unlocks before a lock becomes manual.'),
+  throttleSeconds: z.number().int().min(0).max(86400).optional(),
+  campaignWindowSeconds: z.number().int().min(60).max(7 * 86400).optional(),
+  campaignMinSenders: z.number().int().min(2).max(10_000).optional(),
+  spamScore: z.number().min(0).max(1000).optional(),
+  suspectScore: z.number().min(0).max(1000).optional(),
+}).describe('Overrides of the compromised-sender policy; unset fields keep its defaults.');
+
 export const Settings = named('Settings', 'Effective tenant settings (defaults filled in).', z.object({
   quarantineThreshold: z.number().describe('Content score at or above which a message is held.'),
   rejectThreshold: z.number().describe('Content score at or above which a message is rejected.'),
@@ -78,6 +90,7 @@ export const Settings = named('Settings', 'Effective tenant settings (defaults f
   webhookUrl: z.string().optional(),
   abuseContact: z.string().optional(),
   bulkSenders: z.array(BulkSender).optional(),
+  senderPolicy: z.record(z.string(), z.number()).optional(),
   smtp: SmtpEndpoint,
 }));
 
@@ -89,6 +102,7 @@ export const UpdateSettingsBody = named('UpdateSettingsRequest', 'Fields to chan
   webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional().describe('http(s) URL notified of locks and held mail.'),
   abuseContact: z.email().max(320).nullable().optional(),
   bulkSenders: z.array(BulkSender).max(1000).nullable().optional(),
+  senderPolicy: SenderPolicy.nullable().optional().describe('Replaces the whole set of overrides; null goes back to the defaults.'),
 }));
 
 // ---- domains ------------------------------------------------------------

@@ -222,6 +222,12 @@ describe('settings and stats', () => {
     const inverted = expectProblem(await h.call('PATCH', '/v1/settings', { token: t.token, body: { quarantineThreshold: 12 } }), 400, 'VALIDATION');
     assert.match(inverted.detail, /rejectThreshold/);
     expectProblem(await h.call('PATCH', '/v1/settings', { token: t.token, body: { webhookUrl: 'ftp://x.example' } }), 400, 'VALIDATION');
+
+    const policy = await h.call('PATCH', '/v1/settings', { token: t.token, body: { senderPolicy: { maxAutoUnlocks: 1 } } });
+    assert.deepEqual(policy.body.senderPolicy, { maxAutoUnlocks: 1 });
+    assert.deepEqual((await h.stores.tenants.getTenant(t.id))?.settings.senderPolicy, { maxAutoUnlocks: 1 });
+    const typo = expectProblem(await h.call('PATCH', '/v1/settings', { token: t.token, body: { senderPolicy: { maxAutoUnlock: 1 } } }), 400, 'VALIDATION');
+    assert.match(typo.detail, /maxAutoUnlock/);
   });
 
   test('stats count the last 24 hours by hour and verdict, with top senders and locks', async () => {

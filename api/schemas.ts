@@ -266,6 +266,13 @@ export const MessageList = named('MessageList', 'A page of the message log, newe
   cursor: z.string().optional().describe('Pass as ?cursor= for the next page; absent on the last page.'),
 }));
 
+export const MessageSource = named('MessageSource', 'The stored message as text (8-bit parts decoded as UTF-8), capped at 512 KiB.', z.object({
+  id: z.string(),
+  size: z.number().int().describe('Size of the whole stored message in bytes.'),
+  truncated: z.boolean().describe('True when raw holds only the first 512 KiB.'),
+  raw: z.string(),
+}));
+
 export const MessageQuery = z.object({
   sender: z.string().max(320).optional(),
   recipient: z.string().max(320).optional(),

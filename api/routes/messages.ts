@@ -1,7 +1,7 @@
 // The message log and the quarantine.
-import { deleteHeldMessage, releaseMessage, requireMessage } from '../../core/tenants/messages.js';
+import { deleteHeldMessage, readMessageSource, releaseMessage, requireMessage } from '../../core/tenants/messages.js';
 import { json, noContent, route } from '../route.js';
-import { IdParam, Message, MessageList, MessageQuery } from '../schemas.js';
+import { IdParam, Message, MessageList, MessageQuery, MessageSource } from '../schemas.js';
 import { messageView } from '../views.js';
 
 export const messageRoutes = [
@@ -27,6 +27,13 @@ export const messageRoutes = [
     params: IdParam,
     responses: { 200: { description: 'The message', schema: Message } },
     handle: async ({ deps, tenant, params }) => json(200, messageView(await requireMessage(deps, tenant.id, params.id))),
+  }),
+  route({
+    method: 'GET', path: '/v1/messages/{id}/raw', auth: 'tenant', operationId: 'getMessageSource', tag: 'messages',
+    summary: 'The stored message itself (headers and body as text), to review held mail',
+    params: IdParam,
+    responses: { 200: { description: 'The message source', schema: MessageSource } },
+    handle: async ({ deps, tenant, params }) => json(200, await readMessageSource(deps, tenant.id, params.id)),
   }),
   route({
     method: 'POST', path: '/v1/messages/{id}/release', auth: 'tenant', operationId: 'releaseMessage', tag: 'messages',

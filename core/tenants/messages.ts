@@ -53,3 +53,21 @@ export async function deleteHeldMessage(deps: MessageOpsDeps, tenantId: string, 
   await deps.messages.put({ ...rec, status: 'deleted', updatedAt: deps.clock.now().toISOString() });
   await deps.spool.delete(rec.spoolKey);
 }
+
+/**
+ * The stored message as text, for a tenant reviewing held mail. Capped so a
+ * 25 MB attachment does not become a 25 MB JSON response (API Gateway stops
+ * at 6 MB); headers and the start of the body are what a review needs.
+ */
+export async function readMessageSource(
+  deps: Pick<MessageOpsDeps, 'messages' | 'spool'>,
+  tenantId: string,
+  id: string,
+  maxBytes = 512 * 1024,
+): Promise<{ id: string; size: number; truncated: boolean; raw: string }> {
+  const rec = await requireMessage(deps, tenantId, id);
+  if (rec.status === 'deleted') throw new DomainError('NOT_FOUND', `Message ${id} was deleted; its content is gone`);
+  const body = await deps.spool.get(rec.spoolKey);
+  const truncated = body.length > maxBytes;
+  return { id, size: body.length, truncated, raw: body.subarray(0, maxBytes).toString('utf8') };
+}

@@ -57,6 +57,18 @@ describe('message log', () => {
     assert.equal(r.body.spoolKey, undefined, 'internal keys stay inside');
   });
 
+  test('the stored message can be read for review, by its tenant only', async () => {
+    const t = await h.tenant();
+    const other = await h.tenant();
+    const m = await message(t.id, { verdict: 'quarantine', status: 'quarantined', subject: 'Invoice 77' });
+    const r = await h.call('GET', `/v1/messages/${m.id}/raw`, { token: t.token });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { id: m.id, size: 30, truncated: false, raw: 'Subject: Invoice 77\r\n\r\nhello\r\n' });
+    expectProblem(await h.call('GET', `/v1/messages/${m.id}/raw`, { token: other.token }), 404, 'NOT_FOUND');
+    await h.call('DELETE', `/v1/messages/${m.id}`, { token: t.token });
+    expectProblem(await h.call('GET', `/v1/messages/${m.id}/raw`, { token: t.token }), 404, 'NOT_FOUND');
+  });
+
   test('filters by sender, verdict, status and subject, and pages with a cursor', async () => {
     const t = await h.tenant();
     const base = h.clock.now().getTime();

@@ -1,13 +1,16 @@
 // Picks the outbound Transport from configuration: a smarthost when
 // SMARTHOST is set, direct MX delivery otherwise. The wiring (local/main.ts,
 // the deliver Lambda) calls transportFromEnv once at start.
+import { promises as dnsPromises } from 'node:dns';
 import type { Transport } from '../../core/ports.js';
 import { createDirectMxTransport, type DirectMxOptions } from './direct-mx.js';
 import { createSmarthostTransport, parseSmarthost } from './smarthost.js';
+import { createTlsaResolver } from './tlsa-resolver.js';
 
 export { createDirectMxTransport, type DirectMxOptions } from './direct-mx.js';
 export { createSmarthostTransport, parseSmarthost, type SmarthostOptions } from './smarthost.js';
 export { createMtaStsCache } from './mta-sts-cache.js';
+export { createTlsaResolver } from './tlsa-resolver.js';
 
 function flag(value: string | undefined, fallback: boolean, name: string): boolean {
   if (value === undefined || value === '') return fallback;
@@ -23,7 +26,9 @@ function flag(value: string | undefined, fallback: boolean, name: string): boole
  *   SMARTHOST_REQUIRE_TLS    refuse a relay without STARTTLS (default false)
  *   SMARTHOST_SECURE         implicit TLS, e.g. port 465 (default false)
  *   DELIVERY_MTA_STS         honour MTA-STS in direct delivery (default true)
- *   DELIVERY_DANE            honour DANE in direct delivery (default true; needs node >= 22.15 for TLSA lookups)
+ *   DELIVERY_DANE            honour DANE in direct delivery (default true)
+ *   DELIVERY_DANE_RESOLVERS  comma-separated DNSSEC-validating resolvers for TLSA lookups on
+ *                            node < 22.15 (default: the system's); records not validated (AD=0) are ignored
  */
 export function transportFromEnv(env: NodeJS.ProcessEnv, hostname: string, overrides: Partial<DirectMxOptions> = {}): Transport {
   if (env.SMARTHOST) {
@@ -38,10 +43,17 @@ export function transportFromEnv(env: NodeJS.ProcessEnv, hostname: string, overr
       secure: flag(env.SMARTHOST_SECURE, false, 'SMARTHOST_SECURE'),
     });
   }
+  const daneEnabled = flag(env.DELIVERY_DANE, true, 'DELIVERY_DANE');
+  // node 22.15+ resolves TLSA itself (mx-connect uses it); older node gets our UDP resolver.
+  const nativeTlsa = typeof (dnsPromises as { resolveTlsa?: unknown }).resolveTlsa === 'function';
+  const servers = env.DELIVERY_DANE_RESOLVERS?.split(',').map((s) => s.trim()).filter(Boolean);
   return createDirectMxTransport({
     name: hostname,
     mtaSts: { enabled: flag(env.DELIVERY_MTA_STS, true, 'DELIVERY_MTA_STS') },
-    dane: { enabled: flag(env.DELIVERY_DANE, true, 'DELIVERY_DANE') },
+    dane: {
+      enabled: daneEnabled,
+      ...(daneEnabled && (!nativeTlsa || servers) ? { resolveTlsa: createTlsaResolver(servers ? { servers } : {}) } : {}),
+    },
     ...overrides,
   });
 }

@@ -26,8 +26,9 @@ export class ApiError extends Error {
   }
   /** The route does not exist on this deployment (an older API, or a feature not built yet). */
   get notAvailable(): boolean {
-    return this.status === 404 && (this.code === 'HTTP_404' || this.code === 'ROUTE_NOT_FOUND' || this.code === 'NOT_AVAILABLE')
-      || this.status === 405 || this.status === 501 || this.code === 'NOT_JSON';
+    // The API answers an unknown route with 404 NOT_FOUND "No route …"; a static host may answer with HTML.
+    return (this.status === 404 && (this.code !== 'NOT_FOUND' || /^No route/.test(this.detail)))
+      || this.status === 501 || this.code === 'NOT_JSON';
   }
 }
 

@@ -59,7 +59,9 @@ export function Messages({ params }: { params: URLSearchParams }) {
   const apply = (e: Event) => {
     e.preventDefault();
     setCursors([undefined]);
+    const before = location.hash;
     navigate('/messages', { ...draft, range: draft.range === '30d' ? undefined : draft.range });
+    if (location.hash === before) page.reload(); // same search again: fetch it anew
   };
 
   const exportCsv = () => exporter.run(async () => {

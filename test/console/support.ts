@@ -1,0 +1,131 @@
+// What the console's browser tests stand on: a fresh console build, the real
+// gateway as a child process (`node --import tsx local/main.ts`, the same as
+// `npm start`) with a receiving SMTP server as its smarthost, Debian's
+// Chromium through playwright-core, and a nodemailer client for port 587.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CONSOLE = join(ROOT, 'console');
+const DIST_INDEX = join(CONSOLE, 'dist', 'index.html');
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((m, name) => Math.max(m, newestMtime(join(path, name))), st.mtimeMs);
+}
+
+/** Builds console/dist (npm run build:console) when it is missing or older than its sources. */
+export function ensureConsoleBuilt(): void {
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => join(CONSOLE, p)).filter(existsSync);
+  const newest = Math.max(...sources.map(newestMtime));
+  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= newest) return;
+  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(CONSOLE, 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: ROOT, encoding: 'utf8', timeout: 120_000,
+  });
+  if (res.status !== 0) throw new Error(`console build failed (${res.status ?? res.signal}):\n${res.stdout}\n${res.stderr}`);
+}
+
+/** A port that was free a moment ago on 127.0.0.1 (the gateway must know its real SMTP port to show it). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((ok, fail) => { srv.once('error', fail); srv.listen(0, '127.0.0.1', ok); });
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((ok) => srv.close(() => ok()));
+  return port;
+}
+
+export interface GatewayProcess {
+  apiBase: string;
+  smtpPort: number;
+  operatorToken: string;
+  dataDir: string;
+  /** Everything the gateway printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx local/main.ts` on free loopback ports and waits for GATEWAY_READY (bounded). */
+export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rg-console-'));
+  const [smtpPort, apiPort] = [await freePort(), await freePort()];
+  const operatorToken = `rgop_console-test-${process.pid}-${Date.now()}`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'main.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? dataDir,
+      DATA_DIR: dataDir, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', API_PORT: String(apiPort), API_HOST: '127.0.0.1',
+      OPERATOR_TOKEN: operatorToken, SMTP_HOSTNAME: 'relay.test', PUBLIC_SMTP_HOST: 'smtp.relay.test', GREETING_DELAY_MS: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 60_000;
+  while (!out.includes('GATEWAY_READY')) {
+    if (child.exitCode !== null) { await stop(); throw new Error(`gateway exited with ${child.exitCode}:\n${out}`); }
+    if (Date.now() > deadline) { await stop(); throw new Error(`gateway not ready within 60 s:\n${out}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { apiBase: `http://127.0.0.1:${apiPort}`, smtpPort, operatorToken, dataDir, output: () => out, stop };
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export function chromiumPath(): string {
+  for (const p of ['/usr/bin/chromium', '/usr/lib/chromium/chromium']) if (existsSync(p)) return p;
+  throw new Error('Debian chromium is not installed (apt-get install chromium; .ci/apt-packages lists it)');
+}
+
+/** Debian's Chromium, headless, with a fresh temporary profile (playwright's launch makes one per browser). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+/** Sends one message through the gateway's submission port: STARTTLS, then AUTH. */
+export async function submit(smtpPort: number, auth: { user: string; pass: string }, mail: { from: string; to: string; subject: string; text: string }): Promise<{ response: string }> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1', port: smtpPort, secure: false, requireTLS: true, auth,
+    tls: { rejectUnauthorized: false }, // the gateway's generated self-signed certificate
+    connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000,
+  });
+  try {
+    const info = await transport.sendMail(mail);
+    return { response: info.response };
+  } finally {
+    transport.close();
+  }
+}
+
+/** Polls `check` every `everyMs` until it returns a value, at most `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 300): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) { last = err; }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

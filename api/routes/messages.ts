@@ -15,6 +15,7 @@ export const messageRoutes = [
       const page = await deps.messages.list(tenant.id, {
         ...query,
         limit: query.limit ?? 50,
+        ...(query.sender ? { sender: query.sender.trim().toLowerCase() } : {}),
         ...(query.since ? { since: new Date(query.since).toISOString() } : {}),
         ...(query.until ? { until: new Date(query.until).toISOString() } : {}),
       });

@@ -14,6 +14,7 @@ export async function addDomain(
   input: string,
 ): Promise<{ domain: DomainRecord; user: SmtpUser; password: string }> {
   const name = normaliseDomain(input);
+  await refuseOthersSubdomain(deps, tenantId, name);
   const now = deps.clock.now();
   const at = now.toISOString();
   const key = await generateDkimKey(now);
@@ -39,6 +40,21 @@ export async function addDomain(
     throw err;
   }
   return { domain, user, password };
+}
+
+/**
+ * Senders may use subdomains of the domains their tenant owns (core/policy
+ * sender-key isOwnedDomain), so a subdomain of another tenant's domain would
+ * let one tenant send as part of another's name. Checked by walking up the
+ * labels: a handful of point reads.
+ */
+async function refuseOthersSubdomain(deps: TenantOpsDeps, tenantId: string, name: string): Promise<void> {
+  const labels = name.split('.');
+  for (let i = 1; i < labels.length - 1; i++) {
+    const parent = labels.slice(i).join('.');
+    const owner = await deps.tenants.getDomain(parent);
+    if (owner && owner.tenantId !== tenantId) throw new DomainError('DOMAIN_TAKEN', `${name} is under ${parent}, which is registered by another tenant`);
+  }
 }
 
 /** The tenant's own domain record, or NOT_FOUND (also for another tenant's domain). */

@@ -75,7 +75,7 @@ describe('message log', () => {
     for (let i = 0; i < 5; i++) await message(t.id, { verdict: 'deliver', sender: 'news@shop.example', receivedAt: new Date(base - i * 60_000) });
     const held = await message(t.id, { verdict: 'quarantine', status: 'quarantined', sender: 'mallory@shop.example', subject: 'You WON a prize' });
 
-    const bySender = await h.call('GET', '/v1/messages?sender=mallory@shop.example', { token: t.token });
+    const bySender = await h.call('GET', '/v1/messages?sender=Mallory@Shop.Example', { token: t.token });
     assert.deepEqual(bySender.body.items.map((m: { id: string }) => m.id), [held.id]);
     assert.equal((await h.call('GET', '/v1/messages?verdict=quarantine', { token: t.token })).body.items.length, 1);
     assert.equal((await h.call('GET', '/v1/messages?status=delivered', { token: t.token })).body.items.length, 5);

@@ -89,11 +89,13 @@ describe('domains', () => {
     assert.deepEqual(users.body.items.map((u: { username: string }) => u.username), ['shop.example.com']);
   });
 
-  test('a domain registered by any tenant cannot be added again', async () => {
+  test('a domain registered by any tenant, or a subdomain of it, cannot be added by another', async () => {
     const a = await h.tenant();
     const b = await h.tenant();
     assert.equal((await h.call('POST', '/v1/domains', { token: a.token, body: { domain: 'taken.example' } })).status, 201);
     expectProblem(await h.call('POST', '/v1/domains', { token: b.token, body: { domain: 'TAKEN.example' } }), 409, 'DOMAIN_TAKEN');
+    expectProblem(await h.call('POST', '/v1/domains', { token: b.token, body: { domain: 'mail.taken.example' } }), 409, 'DOMAIN_TAKEN');
+    assert.equal((await h.call('POST', '/v1/domains', { token: a.token, body: { domain: 'mail.taken.example' } })).status, 201, 'the owner may add its own subdomains');
   });
 
   test('an invalid domain name is a 400 problem naming the field', async () => {

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { extractFeatures } from '../core/scoring/classifier/features.js';
 import { calibratedWeight, predict, serializeModel, type Calibration, type ClassifierModel } from '../core/scoring/classifier/model.js';
-import { trainLogistic, type TrainingExample } from '../core/scoring/classifier/train.js';
+import { trainLogistic, type TrainingExample, type TrainOptions } from '../core/scoring/classifier/train.js';
 import { parseMessage } from '../core/scoring/facts.js';
 import { RULES } from '../core/scoring/rules/table.js';
 import { checkAttachments } from '../core/scoring/attachments/check.js';
@@ -41,10 +41,14 @@ function load(): Example[] {
   return out;
 }
 
+/** `--opts '{"l2":1e-4}'` overrides training options (for cross-validated comparisons). */
+const optsAt = process.argv.indexOf('--opts');
+const OPTIONS = (optsAt >= 0 ? JSON.parse(process.argv[optsAt + 1] ?? '{}') : {}) as Partial<TrainOptions>;
+
 function crossValidatedLogits(examples: Example[]): number[] {
   const logits = new Array<number>(examples.length);
   for (let k = 0; k < FOLDS; k++) {
-    const model = trainLogistic(examples.filter((_, i) => i % FOLDS !== k));
+    const model = trainLogistic(examples.filter((_, i) => i % FOLDS !== k), OPTIONS);
     examples.forEach((e, i) => { if (i % FOLDS === k) logits[i] = predict(model, e.features).logit; });
   }
   return logits;
@@ -72,7 +76,8 @@ function main(): void {
   for (const g of [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam]) {
     console.log(`  ${g}: ${(stoppedShare(examples, logits, best, g) * 100).toFixed(2)}% stopped`);
   }
-  const model = trainLogistic(examples, {}, `npm run train: logistic, ${examples.length} messages of ${[...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].join(', ')} (relay trace stripped); calibration by ${FOLDS}-fold CV`);
+  if (process.argv.includes('--cv-only')) return;
+  const model = trainLogistic(examples, OPTIONS, `npm run train: logistic, ${examples.length} messages of ${[...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].join(', ')} (relay trace stripped); calibration by ${FOLDS}-fold CV`);
   model.calibration = best;
   const json = JSON.stringify(serializeModel(model));
   writeFileSync(OUT, json + '\n');

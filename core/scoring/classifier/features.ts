@@ -14,13 +14,17 @@ function bucket(n: number, edges: number[]): string {
   return String(i);
 }
 
-function addWords(out: Set<string>, text: string, prefix: string): void {
+function addWords(out: Set<string>, text: string, prefix: string, bigrams = false): void {
+  let prev = '';
   for (const m of text.toLowerCase().matchAll(WORD)) {
     let w = m[0].replace(/['_-]+$/, '');
     if (w.length < 2) continue;
     // Numbers vary per message; their shape is the evidence ("$1,000", a 10-digit phone).
     if (/\d/.test(w)) w = w.replace(/\d/g, '9');
     out.add(prefix + w);
+    // Word pairs carry phrases ("click here", "remove you") that single words miss.
+    if (bigrams && prev) out.add(prefix + prev + '_' + w);
+    prev = w;
     if (out.size >= MAX_FEATURES) return;
   }
 }
@@ -37,8 +41,13 @@ function addCjkBigrams(out: Set<string>, text: string): void {
   if (n > 0) out.add('meta:cjk');
 }
 
+/** Headers the sending client sets (never relays): which of them are present says which software wrote the mail. */
+const CLIENT_HEADERS = ['in-reply-to', 'references', 'user-agent', 'x-mailer', 'x-priority', 'x-msmail-priority', 'importance',
+  'organization', 'content-class', 'thread-index', 'x-accept-language', 'x-mimeole', 'reply-to', 'cc', 'x-originating-ip'];
+
 export function extractFeatures(f: MessageFacts): Set<string> {
   const out = new Set<string>();
+  for (const h of CLIENT_HEADERS) if (f.headers.some((x) => x.name === h)) out.add('hdr:' + h);
   addWords(out, f.subject, 's:');
   const body = (f.text.length >= f.htmlText.length / 2 ? f.text : f.htmlText).slice(0, MAX_BODY_CHARS);
   addWords(out, body.replace(/https?:\/\/\S+/g, ' '), '');

@@ -42,7 +42,10 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
   if (!original || !DELIVERABLE.has(original.status)) return;
 
   const now = deps.clock.now();
-  const expiresAt = original.expiresAt ?? deliveryExpiry(original.receivedAt, deps.config.deliveryRetrySeconds);
+  // Mail released from quarantine may be days old: its retry window starts at the release.
+  const expiresAt = original.status === 'released'
+    ? deliveryExpiry(now.toISOString(), deps.config.deliveryRetrySeconds)
+    : original.expiresAt ?? deliveryExpiry(original.receivedAt, deps.config.deliveryRetrySeconds);
   let recipients = ensureRecipients(original.envelope, original.recipients);
   const pending = recipients.filter(isPending).map((r) => r.rcpt);
   const raw = await deps.spool.get(original.spoolKey);

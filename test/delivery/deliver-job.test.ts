@@ -164,6 +164,28 @@ describe('handleDeliverJob', () => {
     assert.equal(items.length, 1, 'no DSN message was created');
   });
 
+  it('gives mail released from quarantine a fresh retry window instead of bouncing it as expired', async () => {
+    rcptReply = () => ({ code: 451, message: '4.3.0 try later' });
+    const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
+    h.clock.advance(5 * 86400); // held five days, far past the one-hour window
+    await h.stores.messages.put({ ...msg, status: 'released', expiresAt: msg.receivedAt });
+    await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });
+    const rec = (await h.stores.messages.get(msg.id))!;
+    assert.equal(rec.status, 'delivering');
+    assert.equal(rec.expiresAt, new Date(h.clock.now().getTime() + 3600_000).toISOString());
+    assert.equal(h.stores.deliverQueue.depth(), 1);
+  });
+
+  it('leaves quarantined and rejected messages alone', async () => {
+    const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
+    for (const status of ['quarantined', 'rejected', 'accepted'] as const) {
+      await h.stores.messages.put({ ...msg, status });
+      await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });
+      assert.equal((await h.stores.messages.get(msg.id))!.status, status);
+    }
+    assert.equal(receiver.rcptSeen.length, 0);
+  });
+
   it('does nothing for a job whose message is already delivered (a duplicate job)', async () => {
     const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
     await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });

@@ -1,0 +1,133 @@
+// Attachment checks, one crafted message per case: types are judged by
+// content, not only by name; EICAR is found anywhere, inside zips too.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
+import { checkAttachments } from '../../core/scoring/attachments/check.js';
+import { sniffType } from '../../core/scoring/attachments/sniff.js';
+import { readZip } from '../../core/scoring/attachments/zip.js';
+import { parseMessage } from '../../core/scoring/facts.js';
+import { contentSignals } from '../../core/scoring/index.js';
+import { defaultModel } from '../../core/scoring/default-model.js';
+import { EICAR, message, zip, type Part } from './helpers/messages.js';
+import { CONTEXT } from './helpers/context.js';
+
+const PE = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(120), Buffer.from('This program cannot be run in DOS mode.')]);
+const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(60)]);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
+const OLE_MACRO = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(200), Buffer.from('_VBA_PROJECT', 'utf16le'), Buffer.from('Attribute VB_Name = "ThisDocument"')]);
+
+function signalsFor(...attachments: Part[]): Map<string, string> {
+  const facts = parseMessage(message({ text: 'Please see attached.', attachments }));
+  return new Map(checkAttachments(facts.attachments).map((s) => [s.name, s.detail ?? '']));
+}
+
+describe('attachment checks', () => {
+  it('finds a Windows program by its content even when named and declared as a PDF', () => {
+    const s = signalsFor({ type: 'application/pdf', filename: 'invoice.pdf', body: PE });
+    assert.ok(s.has('attachment-executable'));
+    assert.match(s.get('attachment-executable')!, /pe declared application\/pdf/);
+  });
+
+  it('finds a Linux program by its content', () => {
+    assert.ok(signalsFor({ type: 'application/octet-stream', filename: 'update', body: ELF }).has('attachment-executable'));
+  });
+
+  it('blocks a script by name', () => {
+    assert.ok(signalsFor({ type: 'text/plain', filename: 'run.vbs', body: 'MsgBox "hi"' }).has('attachment-script'));
+  });
+
+  it('blocks a script by content when the name looks harmless', () => {
+    assert.ok(signalsFor({ type: 'text/plain', filename: 'readme.txt', body: 'Set shell = CreateObject("WScript.Shell")\nshell.Run "calc"' }).has('attachment-script'));
+  });
+
+  it('notes a Unix shell script lightly instead of blocking it', () => {
+    const s = signalsFor({ type: 'text/plain', filename: 'backup', body: '#!/bin/sh\necho hi\n' });
+    assert.ok(s.has('attachment-unix-script'));
+    assert.ok(!s.has('attachment-script'));
+  });
+
+  it('flags a double extension', () => {
+    const s = signalsFor({ type: 'application/octet-stream', filename: 'statement.pdf.exe', body: PE });
+    assert.ok(s.has('attachment-double-extension'));
+    assert.ok(s.has('attachment-executable'));
+  });
+
+  it('flags a macro-enabled Office file by extension', () => {
+    assert.ok(signalsFor({ type: 'application/vnd.ms-word.document.macroEnabled.12', filename: 'orders.docm', body: zip([{ name: '[Content_Types].xml', data: '<Types/>' }]) }).has('attachment-macro'));
+  });
+
+  it('flags an OOXML file that carries vbaProject.bin under an innocent name', () => {
+    const docx = zip([{ name: '[Content_Types].xml', data: '<Types/>' }, { name: 'word/vbaProject.bin', data: 'x' }]);
+    const s = signalsFor({ type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', filename: 'report.docx', body: docx });
+    assert.ok(s.has('attachment-macro'));
+    assert.ok(!s.has('attachment-nested-archive'), 'an Office file is not an archive');
+  });
+
+  it('flags a legacy Office file with a VBA project', () => {
+    assert.ok(signalsFor({ type: 'application/msword', filename: 'report.doc', body: OLE_MACRO }).has('attachment-macro'));
+  });
+
+  it('flags a password-protected zip', () => {
+    const s = signalsFor({ type: 'application/zip', filename: 'secure.zip', body: zip([{ name: 'scan.pdf', data: PDF }], true) });
+    assert.ok(s.has('attachment-encrypted-archive'));
+  });
+
+  it('flags an archive inside an archive', () => {
+    const inner = zip([{ name: 'a.txt', data: 'hello' }]);
+    assert.ok(signalsFor({ type: 'application/zip', filename: 'outer.zip', body: zip([{ name: 'inner.zip', data: inner }]) }).has('attachment-nested-archive'));
+  });
+
+  it('finds a program inside a zip by content, and inside a deflated entry', () => {
+    assert.ok(signalsFor({ type: 'application/zip', filename: 'photos.zip', body: zip([{ name: 'photo.jpg', data: PE }]) }).has('attachment-executable-in-archive'));
+    const deflated = deflatedZip('setup.exe', PE);
+    assert.equal(readZip(deflated)?.[0]?.content?.subarray(0, 2).toString(), 'MZ');
+    assert.ok(signalsFor({ type: 'application/zip', filename: 'setup.zip', body: deflated }).has('attachment-executable-in-archive'));
+  });
+
+  it('finds the EICAR file attached, inside a zip, and in a nested zip', () => {
+    assert.ok(signalsFor({ type: 'application/octet-stream', filename: 'eicar.com', body: EICAR }).has('attachment-eicar'));
+    assert.ok(signalsFor({ type: 'application/zip', filename: 'e.zip', body: zip([{ name: 'eicar.txt', data: EICAR }]) }).has('attachment-eicar'));
+    const nested = zip([{ name: 'inner.zip', data: zip([{ name: 'eicar.txt', data: EICAR }]) }]);
+    assert.ok(signalsFor({ type: 'application/zip', filename: 'n.zip', body: nested }).has('attachment-eicar'));
+  });
+
+  it('finds the EICAR string in the message text and makes it decisive', () => {
+    const facts = parseMessage(message({ text: `test file follows\n${EICAR.toString('latin1')}\n` }));
+    const signals = contentSignals(facts, CONTEXT, defaultModel());
+    assert.ok(signals.some((s) => s.name === 'attachment-eicar'));
+  });
+
+  it('raises nothing for an ordinary PDF, image or plain zip', () => {
+    assert.deepEqual([...signalsFor(
+      { type: 'application/pdf', filename: 'minutes.pdf', body: PDF },
+      { type: 'image/png', filename: 'chart.png', body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]) },
+      { type: 'application/zip', filename: 'data.zip', body: zip([{ name: 'data.csv', data: 'a,b\n1,2\n' }]) },
+    ).keys()], []);
+  });
+
+  it('sniffs the common types from magic bytes', () => {
+    assert.equal(sniffType(PE), 'pe');
+    assert.equal(sniffType(ELF), 'elf');
+    assert.equal(sniffType(PDF), 'pdf');
+    assert.equal(sniffType(OLE_MACRO), 'ole');
+    assert.equal(sniffType(Buffer.from('Rar!\x1a\x07\x00', 'latin1')), 'rar');
+    assert.equal(sniffType(Buffer.from('plain words here')), 'text');
+  });
+});
+
+function deflatedZip(name: string, data: Buffer): Buffer {
+  // Build a stored zip, then swap in deflated data: sizes and method patched by offset.
+  const stored = zip([{ name, data }]);
+  const comp = deflateRawSync(data);
+  const nameLen = Buffer.byteLength(name);
+  const local = Buffer.from(stored.subarray(0, 30));
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(comp.length, 18);
+  const central = Buffer.from(stored.subarray(30 + nameLen + data.length, 30 + nameLen + data.length + 46 + nameLen));
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(comp.length, 20);
+  const end = Buffer.from(stored.subarray(stored.length - 22));
+  end.writeUInt32LE(30 + nameLen + comp.length, 16);
+  return Buffer.concat([local, Buffer.from(name), comp, central, end]);
+}

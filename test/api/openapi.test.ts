@@ -3,6 +3,7 @@
 // document that lists every route and whose references all resolve.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { allRoutes } from '../../api/routes.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -32,6 +33,19 @@ test('the document is an OpenAPI 3.1 object with both bearer schemes', () => {
   assert.equal(typeof doc.info.title, 'string');
   assert.equal(doc.components.securitySchemes.tenantToken.scheme, 'bearer');
   assert.equal(doc.components.securitySchemes.operatorToken.scheme, 'bearer');
+});
+
+test('the document passes the OpenAPI 3.1 schema', async () => {
+  const validator = new Validator();
+  const res = await validator.validate(structuredClone(doc));
+  assert.ok(res.valid, JSON.stringify(res.errors, null, 1)?.slice(0, 2000));
+  assert.equal(validator.version, '3.1');
+});
+
+test('the validator used above rejects a broken document', async () => {
+  const broken = structuredClone(doc);
+  broken.paths['/v1/domains'].get.responses = 'none';
+  assert.equal((await new Validator().validate(broken)).valid, false);
 });
 
 test('every route of the table, and every route the issue requires, is in the document', () => {

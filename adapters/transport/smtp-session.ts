@@ -31,13 +31,24 @@ interface SmtpError extends Error {
 /** nodemailer keeps the envelope bookkeeping of a failed send only on the connection. */
 type WithEnvelope = { _envelope?: { accepted?: string[]; rejectedErrors?: SmtpError[] } };
 
+/** A connection that ends while we wait must settle the wait, or the job would hang until the queue gives up. */
+function untilEnd(conn: SMTPConnection, reject: (err: Error) => void): () => void {
+  const onEnd = () => reject(Object.assign(new Error('connection closed before the server answered'), { code: 'ECONNECTION' }));
+  conn.once('end', onEnd);
+  return () => conn.removeListener('end', onEnd);
+}
+
 function connect(conn: SMTPConnection): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
+    const stopWatching = untilEnd(conn, reject);
     conn.once('error', onError);
-    conn.connect(() => {
+    // A close before the greeting reaches this callback as an error, not as an 'error' event.
+    conn.connect((err) => {
       conn.removeListener('error', onError);
-      resolve();
+      stopWatching();
+      if (err) reject(err);
+      else resolve();
     });
   });
 }
@@ -47,11 +58,14 @@ function login(conn: SMTPConnection, auth: { user: string; pass: string }): Prom
 }
 
 function send(conn: SMTPConnection, message: OutboundMessage) {
-  return new Promise<{ accepted: string[]; rejectedErrors?: SmtpError[]; response: string }>((resolve, reject) =>
-    conn.send({ from: message.mailFrom || false, to: message.rcptTo, size: message.raw.length }, message.raw, (err, info) =>
-      err ? reject(err) : resolve(info as { accepted: string[]; rejectedErrors?: SmtpError[]; response: string }),
-    ),
-  );
+  return new Promise<{ accepted: string[]; rejectedErrors?: SmtpError[]; response: string }>((resolve, reject) => {
+    const stopWatching = untilEnd(conn, reject);
+    conn.send({ from: message.mailFrom || false, to: message.rcptTo, size: message.raw.length }, message.raw, (err, info) => {
+      stopWatching();
+      if (err) reject(err);
+      else resolve(info as { accepted: string[]; rejectedErrors?: SmtpError[]; response: string });
+    });
+  });
 }
 
 function oneLine(text: string): string {

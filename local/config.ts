@@ -46,6 +46,8 @@ const Schema = z.object({
   DELIVERY_RETRY_SECONDS: posInt(48 * 3600),
   /** How long quarantined and rejected mail is kept. */
   RETENTION_DAYS: posInt(30),
+  /** `off` runs only the ingress and the API (like the AWS ingress task): accepted mail waits in the queue. */
+  WORKERS: z.enum(['on', 'off']).default('on'),
   SCORE_CONCURRENCY: posInt(4),
   DELIVER_CONCURRENCY: posInt(16),
   /** clamd address, host:port or a Unix socket path; unset = no virus scanning (signatures only). */

@@ -55,12 +55,13 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   // This process is the only consumer of its queues: jobs leased by a process that died go back now.
   const recovered = { score: stores.scoreQueue.recoverLeased(), deliver: stores.deliverQueue.recoverLeased() };
   if (recovered.score || recovered.deliver) log('JOBS_RECOVERED', recovered);
-  const scoreWorker = startQueueWorker({
+  const workersOn = config.WORKERS === 'on';
+  const scoreWorker = workersOn && startQueueWorker({
     name: 'score', queue: stores.scoreQueue, concurrency: config.SCORE_CONCURRENCY, maxAttempts: 5, log,
     handle: (job) => handleScoreJob(deps, job),
     onGiveUp: (job, err) => holdAfterScoringFailure(deps, job.messageId, `scoring failed repeatedly: ${(err as Error)?.message ?? err}`),
   });
-  const deliverWorker = startQueueWorker({
+  const deliverWorker = workersOn && startQueueWorker({
     name: 'deliver', queue: stores.deliverQueue, concurrency: config.DELIVER_CONCURRENCY, maxAttempts: 10, log,
     handle: (job) => handleDeliverJob(deps, job),
   });
@@ -95,7 +96,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     ...(smtpsPort !== undefined ? { smtpsPort } : {}),
     async stop() {
       await Promise.all([ingress.close(), smtps?.close(), http.close()]);
-      await Promise.all([scoreWorker.stop(), deliverWorker.stop()]);
+      await Promise.all([scoreWorker && scoreWorker.stop(), deliverWorker && deliverWorker.stop()]);
       stores.close();
     },
   };

@@ -18,6 +18,7 @@ interface Pending {
 export class GroupCommitIntake implements Intake {
   private batch: Pending[] = [];
   private scheduled = false;
+  private flushing = false;
   /** Batches committed and messages in them: the bench reports the average batch size. */
   readonly stats = { batches: 0, messages: 0 };
 
@@ -31,20 +32,26 @@ export class GroupCommitIntake implements Intake {
   accept(record: MessageRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.batch.push({ record, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // setImmediate lets every session whose data finished in this turn join the batch.
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
-  private flush(): void {
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // setImmediate lets every session whose data finished in this turn join the batch.
+    setImmediate(() => void this.flush());
+  }
+
+  /** One batch at a time: while one is being made durable, the next one fills up. */
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    this.scheduled = false;
+    this.flushing = true;
     try {
-      this.spool.syncDirs();
+      await this.spool.syncDirs();
       this.db.transaction(() => {
         for (const p of batch) {
           this.messages.putSync(p.record);
@@ -56,6 +63,9 @@ export class GroupCommitIntake implements Intake {
       for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err);
+    } finally {
+      this.flushing = false;
+      if (this.batch.length) this.schedule();
     }
   }
 }

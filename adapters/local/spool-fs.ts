@@ -2,7 +2,7 @@
 // streams the body to disk and fdatasyncs it; the folder entries are synced
 // in groups by `syncDirs` (the intake calls it before its commit), so a
 // batch of messages costs one directory fsync per folder, not per message.
-import { promises as fsp, mkdirSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { promises as fsp, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../core/errors.js';
 import type { SpoolStore } from '../../core/ports.js';
@@ -11,6 +11,7 @@ const KEY_RE = /^[A-Za-z0-9._-]{8,128}$/;
 
 export class FsSpool implements SpoolStore {
   private readonly dirtyDirs = new Set<string>();
+  private readonly madeDirs = new Set<string>();
 
   constructor(private readonly root: string, private readonly maxBytes = Number.POSITIVE_INFINITY) {
     mkdirSync(root, { recursive: true });
@@ -24,7 +25,10 @@ export class FsSpool implements SpoolStore {
 
   async put(key: string, body: AsyncIterable<Uint8Array>): Promise<{ size: number }> {
     const { dir, file } = this.pathOf(key);
-    await fsp.mkdir(dir, { recursive: true });
+    if (!this.madeDirs.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
     const fh = await fsp.open(file, 'w', 0o600);
     let size = 0;
     try {
@@ -44,13 +48,14 @@ export class FsSpool implements SpoolStore {
     return { size };
   }
 
-  /** fsyncs the folders that gained files since the last call (makes their names durable). */
-  syncDirs(): void {
-    for (const dir of this.dirtyDirs) {
-      const fd = openSync(dir, 'r');
-      try { fsyncSync(fd); } finally { closeSync(fd); }
-    }
+  /** fsyncs, in parallel, the folders that gained files since the last call (makes their names durable). */
+  async syncDirs(): Promise<void> {
+    const dirs = [...this.dirtyDirs];
     this.dirtyDirs.clear();
+    await Promise.all(dirs.map(async (dir) => {
+      const fh = await fsp.open(dir, 'r');
+      try { await fh.sync(); } finally { await fh.close(); }
+    }));
   }
 
   async get(key: string): Promise<Buffer> {

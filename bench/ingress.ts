@@ -1,0 +1,105 @@
+// npm run bench:ingress — SMTP accept throughput of the gateway (durable
+// spool + group-committed log/queue, ingress only: WORKERS=off, as the AWS
+// ingress task) beside a bare smtp-server that discards, in the same run.
+// Plain cases use postfix's smtp-source when it is installed (the client the
+// targets were measured with), otherwise bench/smtp-load.ts; STARTTLS+AUTH
+// cases always use bench/smtp-load.ts. Prints messages/s and the ratio.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const QUICK = process.argv.includes('--quick');
+const OPERATOR = 'rgop_bench-operator-token-000000';
+const hasSmtpSource = (() => { try { execFileSync('sh', ['-c', 'command -v smtp-source']); return true; } catch { return false; } })();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+}
+
+function startChild(args: string[], env: Record<string, string>, readyMark: string): Promise<{ child: ChildProcess; out: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 60_000);
+    child.stdout!.on('data', (d) => { out += d; if (out.includes(readyMark)) { clearTimeout(timer); resolve({ child, out: () => out }); } });
+    child.stderr!.on('data', (d) => (out += d));
+    child.once('exit', (c) => { clearTimeout(timer); reject(new Error(`server exited ${c}: ${out}`)); });
+  });
+}
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${out}`))));
+  });
+}
+
+interface Case { name: string; sessions: number; messages: number; reuse: boolean; auth: boolean }
+
+const cases: Case[] = [
+  { name: 'plain, 1 conn, new conn/msg', sessions: 1, messages: QUICK ? 100 : 300, reuse: false, auth: false },
+  { name: 'plain, 20 conns, new conn/msg', sessions: 20, messages: QUICK ? 1000 : 5000, reuse: false, auth: false },
+  { name: 'plain, 1 conn, reused', sessions: 1, messages: QUICK ? 500 : 3000, reuse: true, auth: false },
+  { name: 'plain, 20 conns, reused', sessions: 20, messages: QUICK ? 2000 : 20000, reuse: true, auth: false },
+  { name: 'TLS+AUTH, 1 conn, new conn/msg', sessions: 1, messages: QUICK ? 50 : 200, reuse: false, auth: true },
+  { name: 'TLS+AUTH, 20 conns, new conn/msg', sessions: 20, messages: QUICK ? 500 : 3000, reuse: false, auth: true },
+  { name: 'TLS+AUTH, 1 conn, reused', sessions: 1, messages: QUICK ? 500 : 3000, reuse: true, auth: true },
+  { name: 'TLS+AUTH, 20 conns, reused', sessions: 20, messages: QUICK ? 2000 : 20000, reuse: true, auth: true },
+];
+
+async function measure(port: number, c: Case, creds: string): Promise<number> {
+  if (!c.auth && hasSmtpSource) {
+    const t0 = process.hrtime.bigint();
+    await run('smtp-source', ['-s', String(c.sessions), ...(c.reuse ? ['-d'] : []), '-l', '10240', '-m', String(c.messages), '-f', 'alice@bench.example', '-t', 'bob@partner.example', `127.0.0.1:${port}`]);
+    return c.messages / (Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const out = await run(process.execPath, ['--import', 'tsx', 'bench/smtp-load.ts', String(port), String(c.sessions), String(c.messages), c.reuse ? '1' : '0', c.auth ? creds : '-', '10240']);
+  const r = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; failed: number };
+  if (r.failed) throw new Error(`${r.failed} messages failed in ${c.name}`);
+  return c.messages / r.seconds;
+}
+
+async function main(): Promise<void> {
+  console.log(`# Ingress accept throughput, 10 KB messages (client: ${hasSmtpSource ? 'smtp-source for plain, ' : ''}bench/smtp-load.ts for TLS+AUTH${hasSmtpSource ? '' : ' and plain'})`);
+  const bare = await startChild(['bench/bare-smtp-server.ts'], {}, 'BARE_READY');
+  const barePort = JSON.parse(bare.out().split('\n').find((l) => l.includes('BARE_READY'))!).port as number;
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'rg-bench-'));
+  const [smtpPort, apiPort] = [await freePort(), await freePort()];
+  const gw = await startChild(['local/main.ts'], {
+    DATA_DIR: dataDir, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', API_PORT: String(apiPort), OPERATOR_TOKEN: OPERATOR,
+    WORKERS: 'off', MAX_CONNECTIONS_PER_IP: '1000', SMTP_HOSTNAME: 'bench.local',
+  }, 'GATEWAY_READY');
+  try {
+    const api = async (path: string, token: string, body: unknown) => (await fetch(`http://127.0.0.1:${apiPort}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+    const tenant = await api('/v1/tenants', OPERATOR, { name: 'bench', ipUserQuota: 1 });
+    await api('/v1/domains', tenant.token, { domain: 'bench.example' });
+    // An hourly limit far above the bench's volume: this measures the ingress, not the lock policy.
+    await fetch(`http://127.0.0.1:${apiPort}/v1/settings`, { method: 'PATCH', headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ senderHourlyLimit: 10_000_000 }) });
+    const user = await api('/v1/users', tenant.token, { username: 'alice@bench.example' });
+    await api('/v1/ip-users', tenant.token, { cidr: '127.0.0.1/32' });
+    await new Promise((r) => setTimeout(r, 2500)); // IP-user list refresh
+    const creds = `alice@bench.example:${user.password}`;
+
+    console.log('| case | bare smtp-server (discards) msg/s | Relayguard (durable) msg/s | ratio |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const c of cases) {
+      const base = await measure(barePort, c, creds);
+      const ours = await measure(smtpPort, c, creds);
+      console.log(`| ${c.name} | ${base.toFixed(0)} | ${ours.toFixed(0)} | ${(ours / base).toFixed(2)} |`);
+    }
+    console.log('\nThe bare smtp-server keeps the library\'s fixed 100 ms early-talker wait before its greeting; Relayguard greets registered IP users and trusted networks at once (ingress/smtp-server-patches.ts).');
+  } finally {
+    gw.child.kill('SIGTERM');
+    bare.child.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

@@ -4,4 +4,7 @@ import { loadConfig } from './config.js';
 import './styles.css';
 
 const root = document.getElementById('app')!;
-loadConfig().then((config) => render(<App config={config} />, root));
+loadConfig().then((config) => {
+  root.textContent = ''; // drop the "Loading…" placeholder: Preact renders into an empty element
+  render(<App config={config} />, root);
+});

@@ -75,7 +75,6 @@ export class ApiClient {
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         credentials: 'omit',
-        cache: 'no-store',
       });
     } catch (err) {
       throw new ApiError(0, {

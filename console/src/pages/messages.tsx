@@ -127,20 +127,20 @@ export function Messages({ params }: { params: URLSearchParams }) {
           <p class="muted" role="status">{page.data.items.length === 0 ? 'No message matches.' : `Page ${cursors.length}: ${page.data.items.length} message${page.data.items.length === 1 ? '' : 's'}, newest first.`}</p>
           {page.data.items.length > 0 && (
             <div class="table-wrap">
-              <table class="messages">
+              <table class="messages stack">
                 <thead><tr>
                   <th scope="col">Received</th><th scope="col">Sender</th><th scope="col">Recipients</th><th scope="col">Subject</th><th scope="col">Verdict</th><th scope="col">Status</th><th scope="col">Size</th>
                 </tr></thead>
                 <tbody>
                   {page.data.items.map((m) => (
                     <tr key={m.id} data-message={m.id}>
-                      <td><a href={href(`/messages/${encodeURIComponent(m.id)}`)} aria-label={`Open message ${m.subject ?? m.id} from ${m.sender}`}>{fmtTime(m.receivedAt)}</a></td>
-                      <td>{m.sender}</td>
-                      <td>{m.envelope.rcptTo.join(', ')}</td>
-                      <td>{m.subject ?? <span class="muted">(no subject)</span>}</td>
-                      <td><VerdictBadge m={m} /></td>
-                      <td><span class="status" data-status={m.status}>{m.status}</span></td>
-                      <td>{fmtBytes(m.size)}</td>
+                      <td data-label="Received"><a href={href(`/messages/${encodeURIComponent(m.id)}`)} aria-label={`Open message ${m.subject ?? m.id} from ${m.sender}`}>{fmtTime(m.receivedAt)}</a></td>
+                      <td data-label="Sender">{m.sender}</td>
+                      <td data-label="Recipients">{m.envelope.rcptTo.join(', ')}</td>
+                      <td data-label="Subject">{m.subject ?? <span class="muted">(no subject)</span>}</td>
+                      <td data-label="Verdict"><VerdictBadge m={m} /></td>
+                      <td data-label="Status"><span class="status" data-status={m.status}>{m.status}</span></td>
+                      <td data-label="Size">{fmtBytes(m.size)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -22,8 +22,15 @@ async function recentMessages(api: ReturnType<typeof useApp>['api'], max = 2000)
   return out;
 }
 
-function reputationSummary(rep?: Record<string, unknown>): string {
-  if (!rep) return '—';
+/** The API's reputation facts when it reports them, else what the last 24 hours of the log say. */
+function reputationSummary(rep: Record<string, unknown> | undefined, recent: Message[] | undefined): string {
+  if (!rep || Object.keys(rep).length === 0) {
+    if (!recent) return '…';
+    if (recent.length === 0) return 'no mail in 24 h';
+    const held = recent.filter((m) => m.verdict && m.verdict.verdict !== 'deliver').length;
+    const bounced = recent.filter((m) => m.status === 'bounced').length;
+    return `${recent.length} sent in 24 h, ${Math.round((held / recent.length) * 100)}% held or rejected${bounced ? `, ${bounced} bounced` : ''}`;
+  }
   const parts: string[] = [];
   for (const [k, v] of Object.entries(rep)) {
     if (typeof v === 'number') parts.push(`${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
@@ -42,6 +49,8 @@ export function Senders() {
   const [action, setAction] = useState<{ kind: 'lock' | 'unlock'; sender: string } | undefined>();
   const [done, setDone] = useState<string | undefined>();
   const sparks = volume.data ? senderSparklines(volume.data, new Date()) : undefined;
+  const bySender = new Map<string, Message[]>();
+  for (const m of volume.data ?? []) bySender.set(m.sender, [...(bySender.get(m.sender) ?? []), m]);
   const shown = (list.data ?? []).filter((s) => !q || s.sender.includes(q.toLowerCase()));
 
   return (
@@ -59,7 +68,7 @@ export function Senders() {
       {list.data && shown.length === 0 && <p class="muted">{q ? 'No sender matches the filter.' : 'No mail has been sent yet.'}</p>}
       {shown.length > 0 && (
         <div class="table-wrap">
-          <table class="senders">
+          <table class="senders stack">
             <thead><tr>
               <th scope="col">Sender</th><th scope="col">Volume, 24 h</th><th scope="col">Reputation</th><th scope="col">State</th><th scope="col">Why</th><th scope="col"><span class="sr-only">Actions</span></th>
             </tr></thead>
@@ -70,12 +79,12 @@ export function Senders() {
                 return (
                   <tr key={s.sender} data-sender={s.sender}>
                     <th scope="row"><a href={href(`/messages?sender=${encodeURIComponent(s.sender)}`)}>{s.sender}</a><div class="muted small">last seen {fmtTime(s.lastSeenAt)}</div></th>
-                    <td>{sparks ? <Sparkline data={series} label={`Hourly volume of ${s.sender}`} /> : '…'}</td>
-                    <td class="small">{reputationSummary(s.reputation)}{s.autoUnlocks ? <div class="muted">{s.autoUnlocks} automatic unlock{s.autoUnlocks === 1 ? '' : 's'}</div> : null}</td>
-                    <td>
+                    <td data-label="Volume, 24 h">{sparks ? <Sparkline data={series} label={`Hourly volume of ${s.sender}`} /> : '…'}</td>
+                    <td class="small" data-label="Reputation">{reputationSummary(s.reputation, volume.data ? bySender.get(s.sender) ?? [] : undefined)}{s.autoUnlocks ? <div class="muted">{s.autoUnlocks} automatic unlock{s.autoUnlocks === 1 ? '' : 's'}</div> : null}</td>
+                    <td data-label="State">
                       {s.locked ? <span class="badge bad" data-state="locked">Locked</span> : throttled ? <span class="badge warn" data-state="throttled">Throttled</span> : <span class="badge good" data-state="active">Active</span>}
                     </td>
-                    <td class="why small">
+                    <td class="why small" data-label="Why">
                       {s.locked && s.lock && (
                         <>
                           <div>{s.lock.reason}</div>

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`relayguard: ${err instanceof Error ? err.message : String(err)}\n`);
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const hint = code === 'EACCES' ? ' (ports below 1024 need root or CAP_NET_BIND_SERVICE; try SMTP_PORT=2587)' : code === 'EADDRINUSE' ? ' (another process has this port; set SMTP_PORT / API_PORT)' : '';
+  process.stderr.write(`relayguard: ${err instanceof Error ? err.message : String(err)}${hint}\n`);
   process.exit(1);
 });

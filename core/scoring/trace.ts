@@ -28,7 +28,7 @@ const LIST_HEADER = /^(?:list-id|x-beenthere|x-mailing-list|mailing-list|list-un
 
 // Footers mailing lists append to every post (Mailman, Yahoo! Groups, SourceForge).
 const LIST_FOOTERS = [
-  /\r?\n_{20,}\r?\n[^\n]*(?:mailing list|@)[^\n]*\r?\n[^\n]*(?:listinfo|mailman|unsubscribe)[\s\S]*?(?=\r?\n--[^\s-][^\n]*\r?\n|$)/gi,
+  /\r?\n_{20,}\r?\n(?:[^\n]*\n){0,3}[^\n]*(?:listinfo|mailman|unsubscribe)[\s\S]*?(?=\r?\n--[^\s-][^\n]*\r?\n|$)/gi,
   /\r?\n-{10,} ?Yahoo! Groups Sponsor[\s\S]*?(?=\r?\n--[^\s-][^\n]*\r?\n|$)/gi,
   /\r?\nYour use of Yahoo! Groups is subject to[^\n]*/gi,
   /\r?\n-{20,}\r?\nThis sf\.net email is sponsored by[\s\S]*?(?=\r?\n--[^\s-][^\n]*\r?\n|$)/gi,

@@ -16,9 +16,10 @@ export interface UrlFact {
 }
 
 const TEXT_URL = /\b(?:https?:\/\/|www\.)[^\s<>"'()[\]{}|\\^`]+/gi;
+const SPACED_HTTP = /\bh\s*t\s*t\s*p\s*s?\s*:\s*\/\s*\/\s*[^\s<>"']+/gi;
 const OBFUSCATED = [
   /\bhxxps?:\/\/[^\s<>"']+/gi,
-  /\bh\s*t\s*t\s*p\s*s?\s*:\s*\/\s*\/\s*[^\s<>"']+/gi,
+  SPACED_HTTP,
   /\b[a-z0-9-]+(?:\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\})\s*[a-z0-9-]+)+/gi,
 ];
 
@@ -85,6 +86,7 @@ export function extractUrls(text: string, links: { href: string; text: string }[
   if (/hxxp|h\s+t\s*t\s*p|\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\}/i.test(text)) {
     for (const re of OBFUSCATED) {
       for (const m of text.matchAll(re)) {
+        if (re === SPACED_HTTP && !/\s/.test(m[0])) continue; // a plain http:// link, already found above
         const norm = m[0].replace(/\s+/g, '').replace(/\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\}/gi, '.');
         if (/\.[a-z]{2,}/i.test(norm)) add(/^h/i.test(norm) && norm.includes('://') ? norm : 'http://' + norm, 'obfuscated');
       }

@@ -12,7 +12,7 @@ export interface Part {
 }
 
 export function message(opts: {
-  from?: string; to?: string; subject?: string; headers?: string[];
+  from?: string; to?: string; subject?: string | null; headers?: string[];
   text?: string; html?: string; attachments?: Part[];
 }): Buffer {
   const head = [

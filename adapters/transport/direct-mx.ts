@@ -67,6 +67,9 @@ interface ConnectError extends Error {
   response?: string;
 }
 
+/** MX hosts one attempt may try after whole-host failures; the rest wait for the next attempt. */
+const MX_HOSTS_PER_ATTEMPT = 3;
+
 function groupByDomain(rcptTo: string[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const rcpt of rcptTo) {
@@ -94,30 +97,29 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
   const dane = { enabled: options.dane?.enabled ?? true, resolveTlsa: options.dane?.resolveTlsa };
   const concurrency = Math.max(1, options.concurrency ?? 4);
 
-  async function deliverDomain(domain: string, rcpts: string[], message: OutboundMessage): Promise<RecipientResult[]> {
-    let conn: MxConnection;
-    try {
-      conn = (await mxConnect({
-        target: domain,
-        port,
-        maxConnectTime: options.connectTimeoutMs ?? 30_000,
-        localHostname: options.name,
-        dnsOptions: {
-          ignoreIPv6: false,
-          preferIPv6: false,
-          blockLocalAddresses: options.blockLocalAddresses ?? true,
-          ...(options.resolve ? { resolve: options.resolve } : {}),
-        },
-        mtaSts,
-        dane: { enabled: dane.enabled, ...(dane.resolveTlsa ? { resolveTlsa: dane.resolveTlsa } : {}) },
-      })) as MxConnection;
-    } catch (err) {
-      return connectFailure(rcpts, err as ConnectError);
-    }
-    const mx = conn.hostname;
+  function connectMx(domain: string, skipHosts: string[]): Promise<MxConnection> {
+    return mxConnect({
+      target: domain,
+      port,
+      maxConnectTime: options.connectTimeoutMs ?? 30_000,
+      localHostname: options.name,
+      dnsOptions: {
+        ignoreIPv6: false,
+        preferIPv6: false,
+        blockLocalAddresses: options.blockLocalAddresses ?? true,
+        ...(options.resolve ? { resolve: options.resolve } : {}),
+      },
+      ignoreMXHosts: skipHosts,
+      mtaSts,
+      dane: { enabled: dane.enabled, ...(dane.resolveTlsa ? { resolveTlsa: dane.resolveTlsa } : {}) },
+    }) as Promise<MxConnection>;
+  }
+
+  /** One SMTP session over a connected MX, under the TLS policy that host is bound by. */
+  async function deliverVia(conn: MxConnection, rcpts: string[], message: OutboundMessage): Promise<RecipientResult[]> {
     const servername = isIP(conn.hostname) ? undefined : conn.hostname;
     const base = { connection: conn.socket, host: conn.host, port: conn.port, name: options.name, ...(servername ? { servername } : {}) };
-    const session = { mx, connection: {} as Parameters<typeof deliverOverSmtp>[0]['connection'], verifyTls: undefined as ((s: TLSSocket) => string | undefined) | undefined };
+    const session = { mx: conn.hostname, connection: {} as Parameters<typeof deliverOverSmtp>[0]['connection'], verifyTls: undefined as ((s: TLSSocket) => string | undefined) | undefined };
 
     if (conn.daneEnabled && conn.daneVerifier) {
       const verifier = conn.daneVerifier;
@@ -140,6 +142,29 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
     if (session.connection.requireTLS) {
       // A TLS failure under a policy is ours to name, so the bounce rules defer it as such.
       return results.map((r) => (r.code === 0 && !r.reply.startsWith('local-') ? { ...r, reply: `local-tls: ${r.reply}` } : r));
+    }
+    return results;
+  }
+
+  /**
+   * RFC 5321 5.1: when an MX host fails as a whole (no usable session, TLS
+   * policy not met, 421), the next one is tried in the same attempt. A host
+   * that answered anything per recipient has decided; it is not second-guessed.
+   */
+  async function deliverDomain(domain: string, rcpts: string[], message: OutboundMessage): Promise<RecipientResult[]> {
+    const skipHosts: string[] = [];
+    let results: RecipientResult[] = [];
+    for (let i = 0; i < MX_HOSTS_PER_ATTEMPT; i++) {
+      let conn: MxConnection;
+      try {
+        conn = await connectMx(domain, skipHosts);
+      } catch (err) {
+        // No host left: the replies of the last one tried say more than "no host".
+        return results.length > 0 ? results : connectFailure(rcpts, err as ConnectError);
+      }
+      results = await deliverVia(conn, rcpts, message);
+      if (!results.every((r) => r.code === 0 || r.code === 421)) return results;
+      skipHosts.push(conn.host);
     }
     return results;
   }

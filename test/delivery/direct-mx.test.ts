@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, X509Certificate } from 'node:crypto';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { generate } from 'selfsigned';
 import { createDirectMxTransport, type DirectMxOptions, type TlsaRecord } from '../../adapters/transport/direct-mx.js';
@@ -88,6 +89,28 @@ describe('direct MX transport', () => {
     const [r] = await t.send(message(['bob@dest.test']));
     assert.equal(r!.code, 250);
     assert.equal(r!.mx, 'mx2.dest.test');
+  });
+
+  it('moves on to the next MX when the preferred one answers 421 for the whole session', async () => {
+    // A host on 127.0.0.2 with the receiver's port number that turns every client away.
+    const busy = net.createServer((s) => s.end('421 4.3.2 mx1 is too busy, try another\r\n'));
+    await new Promise<void>((resolve) => busy.listen(plain.port, '127.0.0.2', resolve));
+    try {
+      const resolve = tableResolver({
+        'dest.test MX': [{ exchange: 'mx1.dest.test', priority: 10 }, { exchange: 'mx2.dest.test', priority: 20 }],
+        'mx1.dest.test A': ['127.0.0.2'],
+        'mx2.dest.test A': ['127.0.0.1'],
+      });
+      const [r] = await transport(plain.port, { resolve }).send(message(['bob@dest.test']));
+      assert.equal(r!.code, 250);
+      assert.equal(r!.mx, 'mx2.dest.test');
+      const onlyBusy = tableResolver({ 'dest.test MX': [{ exchange: 'mx1.dest.test', priority: 10 }], 'mx1.dest.test A': ['127.0.0.2'] });
+      const [d] = await transport(plain.port, { resolve: onlyBusy }).send(message(['bob@dest.test']));
+      assert.equal(d!.code, 421, 'with no other host the busy reply is kept');
+      assert.equal(classifyReply(d!.code, d!.reply).outcome, 'deferred');
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
   });
 
   it('opens one session per recipient domain and reports every recipient', async () => {

@@ -14,6 +14,15 @@ export function wantsDsn(original: MessageRecord): boolean {
   return original.envelope.mailFrom.trim() !== '';
 }
 
+/**
+ * A DSN this gateway generated (see the id built in emitDsn). How such a
+ * notice fares says nothing about how its sender sends, so it feeds no
+ * reputation.
+ */
+export function isGeneratedDsn(record: MessageRecord): boolean {
+  return record.envelope.mailFrom === '' && /-dsn-\d+$/.test(record.id);
+}
+
 async function* once(body: Buffer): AsyncIterable<Uint8Array> {
   yield body;
 }

@@ -7,7 +7,7 @@ import { decideRetry, deliveryExpiry } from '../delivery/backoff.js';
 import { chooseSigningDomain } from '../delivery/signing-domain.js';
 import { signMessage } from '../delivery/dkim.js';
 import { domainOf, firstAddress, headerValue } from '../delivery/headers.js';
-import { emitDsn, wantsDsn } from '../delivery/emit-dsn.js';
+import { emitDsn, isGeneratedDsn, wantsDsn } from '../delivery/emit-dsn.js';
 import { applyAttempt, ensureRecipients, expireDeferred, isPending, messageStatusFor } from '../delivery/recipients.js';
 import type { MessageRecord, MessageStatus, RecipientStatus } from '../model.js';
 import type { DeliverJob, RecipientResult } from '../ports.js';
@@ -83,9 +83,14 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
   await deps.messages.put(next);
   if (retryDelay !== undefined) await deps.deliverQueue.send({ messageId: original.id, attempt: job.attempt + 1 }, retryDelay);
 
-  if (results.length > 0) {
+  if (results.length > 0 && !isGeneratedDsn(next)) {
     try {
-      await recordDeliveryOutcome({ clock: deps.clock, senders: deps.senders }, next, results);
+      // Everything the reputation module may need if this evidence locks the sender (hold its queued mail, tell the tenant).
+      await recordDeliveryOutcome(
+        { clock: deps.clock, senders: deps.senders, messages: deps.messages, tenants: deps.tenants, transport: deps.transport, ...(deps.notifier ? { notifier: deps.notifier } : {}) },
+        next,
+        results,
+      );
     } catch {
       // Reputation is advisory here; the delivery is recorded and must not be repeated because of it.
     }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createSmarthostTransport } from '../../adapters/transport/smarthost.js';
 import { handleDeliverJob } from '../../core/pipeline/deliver.js';
+import { bucket } from '../../core/reputation/counters.js';
 import type { Transport } from '../../core/ports.js';
 import { createTenant, openHarness, queueMessage, sampleMessage, startReceiver, type Harness, type Receiver, type Reply } from './helpers.js';
 
@@ -149,6 +150,20 @@ describe('handleDeliverJob', () => {
     const status = statusPart(await h.stores.spool.get((await h.stores.messages.get(rec.dsnMessageId!))!.spoolKey));
     assert.match(status, /Final-Recipient: rfc822; gone@dest\.test/);
     assert.doesNotMatch(status, /bob@dest\.test/);
+  });
+
+  it('reports each attempt to sender reputation, but not the fate of its own DSNs', async () => {
+    rcptReply = (a) => (a === 'gone@dest.test' ? { code: 550, message: '5.1.1 no such user' } : undefined);
+    const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test', 'gone@dest.test'], raw: sampleMessage() });
+    await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });
+    const counters = () => h.stores.senders.increment('t1', msg.sender, bucket.hour(h.clock.now()), { invalid: 0, attempted: 0 }, 3600);
+    assert.deepEqual(await counters(), { invalid: 1, attempted: 2 });
+
+    rcptReply = () => ({ code: 550, message: '5.1.1 the sender address does not exist either' });
+    const [dsnJob] = await h.stores.deliverQueue.receive(1, 30);
+    await handleDeliverJob(h.deps, dsnJob!.job);
+    assert.equal((await h.stores.messages.get(dsnJob!.job.messageId))!.status, 'bounced');
+    assert.deepEqual(await counters(), { invalid: 1, attempted: 2 }, 'the bounced DSN added nothing');
   });
 
   it('never sends a DSN for a message with the null sender, so bounces cannot loop', async () => {

@@ -184,3 +184,19 @@ export interface SenderRecord {
   /** Free-form reputation facts owned by core/reputation. */
   reputation?: Record<string, unknown>;
 }
+
+/** Why an address is on a tenant's suppression list (core/suppression). */
+export type SuppressionReason = 'hard-bounce' | 'complaint' | 'manual';
+
+/** An address the tenant's mail is no longer offered to; such recipients bounce at once, with a DSN. */
+export interface SuppressionEntry {
+  tenantId: string;
+  /** Lower-case, domain in ASCII (core/suppression/address.ts). */
+  address: string;
+  reason: SuppressionReason;
+  /** The remote server's reply, the complaint feedback, or the tenant's note. */
+  detail: string;
+  /** Our id of the message that bounced or drew the complaint. */
+  messageId?: string;
+  createdAt: string;
+}

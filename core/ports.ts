@@ -8,6 +8,7 @@ import type {
   MessageRecord,
   SenderRecord,
   SmtpUser,
+  SuppressionEntry,
   Tenant,
   VerdictRecord,
 } from './model.js';
@@ -162,6 +163,26 @@ export interface UrlReputation {
 /** Tells a tenant about locks and held mail (webhook with retries). */
 export interface Notifier {
   notify(tenant: Tenant, event: { type: string; sender?: string; messageId?: string; detail: unknown }): Promise<void>;
+}
+
+export interface SuppressionQuery {
+  /** Substring of the address, case-insensitive. */
+  query?: string;
+  limit: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+}
+
+/** Per-tenant suppression list (core/suppression): addresses mail is no longer offered to. */
+export interface SuppressionStore {
+  /** `address` in the form core/suppression/address.ts suppressionKey gives. */
+  get(tenantId: string, address: string): Promise<SuppressionEntry | undefined>;
+  /** Inserts or replaces the entry for (tenantId, address). */
+  put(entry: SuppressionEntry): Promise<void>;
+  /** False when there was no such entry. */
+  delete(tenantId: string, address: string): Promise<boolean>;
+  /** Newest first. */
+  list(tenantId: string, query: SuppressionQuery): Promise<{ items: SuppressionEntry[]; cursor?: string }>;
 }
 
 export type { VerdictRecord, LockState };

@@ -3,7 +3,7 @@
 // from their adapters and call the same functions in core/pipeline/.
 import type {
   Clock, DeliverJob, Intake, JobQueue, MessageStore, Notifier, ScoreJob, SenderStore,
-  SpoolStore, TenantStore, Transport, UrlReputation, VirusScanner,
+  SpoolStore, SuppressionStore, TenantStore, Transport, UrlReputation, VirusScanner,
 } from '../ports.js';
 
 export interface PipelineConfig {
@@ -31,6 +31,8 @@ export interface PipelineDeps {
   virusScanner?: VirusScanner;
   urlReputation?: UrlReputation;
   notifier?: Notifier;
+  /** The tenants' suppression lists (core/suppression). @default none: every recipient is offered to the receiving server and hard bounces are not recorded */
+  suppressions?: SuppressionStore;
 }
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {

@@ -37,6 +37,17 @@ async function attempt(deps: PipelineDeps, record: MessageRecord, raw: Buffer, r
   }
 }
 
+/**
+ * A job whose attempt was already made for every pending recipient is a
+ * duplicate: the queue handed it out again after its successor had been
+ * scheduled (a worker died before acknowledging it). Running it would start
+ * a second retry chain. Only messages already in delivery can have one.
+ */
+function isStaleAttempt(recipients: RecipientStatus[], attempt: number): boolean {
+  const pending = recipients.filter(isPending);
+  return pending.length > 0 && pending.every((r) => r.attempts >= attempt);
+}
+
 export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Promise<void> {
   const original = await deps.messages.get(job.messageId);
   if (!original || !DELIVERABLE.has(original.status)) return;
@@ -48,6 +59,7 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
     : original.expiresAt ?? deliveryExpiry(original.receivedAt, deps.config.deliveryRetrySeconds);
   let recipients = ensureRecipients(original.envelope, original.recipients);
   const pending = recipients.filter(isPending).map((r) => r.rcpt);
+  if (original.status === 'delivering' && isStaleAttempt(recipients, job.attempt)) return;
   const raw = await deps.spool.get(original.spoolKey);
 
   let results: RecipientResult[] = [];
@@ -76,12 +88,14 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
   }
 
   const next: MessageRecord = { ...original, recipients, expiresAt, status: messageStatusFor(recipients), updatedAt: deps.clock.now().toISOString() };
+  // The DSN and the retry job go out before the record is saved. A crash in between repeats this
+  // attempt (the record still says it was not made) and never loses a DSN or a retry; the extra
+  // retry job that repetition schedules is then recognised as stale and dropped.
   if (bounced.length > 0 && wantsDsn(original)) {
-    // Emitted before the record is saved: a crash in between repeats the attempt, never loses the DSN.
     next.dsnMessageId = await emitDsn(deps, original, raw, bounced, { attempt: job.attempt, expired });
   }
-  await deps.messages.put(next);
   if (retryDelay !== undefined) await deps.deliverQueue.send({ messageId: original.id, attempt: job.attempt + 1 }, retryDelay);
+  await deps.messages.put(next);
 
   if (results.length > 0 && !isGeneratedDsn(next)) {
     try {

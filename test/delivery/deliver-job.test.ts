@@ -201,6 +201,39 @@ describe('handleDeliverJob', () => {
     assert.equal(receiver.rcptSeen.length, 0);
   });
 
+  it('ignores a retry job handed out twice, so deferred mail never grows a second retry chain', async () => {
+    rcptReply = () => ({ code: 451, message: '4.3.0 try later' });
+    const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
+    await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });
+    const seen = receiver.rcptSeen.length;
+    await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 }); // the same job again, e.g. never acknowledged
+    assert.equal(receiver.rcptSeen.length, seen, 'no second attempt');
+    assert.equal(h.stores.deliverQueue.depth(), 1, 'still exactly one retry scheduled');
+    h.clock.advance(60);
+    const [retry] = await h.stores.deliverQueue.receive(1, 30);
+    await handleDeliverJob(h.deps, retry!.job);
+    assert.equal(receiver.rcptSeen.length, seen + 1, 'the scheduled retry does run');
+  });
+
+  it('survives a crash between scheduling the retry and saving the record with one attempt per retry', async () => {
+    rcptReply = () => ({ code: 451, message: '4.3.0 try later' });
+    const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
+    await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });
+    await h.stores.messages.put(msg); // the save is lost: the record still says "not attempted"
+    await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 }); // so the unacknowledged job runs again
+    assert.equal(h.stores.deliverQueue.depth(), 2, 'two retry jobs for attempt 2 now exist');
+    h.clock.advance(60);
+    const seen = receiver.rcptSeen.length;
+    for (const r of await h.stores.deliverQueue.receive(10, 30)) {
+      assert.equal(r.job.attempt, 2);
+      await handleDeliverJob(h.deps, r.job);
+      await h.stores.deliverQueue.ack(r.id);
+    }
+    assert.equal(receiver.rcptSeen.length, seen + 1, 'attempt 2 was made once');
+    assert.equal(h.stores.deliverQueue.depth(), 1, 'one retry chain goes on');
+    assert.equal((await h.stores.messages.get(msg.id))!.recipients[0]!.attempts, 2, 'the attempt whose save was lost is not counted');
+  });
+
   it('does nothing for a job whose message is already delivered (a duplicate job)', async () => {
     const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
     await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });

@@ -3,13 +3,14 @@
 // promises) and `work` (synchronous=NORMAL, for worker and API updates).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemClock, type Clock, type DeliverJob, type Intake, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type TenantStore } from '../../core/ports.js';
+import { systemClock, type Clock, type DeliverJob, type Intake, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type SuppressionStore, type TenantStore } from '../../core/ports.js';
 import { openDb, type Db } from './sqlite.js';
 import { FsSpool } from './spool-fs.js';
 import { SqliteQueue, type LocalQueue } from './queue-sqlite.js';
 import { SqliteTenantStore } from './tenant-store.js';
 import { SqliteMessageStore } from './message-store.js';
 import { SqliteSenderStore } from './sender-store.js';
+import { SqliteSuppressionStore } from './suppression-store.js';
 import { GroupCommitIntake } from './intake-sqlite.js';
 
 export type { LocalQueue, ReceivedJob } from './queue-sqlite.js';
@@ -19,6 +20,8 @@ export interface LocalStores {
   tenants: TenantStore;
   messages: MessageStore;
   senders: SenderStore;
+  /** The tenants' suppression lists (core/suppression). */
+  suppressions: SuppressionStore;
   intake: Intake & { stats: { batches: number; messages: number } };
   scoreQueue: LocalQueue<ScoreJob>;
   deliverQueue: LocalQueue<DeliverJob>;
@@ -41,6 +44,7 @@ export function openLocalStores(dataDir: string, clock: Clock = systemClock): Lo
     tenants: new SqliteTenantStore(work),
     messages,
     senders: new SqliteSenderStore(work, clock),
+    suppressions: new SqliteSuppressionStore(work),
     intake: new GroupCommitIntake(intakeDb, intakeMessages, intakeScoreQueue, spool),
     scoreQueue: new SqliteQueue<ScoreJob>(work, 'score', clock),
     deliverQueue: new SqliteQueue<DeliverJob>(work, 'deliver', clock),

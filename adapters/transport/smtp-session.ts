@@ -79,6 +79,10 @@ function oneLine(text: string): string {
  */
 function fromError(rcpt: string, err: SmtpError, mx: string): RecipientResult {
   if (err.code === 'ETLS') return { rcpt, code: 0, reply: oneLine(`local-tls: ${err.message || String(err)}`), mx };
+  // nodemailer refuses on its own a message larger than the server's advertised SIZE; resending will not shrink it.
+  if (err.code === 'EMESSAGE' && !err.responseCode && /size larger than allowed/i.test(err.message)) {
+    return { rcpt, code: 552, reply: oneLine(`552 5.3.4 ${err.message} (limit advertised by the server in EHLO SIZE)`), mx };
+  }
   if (err.responseCode && err.response) return { rcpt, code: err.responseCode, reply: oneLine(err.response), mx };
   return { rcpt, code: 0, reply: oneLine(err.message || String(err)), mx };
 }

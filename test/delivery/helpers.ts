@@ -32,6 +32,8 @@ export interface ReceiverOptions {
   cert?: string;
   /** Require this login. */
   auth?: { user: string; pass: string };
+  /** Advertise this SIZE limit in EHLO. */
+  size?: number;
 }
 
 export interface Receiver {
@@ -56,6 +58,7 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
     ...(opts.starttls === false ? { hideSTARTTLS: true } : {}),
     ...(opts.key && opts.cert ? { key: opts.key, cert: opts.cert } : {}),
     authOptional: !opts.auth,
+    ...(opts.size ? { size: opts.size } : {}),
     allowInsecureAuth: true,
     onAuth(auth, _session, cb) {
       if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) return cb(null, { user: auth.username });

@@ -82,6 +82,18 @@ describe('one SMTP session', () => {
     }
   });
 
+  it('bounces a message larger than the SIZE the server advertises, without sending it', async () => {
+    const rx = await startReceiver({ size: 100 });
+    try {
+      const results = await send(rx.port);
+      assert.deepEqual(results.map((r) => r.code), [552, 552]);
+      assert.deepEqual(classifyReply(results[0]!.code, results[0]!.reply), { outcome: 'bounced', category: 'message-size' });
+      assert.equal(rx.received.length, 0);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it('gives every recipient the reply to MAIL FROM when the sender is refused', async () => {
     const srv = await rawServer((s) => {
       s.write('220 mx ESMTP\r\n');

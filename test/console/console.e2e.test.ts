@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startReceiver, type Receiver } from '../delivery/helpers.js';
-import { startDeployedShape, type DeployedShape } from './deployed-shape.js';
+import { startCloudFrontShape, startTwoOriginShape, type DeployedShape } from './deployed-shape.js';
 import { ensureConsoleBuilt, eventually, launchChromium, ROOT, startGatewayProcess, submit, type GatewayProcess } from './support.js';
 
 const SHOTS = process.env.SCREENSHOTS ? join(ROOT, process.env.SCREENSHOTS) : undefined;
@@ -172,6 +172,16 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await secret.getByRole('button', { name: 'I have saved it' }).click();
     await page.locator('[data-domain="example.test"]').waitFor();
     assert.equal(await page.locator('[data-secret]').count(), 0);
+
+    await page.getByLabel('Domain name').fill('second.test');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    await page.getByRole('button', { name: 'Remove second.test' }).click();
+    await confirmDialog(page, 'Remove domain');
+    await page.getByText(/^second\.test removed/).waitFor();
+    assert.equal(await page.locator('[data-domain="second.test"]').count(), 0);
+    const domains = await api('GET', '/v1/domains', state.tenantToken);
+    assert.deepEqual(domains.items.map((d: any) => d.domain), ['example.test']);
   });
 
   it('shows IP users with the quota used and left, and explains a bad range', async () => {
@@ -284,6 +294,8 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await held.getByRole('link').click();
     await page.getByRole('heading', { level: 1, name: 'YOU HAVE WON' }).waitFor();
     assert.ok((await page.locator('table.signals tbody tr').count()) >= 1, 'the signals behind the verdict are listed');
+    await page.getByRole('button', { name: 'Show headers and body' }).click();
+    assert.match(await page.getByLabel('Message source text').innerText(), /Subject: YOU HAVE WON[\s\S]*bit\.ly\/claim-now/);
     await shot('message-held');
     await page.getByRole('button', { name: 'Release', exact: true }).click();
     await confirmDialog(page, 'Release message');
@@ -303,15 +315,22 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     assert.ok(!receiver.received.some((m) => m.raw.toString().includes('CLAIM YOUR PRIZE')));
   });
 
-  it('exports the searched message log as CSV', async () => {
-    await go(page, 'Message log', 'Message log');
-    await page.getByLabel('Time range').selectOption('90d');
-    await page.getByRole('button', { name: 'Search', exact: true }).click();
+  it('pages through the log and exports the search as CSV', async () => {
+    // Three a page (a size a link may carry; the menu offers 10 to 200): four messages make two pages.
+    await page.goto(`${gw.apiBase}/#/messages?range=90d&limit=3`);
+    await page.getByText('Page 1: 3 messages, newest first.').waitFor();
+    assert.equal(await page.getByLabel('Per page').inputValue(), '3');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2: 1 message, newest first.').waitFor();
+    assert.match(await page.locator('table.messages tbody tr').innerText(), /Minutes of the Tuesday meeting/);
+    assert.equal(await page.getByRole('button', { name: 'Next page' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByText('Page 1: 3 messages, newest first.').waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     const text = readFileSync((await download.path())!, 'utf8');
     const lines = text.trim().split('\r\n');
     assert.match(lines[0]!, /^id,receivedAt,sender,mailFrom,recipients,subject,verdict,score,status/);
-    assert.equal(lines.length, 1 + 4, 'a header and the four accepted messages');
+    assert.equal(lines.length, 1 + 4, 'a header and all four accepted messages, not just the page shown');
     assert.ok(lines.some((l) => l.includes('Minutes of the Tuesday meeting') && l.includes(',deliver,')));
   });
 
@@ -392,26 +411,45 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     }
   });
 
-  describe('as deployed: static files on one origin, the API on another behind a stage path', () => {
-    let shape: DeployedShape;
-    before(async () => { shape = await startDeployedShape(join(ROOT, 'console', 'dist'), gw.apiBase, '/prod'); });
-    after(async () => { await shape?.stop(); });
-
-    it('reads the API address from config.json and works across origins', async () => {
+  describe('as deployed on AWS', () => {
+    /** Signs in on a deployed shape and checks every API call went where the shape says. */
+    async function useShape(shape: DeployedShape): Promise<void> {
       const p = await context.newPage();
+      p.on('pageerror', (err) => pageErrors.push(String(err)));
       try {
         const apiCalls: string[] = [];
         p.on('request', (r) => { if (r.url().includes('/v1/')) apiCalls.push(r.url()); });
         await p.goto(shape.siteUrl + '/');
+        await p.getByLabel('Access token').fill('rgt_wrong');
+        await p.getByRole('button', { name: 'Sign in' }).click();
+        assert.match(await p.getByRole('alert').innerText(), /Sign-in failed/);
         await p.getByLabel('Access token').fill(state.tenantToken);
         await p.getByRole('button', { name: 'Sign in' }).click();
         await p.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-        await p.goto(shape.siteUrl + '/#/domains');
+        await p.locator('figure[data-chart="hourly"] canvas').waitFor();
+        await go(p, 'Domains', 'Domains');
         await p.locator('[data-domain="example.test"]').waitFor();
-        assert.ok(apiCalls.length > 0 && apiCalls.every((u) => u.startsWith(shape.apiUrl + '/prod/v1/')), `API calls go to ${shape.apiUrl}/prod: ${apiCalls.join(', ')}`);
-        assert.ok(shape.preflights() > 0, 'the browser sent CORS preflights, as it will to API Gateway');
+        await go(p, 'Suppression list', 'Suppression list');
+        await p.locator('main .notice, main table, main p.muted').first().waitFor();
+        assert.equal(await p.locator('main .notice.error').count(), 0, 'a route the API lacks reads "not available", not an error');
+        assert.ok(apiCalls.length > 0 && apiCalls.every((u) => u.startsWith(shape.apiPrefix)), `API calls go to ${shape.apiPrefix}: ${apiCalls.join(', ')}`);
       } finally {
         await p.close();
+      }
+    }
+
+    it('works from CloudFront with /v1/* routed to API Gateway on the same origin (the CDK shape)', async () => {
+      const shape = await startCloudFrontShape(join(ROOT, 'console', 'dist'), gw.apiBase);
+      try { await useShape(shape); } finally { await shape.stop(); }
+    });
+
+    it('works from a second origin with config.json naming the API under a stage path, over CORS', async () => {
+      const shape = await startTwoOriginShape(join(ROOT, 'console', 'dist'), gw.apiBase, '/prod');
+      try {
+        await useShape(shape);
+        assert.ok(shape.preflights() > 0, 'the browser sent CORS preflights, as it will to API Gateway');
+      } finally {
+        await shape.stop();
       }
     });
   });

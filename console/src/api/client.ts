@@ -91,7 +91,10 @@ export class ApiClient {
     }
     if (!res.ok) {
       if (res.status === 401 && !opts.token) this.onUnauthorized();
-      const problem = (data && typeof data === 'object' ? data : {}) as Problem;
+      const body = (data && typeof data === 'object' ? data : {}) as Problem & { message?: unknown; Message?: unknown };
+      // API Gateway answers before the API does (authorizer, throttling) with {"message": "…"}, not problem+json.
+      const gatewayMessage = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : undefined;
+      const problem: Problem = body.title || body.detail ? body : gatewayMessage ? { detail: gatewayMessage } : {};
       throw new ApiError(res.status, problem, STATUS_WORDS[res.status] ?? `The API answered ${res.status} ${res.statusText}`);
     }
     if (res.status === 204 || text === '') return undefined as T;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { seg } from '../api/client.js';
 import type { Message } from '../api/types.js';
-import { ActionDialog, ErrorNotice, Loading, PageHeader, Success, useLoad } from '../components/ui.js';
+import { ApiError, seg } from '../api/client.js';
+import { ActionDialog, ErrorNotice, Loading, PageHeader, Success, Unavailable, useAction, useLoad } from '../components/ui.js';
 import { useApp } from '../context.js';
 import { fmtBytes, fmtTime } from '../lib/format.js';
 import { href } from '../router.js';
@@ -72,6 +72,7 @@ export function MessageDetail({ id }: { id: string }) {
               </>
             )}
           </section>
+          <MessageSource id={m.id} deleted={m.status === 'deleted'} />
           <section aria-labelledby="delivery-h" class="card">
             <h2 id="delivery-h">Delivery</h2>
             <div class="table-wrap">
@@ -109,5 +110,32 @@ export function MessageDetail({ id }: { id: string }) {
         />
       )}
     </>
+  );
+}
+
+/** The stored message as text, loaded only when asked for (it can be large). */
+function MessageSource({ id, deleted }: { id: string; deleted: boolean }) {
+  const { api } = useApp();
+  const [source, setSource] = useState<{ raw: string; size: number; truncated: boolean } | undefined>();
+  const load = useAction();
+  if (deleted) return null;
+  const missing = load.error instanceof ApiError && load.error.notAvailable;
+  return (
+    <section aria-labelledby="source-h" class="card">
+      <h2 id="source-h">Message source</h2>
+      {!source && (
+        <button type="button" disabled={load.busy} onClick={async () => {
+          const res = await load.run(() => api.get<{ raw: string; size: number; truncated: boolean }>(`/v1/messages/${seg(id)}/raw`));
+          if (res) setSource(res);
+        }}>{load.busy ? 'Loading…' : 'Show headers and body'}</button>
+      )}
+      {missing ? <Unavailable what="The message source" /> : <ErrorNotice error={load.error} />}
+      {source && (
+        <>
+          {source.truncated && <p class="muted">Showing the first part of {fmtBytes(source.size)}.</p>}
+          <pre class="source" tabIndex={0} aria-label="Message source text">{source.raw}</pre>
+        </>
+      )}
+    </section>
   );
 }

@@ -17,8 +17,8 @@ const RANGES: [string, string, number][] = [
 ];
 const VERDICT_OPTIONS = ['deliver', 'quarantine', 'reject'];
 const STATUS_OPTIONS = ['accepted', 'queued', 'delivering', 'delivered', 'partially-delivered', 'bounced', 'quarantined', 'rejected', 'released', 'deleted'];
-const FIELDS = ['sender', 'recipient', 'subject', 'verdict', 'status', 'range', 'since', 'until'] as const;
-const PAGE = 50;
+const FIELDS = ['sender', 'recipient', 'subject', 'verdict', 'status', 'range', 'since', 'until', 'limit'] as const;
+const PAGE_SIZES = ['10', '50', '100', '200'];
 const EXPORT_MAX = 10_000;
 
 type Filters = Record<(typeof FIELDS)[number], string>;
@@ -26,6 +26,8 @@ type Filters = Record<(typeof FIELDS)[number], string>;
 function filtersFrom(params: URLSearchParams): Filters {
   const f = Object.fromEntries(FIELDS.map((k) => [k, params.get(k) ?? ''])) as Filters;
   if (!f.range) f.range = '30d';
+  const n = Number(f.limit);
+  if (!Number.isInteger(n) || n < 1 || n > 500) f.limit = '50'; // any size the API takes may come from a link
   return f;
 }
 
@@ -51,7 +53,7 @@ export function Messages({ params }: { params: URLSearchParams }) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const key = FIELDS.map((k) => applied[k]).join('|');
-  const page = useLoad(() => api.get<MessageList>('/v1/messages', { ...queryFor(applied), limit: PAGE, cursor }), [key, cursor]);
+  const page = useLoad(() => api.get<MessageList>('/v1/messages', { ...queryFor(applied), limit: Number(applied.limit), cursor }), [key, cursor]);
   const exporter = useAction();
   const [exportNote, setExportNote] = useState<string | undefined>();
 
@@ -60,7 +62,7 @@ export function Messages({ params }: { params: URLSearchParams }) {
     e.preventDefault();
     setCursors([undefined]);
     const before = location.hash;
-    navigate('/messages', { ...draft, range: draft.range === '30d' ? undefined : draft.range });
+    navigate('/messages', { ...draft, range: draft.range === '30d' ? undefined : draft.range, limit: draft.limit === '50' ? undefined : draft.limit });
     if (location.hash === before) page.reload(); // same search again: fetch it anew
   };
 
@@ -113,6 +115,11 @@ export function Messages({ params }: { params: URLSearchParams }) {
             <label>Until<input type="datetime-local" name="until" value={toLocalInput(draft.until)} onInput={(e) => setDraft({ ...draft, until: fromLocalInput((e.target as HTMLInputElement).value) ?? '' })} /></label>
           </>
         )}
+        <label>Per page
+          <select name="limit" value={draft.limit} onChange={set('limit')}>
+            {(PAGE_SIZES.includes(draft.limit) ? PAGE_SIZES : [draft.limit, ...PAGE_SIZES]).map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        </label>
         <div class="row">
           <button type="submit" class="primary">Search</button>
           <button type="button" onClick={() => { setDraft(filtersFrom(new URLSearchParams())); setCursors([undefined]); navigate('/messages'); }}>Clear</button>

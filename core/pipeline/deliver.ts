@@ -12,6 +12,7 @@ import { applyAttempt, ensureRecipients, expireDeferred, isPending, messageStatu
 import type { MessageRecord, MessageStatus, RecipientStatus } from '../model.js';
 import type { DeliverJob, RecipientResult } from '../ports.js';
 import { recordDeliveryOutcome } from '../reputation/index.js';
+import { applySuppressions, recordHardBounces } from '../suppression/index.js';
 import type { PipelineDeps } from './deps.js';
 
 /** Statuses in which a deliver job has work to do; any other status means the job is stale. */
@@ -58,12 +59,15 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
     ? deliveryExpiry(now.toISOString(), deps.config.deliveryRetrySeconds)
     : original.expiresAt ?? deliveryExpiry(original.receivedAt, deps.config.deliveryRetrySeconds);
   let recipients = ensureRecipients(original.envelope, original.recipients);
-  const pending = recipients.filter(isPending).map((r) => r.rcpt);
   if (original.status === 'delivering' && isStaleAttempt(recipients, job.attempt)) return;
+  // Addresses on the tenant's suppression list bounce here (with a DSN, as SES does) and are never offered to the receiving server.
+  const suppression = await applySuppressions(deps, original.tenantId, recipients);
+  recipients = suppression.recipients;
+  const pending = recipients.filter(isPending).map((r) => r.rcpt);
   const raw = await deps.spool.get(original.spoolKey);
 
   let results: RecipientResult[] = [];
-  let bounced: RecipientStatus[] = [];
+  let bounced: RecipientStatus[] = suppression.bounced;
   if (pending.length > 0) {
     if (original.status !== 'delivering') {
       await deps.messages.put({ ...original, status: 'delivering', recipients, expiresAt, updatedAt: now.toISOString() });
@@ -71,6 +75,9 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
     const signed = await signForTenant(deps, original, raw, now);
     results = await attempt(deps, original, signed, pending);
     ({ recipients, bounced } = applyAttempt(recipients, pending, results, now));
+    bounced = [...suppression.bounced, ...bounced];
+    // Dead addresses join the suppression list before the record says "bounced"; advisory, it never throws.
+    await recordHardBounces(deps, original, results);
   }
 
   let retryDelay: number | undefined;

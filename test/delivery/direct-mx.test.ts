@@ -177,6 +177,14 @@ describe('direct MX transport', () => {
       }
     });
 
+    it('only reports, and still delivers, when the policy is in testing mode', async () => {
+      const cache = createMtaStsCache();
+      await cache.set('dest.test', { id: '20261128', version: 'STSv1', mode: 'testing', mx: ['mail.elsewhere.test'], maxAge: 86400 });
+      const t = transport(plain.port, { resolve: tableResolver(stsDns), mtaSts: { enabled: true, cache } });
+      const [r] = await t.send(message(['bob@dest.test']));
+      assert.equal(r!.code, 250, r!.reply);
+    });
+
     it('defers when the MX is not one the policy lists, without connecting', async () => {
       const before = plain.rcptSeen.length;
       const [r] = await stsTransport(plain.port, ['mail.elsewhere.test']).send(message(['bob@dest.test']));

@@ -43,6 +43,9 @@ describe('console API client', () => {
       } else if (path === '/v1/html') {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<!doctype html><p>console</p>');
+      } else if (path === '/v1/throttled') {
+        res.writeHead(429, { 'content-type': 'application/json' });
+        res.end('{"message":"Too Many Requests"}');
       } else if (path === '/v1/bare') {
         res.writeHead(503);
         res.end();
@@ -90,6 +93,13 @@ describe('console API client', () => {
     assert.equal(missingRecord.notAvailable, false);
     assert.equal(missingRecord.message, 'Not found: No message nope');
     assert.equal(html.notAvailable, true);
+  });
+
+  it('words API Gateway\'s own answers, which carry a message instead of a problem', async () => {
+    const api = new ApiClient(base, () => 't');
+    const err = await failure(api.get('/v1/throttled'));
+    assert.equal(err.message, 'Too many requests; wait a moment and try again: Too Many Requests');
+    assert.equal(err.status, 429);
   });
 
   it('words a bare status and an unreachable server', async () => {

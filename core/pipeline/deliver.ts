@@ -9,6 +9,7 @@ import { signMessage } from '../delivery/dkim.js';
 import { domainOf, firstAddress, headerValue } from '../delivery/headers.js';
 import { emitDsn, isGeneratedDsn, wantsDsn } from '../delivery/emit-dsn.js';
 import { applyAttempt, ensureRecipients, expireDeferred, isPending, messageStatusFor } from '../delivery/recipients.js';
+import { isDomainError } from '../errors.js';
 import type { MessageRecord, MessageStatus, RecipientStatus } from '../model.js';
 import type { DeliverJob, RecipientResult } from '../ports.js';
 import { recordDeliveryOutcome } from '../reputation/index.js';
@@ -38,6 +39,16 @@ async function attempt(deps: PipelineDeps, record: MessageRecord, raw: Buffer, r
   }
 }
 
+/** The spooled bytes, or undefined when they are gone for good (other failures throw: retry the job). */
+async function readSpooled(deps: PipelineDeps, key: string): Promise<Buffer | undefined> {
+  try {
+    return await deps.spool.get(key);
+  } catch (err) {
+    if (isDomainError(err, 'NOT_FOUND')) return undefined;
+    throw err;
+  }
+}
+
 /**
  * A job whose attempt was already made for every pending recipient is a
  * duplicate: the queue handed it out again after its successor had been
@@ -64,11 +75,16 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
   const suppression = await applySuppressions(deps, original.tenantId, recipients);
   recipients = suppression.recipients;
   const pending = recipients.filter(isPending).map((r) => r.rcpt);
-  const raw = await deps.spool.get(original.spoolKey);
+  const raw = await readSpooled(deps, original.spoolKey);
 
   let results: RecipientResult[] = [];
   let bounced: RecipientStatus[] = suppression.bounced;
-  if (pending.length > 0) {
+  if (pending.length > 0 && raw === undefined) {
+    // Retrying cannot bring the bytes back: end the message with a reason and tell the sender.
+    const lost = pending.map((rcpt) => ({ rcpt, code: 554, reply: '554 5.3.0 local: the message body is missing from the spool and cannot be delivered' }));
+    ({ recipients, bounced } = applyAttempt(recipients, pending, lost, now));
+    bounced = [...suppression.bounced, ...bounced];
+  } else if (pending.length > 0 && raw !== undefined) {
     if (original.status !== 'delivering') {
       await deps.messages.put({ ...original, status: 'delivering', recipients, expiresAt, updatedAt: now.toISOString() });
     }
@@ -99,7 +115,7 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
   // attempt (the record still says it was not made) and never loses a DSN or a retry; the extra
   // retry job that repetition schedules is then recognised as stale and dropped.
   if (bounced.length > 0 && wantsDsn(original)) {
-    next.dsnMessageId = await emitDsn(deps, original, raw, bounced, { attempt: job.attempt, expired });
+    next.dsnMessageId = await emitDsn(deps, original, raw ?? Buffer.alloc(0), bounced, { attempt: job.attempt, expired });
   }
   if (retryDelay !== undefined) await deps.deliverQueue.send({ messageId: original.id, attempt: job.attempt + 1 }, retryDelay);
   await deps.messages.put(next);

@@ -234,6 +234,17 @@ describe('handleDeliverJob', () => {
     assert.equal((await h.stores.messages.get(msg.id))!.recipients[0]!.attempts, 2, 'the attempt whose save was lost is not counted');
   });
 
+  it('ends a message whose spooled body has vanished with a reason and a DSN, instead of retrying forever', async () => {
+    const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
+    await h.stores.spool.delete(msg.spoolKey);
+    await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });
+    const rec = (await h.stores.messages.get(msg.id))!;
+    assert.equal(rec.status, 'bounced');
+    assert.match(rec.recipients[0]!.reply!, /missing from the spool/);
+    assert.ok(rec.dsnMessageId);
+    assert.equal(receiver.rcptSeen.length, 0);
+  });
+
   it('does nothing for a job whose message is already delivered (a duplicate job)', async () => {
     const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
     await handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 });

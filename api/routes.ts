@@ -6,6 +6,7 @@ import { ipUserRoutes } from './routes/ip-users.js';
 import { messageRoutes } from './routes/messages.js';
 import { metaRoutes } from './routes/meta.js';
 import { senderRoutes } from './routes/senders.js';
+import { suppressionRoutes } from './routes/suppressions.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
 
@@ -19,5 +20,6 @@ export function allRoutes(document: () => object): Route[] {
     ...ipUserRoutes,
     ...senderRoutes,
     ...messageRoutes,
+    ...suppressionRoutes,
   ];
 }

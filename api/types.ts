@@ -1,7 +1,7 @@
 // The API's transport-free contract. The node:http adapter (local/http-server.ts)
 // and the API Gateway Lambda each turn their request into an ApiRequest and
 // write the ApiResponse back; everything in between is the same code.
-import type { Clock, DeliverJob, JobQueue, MessageStore, Notifier, SenderStore, SpoolStore, TenantStore } from '../core/ports.js';
+import type { Clock, DeliverJob, JobQueue, MessageStore, Notifier, SenderStore, SpoolStore, SuppressionStore, TenantStore } from '../core/ports.js';
 
 export interface ApiRequest {
   method: string;
@@ -36,6 +36,8 @@ export interface ApiDeps {
   smtpPort: number;
   /** Tells tenants' webhooks about manual locks and unlocks. @default no notifications */
   notifier?: Notifier;
+  /** The tenants' suppression lists (GET/POST/DELETE /v1/suppressions). @default none: those routes answer 404 */
+  suppressions?: SuppressionStore;
   /** Unexpected errors (500s) are reported here. @default console.error */
   onError?: (err: unknown, req: ApiRequest) => void;
 }

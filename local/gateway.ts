@@ -50,6 +50,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     config: { deliveryRetrySeconds: config.DELIVERY_RETRY_SECONDS, hostname: config.SMTP_HOSTNAME, retentionSeconds: config.RETENTION_DAYS * 86400 },
     spool: stores.spool, tenants: stores.tenants, messages: stores.messages, senders: stores.senders,
     intake: stores.intake, scoreQueue: stores.scoreQueue, deliverQueue: stores.deliverQueue, transport,
+    suppressions: stores.suppressions,
   };
 
   // This process is the only consumer of its queues: jobs leased by a process that died go back now.
@@ -85,7 +86,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
 
   const api = createApi({
     clock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
-    deliverQueue: stores.deliverQueue, operatorTokenHash: hashToken(operator.token),
+    deliverQueue: stores.deliverQueue, operatorTokenHash: hashToken(operator.token), suppressions: stores.suppressions,
     smtpHost: config.PUBLIC_SMTP_HOST ?? config.SMTP_HOSTNAME, smtpPort: config.SMTP_PORT,
     onError: (err, req) => log('API_ERROR', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err) }),
   });

@@ -45,11 +45,33 @@ function load(): Example[] {
 const optsAt = process.argv.indexOf('--opts');
 const OPTIONS = (optsAt >= 0 ? JSON.parse(process.argv[optsAt + 1] ?? '{}') : {}) as Partial<TrainOptions>;
 
+function fit(examples: Example[], trainedOn = ''): ClassifierModel {
+  return trainLogistic(examples, OPTIONS, trainedOn);
+}
+
+/**
+ * Blocked folds: each split is cut into FOLDS contiguous runs of files. The
+ * corpus is in time order and threads sit next to each other, so
+ * interleaved folds would test on near-copies of training mail and promise
+ * more than a later period delivers.
+ */
+function foldOf(examples: Example[]): number[] {
+  const size = new Map<string, number>();
+  for (const e of examples) size.set(e.group, (size.get(e.group) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return examples.map((e) => {
+    const rank = seen.get(e.group) ?? 0;
+    seen.set(e.group, rank + 1);
+    return Math.floor((rank * FOLDS) / size.get(e.group)!);
+  });
+}
+
 function crossValidatedLogits(examples: Example[]): number[] {
   const logits = new Array<number>(examples.length);
+  const folds = foldOf(examples);
   for (let k = 0; k < FOLDS; k++) {
-    const model = trainLogistic(examples.filter((_, i) => i % FOLDS !== k), OPTIONS);
-    examples.forEach((e, i) => { if (i % FOLDS === k) logits[i] = predict(model, e.features).logit; });
+    const model = fit(examples.filter((_, i) => folds[i] !== k));
+    examples.forEach((e, i) => { if (folds[i] === k) logits[i] = predict(model, e.features).logit; });
   }
   return logits;
 }
@@ -76,8 +98,15 @@ function main(): void {
   for (const g of [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam]) {
     console.log(`  ${g}: ${(stoppedShare(examples, logits, best, g) * 100).toFixed(2)}% stopped`);
   }
-  if (process.argv.includes('--cv-only')) return;
-  const model = trainLogistic(examples, OPTIONS, `npm run train: logistic, ${examples.length} messages of ${[...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].join(', ')} (relay trace stripped); calibration by ${FOLDS}-fold CV`);
+  if (process.argv.includes('--cv-only')) {
+    console.log('offset  ' + [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].map((g) => g.padStart(11)).join(''));
+    for (let offset = best.offset - 3; offset <= best.offset + 3; offset += 1) {
+      const cal = { offset, ...CALIBRATION_BOUNDS };
+      console.log(`${offset.toFixed(2).padStart(6)}  ` + [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].map((g) => `${(stoppedShare(examples, logits, cal, g) * 100).toFixed(2)}%`.padStart(11)).join(''));
+    }
+    return;
+  }
+  const model = fit(examples, `npm run train: logistic, ${examples.length} messages of ${[...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].join(', ')} (relay trace stripped); calibration by ${FOLDS}-fold CV`);
   model.calibration = best;
   const json = JSON.stringify(serializeModel(model));
   writeFileSync(OUT, json + '\n');

@@ -49,13 +49,17 @@ export function extractFeatures(f: MessageFacts): Set<string> {
   const out = new Set<string>();
   for (const h of CLIENT_HEADERS) if (f.headers.some((x) => x.name === h)) out.add('hdr:' + h);
   addWords(out, f.subject, 's:');
+  // Both renderings: spam often says different things in its text and HTML parts.
   const body = (f.text.length >= f.htmlText.length / 2 ? f.text : f.htmlText).slice(0, MAX_BODY_CHARS);
+  if (f.text && f.htmlText) addWords(out, (f.text.length >= f.htmlText.length / 2 ? f.htmlText : f.text).slice(0, MAX_BODY_CHARS / 4), '');
   addWords(out, body.replace(/https?:\/\/\S+/g, ' '), '');
   addCjkBigrams(out, f.subject + '\n' + body);
   for (const cs of f.charsets.slice(0, 4)) out.add('cs:' + cs);
   for (const u of f.urls.slice(0, 50)) {
     out.add('u:' + (u.rawIp ? 'ip' : baseDomain(u.host)));
     out.add('utld:' + (u.rawIp ? 'ip' : u.host.slice(u.host.lastIndexOf('.') + 1)));
+    // Path words: "remove", "unsubscribe", "cgi-bin", "optout" say what the link is for.
+    for (const w of u.url.toLowerCase().replace(/^[a-z]+:\/\/[^/]*/, '').split(/[^a-z]+/)) if (w.length >= 3 && w.length <= 15) out.add('up:' + w);
   }
   out.add('nurl:' + bucket(f.urls.length, [1, 2, 4, 8, 16]));
   if (f.from) {
@@ -78,5 +82,27 @@ export function extractFeatures(f: MessageFacts): Set<string> {
   if (f.images > 0) out.add('img:' + bucket(f.images, [1, 3, 8]));
   if (f.replyTo && f.from && f.replyTo.domain !== f.from.domain) out.add('meta:replyto-other');
   if (f.encodedWords.count > 0) out.add('meta:encoded-subject');
+  addHeaderShape(out, f);
   return out;
+}
+
+/** How the sending software formed its headers: bulk tools and hand-rolled scripts get these subtly wrong. */
+function addHeaderShape(out: Set<string>, f: MessageFacts): void {
+  const get = (name: string) => f.headers.find((h) => h.name === name)?.value;
+  const mid = get('message-id');
+  out.add('mid:' + (mid === undefined ? 'none' : /^<[^<>@\s]+@[^<>@\s]+>$/.test(mid.trim()) ? 'ok' : 'bad'));
+  const date = get('date');
+  out.add('date:' + (date === undefined ? 'none' : /[+-]\d{4}\s*(?:\([^)]*\))?\s*$/.test(date) ? 'num' : /\b[A-Z]{2,5}\s*$/.test(date) ? 'named' : 'notz'));
+  const to = get('to');
+  out.add('to:' + (to === undefined ? 'none' : /undisclosed|recipient list/i.test(to) ? 'undisclosed' : bucket(f.headerRecipients, [2, 5, 20])));
+  const subjectLetters = f.subject.replace(/[^\p{L}]/gu, '');
+  if (subjectLetters.length >= 4) out.add('scaps:' + bucket(subjectLetters.replace(/[^\p{Lu}]/gu, '').length / subjectLetters.length, [0.3, 0.6, 0.9]));
+  if (/!/.test(f.subject)) out.add('sbang');
+  if (/\$\d|\d%/.test(f.subject)) out.add('smoney');
+  if (/\s{3,}\S+\s*$/.test(f.subject)) out.add('strailer');
+  if (f.from) {
+    if (!f.from.name) out.add('fname:none');
+    else if (f.from.name.toLowerCase() === f.from.address) out.add('fname:address');
+    else if (f.from.name.length >= 4 && f.from.name === f.from.name.toUpperCase() && /[A-Z]/.test(f.from.name)) out.add('fname:caps');
+  }
 }

@@ -70,3 +70,4 @@ export function trainLogistic(examples: TrainingExample[], opts: Partial<TrainOp
   for (const [f, id] of index) if (Math.abs(w[id]!) >= o.prune) weights.set(f, w[id]!);
   return { format: 'relayguard-logistic-1', trainedOn, bias, weights, calibration: { ...DEFAULT_CALIBRATION } };
 }
+

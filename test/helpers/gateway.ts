@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { createSmarthostTransport } from '../../adapters/transport/index.js';
 import { loadConfig } from '../../local/config.js';
 import { startGateway, type Gateway } from '../../local/gateway.js';
@@ -20,7 +20,7 @@ export interface TestGateway {
   /** Operator creates a tenant with a domain and a mailbox user. */
   tenant(domain?: string): Promise<TestTenant>;
   /** A nodemailer transport to the submission port (STARTTLS, self-signed cert accepted). */
-  client(auth?: { user: string; pass: string }, extra?: Record<string, unknown>): nodemailer.Transporter;
+  client(auth?: { user: string; pass: string }, extra?: Record<string, unknown>): Transporter;
   /** Polls the message log until `pred` holds (bounded). */
   waitForMessage(token: string, id: string, pred: (m: any) => boolean, timeoutMs?: number): Promise<any>;
   stop(): Promise<void>;
@@ -95,8 +95,8 @@ export async function startTestGateway(env: Record<string, string> = {}, receive
 }
 
 /** The queue id from a 250 reply ("250 2.0.0 Ok: queued as <id>"). */
-export function queuedId(response: string): string {
-  const m = /queued as (\S+)/.exec(response);
+export function queuedId(response: string | undefined): string {
+  const m = /queued as (\S+)/.exec(response ?? "");
   if (!m) throw new Error(`no queue id in ${JSON.stringify(response)}`);
   return m[1]!;
 }

@@ -128,7 +128,7 @@ export const RULES: Rule[] = [
   {
     name: 'html-hidden-text',
     weight: 2,
-    description: 'Text hidden with CSS or white/zero-size fonts, typically words to fool filters.',
+    description: 'Text hidden with CSS (display:none, visibility:hidden, font-size:0), typically words to fool filters.',
     test: (f) => (f.hiddenChars >= 30 ? `${f.hiddenChars} hidden characters` : undefined),
   },
   {

@@ -1,1 +1,49 @@
-export const handler = async (): Promise<void> => {};
+// API Lambda: API Gateway (REST, proxy integration) → the same createApi as
+// the local server. Only the transport differs: the event becomes an
+// ApiRequest and the ApiResponse becomes the proxy result.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createApi, type Api, type ApiRequest, type ApiResponse } from '../api/handler.js';
+import { systemClock } from '../core/ports.js';
+import { awsStores, logger } from './shared/runtime.js';
+
+let api: Api | undefined;
+
+function theApi(): Api {
+  if (api) return api;
+  const s = awsStores();
+  return (api = createApi({
+    clock: systemClock, tenants: s.tenants, messages: s.messages, senders: s.senders, spool: s.spool, deliverQueue: s.deliverQueue,
+    operatorTokenHash: process.env.OPERATOR_TOKEN_SHA256 ?? '',
+    smtpHost: process.env.SMTP_HOST ?? 'relay.example.com',
+    smtpPort: Number(process.env.SMTP_PORT ?? 587),
+    onError: (err, req) => logger.error('API_ERROR', { method: req.method, path: req.path, error: err as Error }),
+  }));
+}
+
+/** The proxy event as an ApiRequest; a body that is not JSON yields a 400 response instead. */
+export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest | ApiResponse {
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+  let body: unknown;
+  if (event.body) {
+    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    try { body = JSON.parse(text); } catch {
+      return {
+        status: 400, headers: { 'content-type': 'application/problem+json' },
+        body: { type: 'https://relayguard.dev/errors/validation', title: 'Invalid request', status: 400, detail: 'The request body is not valid JSON', code: 'VALIDATION' },
+      };
+    }
+  }
+  return { method: event.httpMethod, path: event.path, query, headers: { ...event.headers }, body };
+}
+
+export function toProxyResult(res: ApiResponse): APIGatewayProxyResult {
+  return { statusCode: res.status, headers: res.headers, body: res.body === undefined ? '' : JSON.stringify(res.body) };
+}
+
+export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+  logger.addContext(context);
+  const req = toApiRequest(event);
+  if ('status' in req) return toProxyResult(req);
+  return toProxyResult(await theApi()(req));
+}

@@ -1,1 +1,71 @@
-export const handler = async (): Promise<void> => {};
+// Deliver Lambda: SQS deliver jobs → core handleDeliverJob through SES or
+// direct MX, failures reported per record. Each job runs at most once to
+// completion: Powertools idempotency records the job (message id + attempt)
+// in the idempotency table, so a redelivered SQS message that already
+// finished returns without sending, and a concurrent duplicate fails fast
+// and retries later.
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DeliverJob, Transport } from '../core/ports.js';
+import { handleDeliverJob } from '../core/pipeline/deliver.js';
+import { SesTransport } from '../adapters/aws/ses-transport.js';
+import { clientOptionsFromEnv } from '../adapters/aws/clients.js';
+import { transportFromEnv } from '../adapters/transport/index.js';
+import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
+import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
+
+const idempotencyConfig = new IdempotencyConfig({
+  // A finished job is remembered for a day, far longer than any SQS redelivery.
+  expiresAfterSeconds: 24 * 3600,
+});
+
+let persistence: DynamoDBPersistenceLayer | undefined;
+let deliverOnce: ((job: DeliverJob, transport: Transport) => Promise<boolean>) | undefined;
+let directMx: Transport | undefined;
+
+function idempotentDeliver() {
+  if (deliverOnce) return deliverOnce;
+  const opts = clientOptionsFromEnv();
+  persistence = new DynamoDBPersistenceLayer({
+    tableName: process.env.IDEMPOTENCY_TABLE ?? 'relayguard-idempotency',
+    clientConfig: {
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(opts.endpoints?.dynamodb ? { endpoint: opts.endpoints.dynamodb } : {}),
+    },
+  });
+  deliverOnce = makeIdempotent(
+    async (job: DeliverJob, transport: Transport): Promise<boolean> => {
+      await handleDeliverJob(pipelineDeps(transport), job);
+      return true;
+    },
+    { persistenceStore: persistence, config: idempotencyConfig },
+  );
+  return deliverOnce;
+}
+
+function transportFor(job: DeliverJob): Transport {
+  if (process.env.DELIVERY_MODE === 'direct-mx') {
+    return (directMx ??= transportFromEnv(process.env, process.env.RELAY_HOSTNAME ?? 'relayguard.local'));
+  }
+  const ses = new SesTransport(awsStores().clients.ses, {
+    ...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+  });
+  return ses.forMessage(job.messageId);
+}
+
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  logger.addContext(context);
+  idempotencyConfig.registerLambdaContext(context);
+  const run = idempotentDeliver();
+  try {
+    return await processSqsBatch(event, context, async (record: SQSRecord) => {
+      const job = parseJob<DeliverJob>(record);
+      await run(job, transportFor(job));
+      metrics.addMetric('DeliveryAttempts', MetricUnit.Count, 1);
+    });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

@@ -1,1 +1,32 @@
-export const handler = async (): Promise<void> => {};
+// Feedback Lambda: SES events (bounce, complaint, delivery, reject) arrive
+// through SNS; each is mapped to DeliveryFeedback and applied by core.
+// A failure throws, and SNS retries the delivery to this function.
+import type { Context, SNSEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { handleDeliveryFeedback } from '../core/pipeline/feedback.js';
+import { feedbackFromSesEvent } from '../adapters/aws/ses-events.js';
+import { awsStores, logger, metrics } from './shared/runtime.js';
+import { systemClock } from '../core/ports.js';
+
+export async function handler(event: SNSEvent, context: Context): Promise<{ applied: number; ignored: number }> {
+  logger.addContext(context);
+  const s = awsStores();
+  const deps = { clock: systemClock, messages: s.messages, senders: s.senders, tenants: s.tenants };
+  let applied = 0;
+  let ignored = 0;
+  try {
+    for (const record of event.Records) {
+      const fb = feedbackFromSesEvent(record.Sns.Message);
+      if (!fb) { ignored++; continue; }
+      const outcome = await handleDeliveryFeedback(deps, fb);
+      logger.info('FEEDBACK_APPLIED', { messageId: fb.messageId, kind: fb.kind, outcome });
+      if (outcome === 'applied') {
+        applied++;
+        metrics.addMetric(`Feedback_${fb.kind}`, MetricUnit.Count, 1);
+      } else ignored++;
+    }
+    return { applied, ignored };
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

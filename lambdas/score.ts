@@ -1,1 +1,36 @@
-export const handler = async (): Promise<void> => {};
+// Score Lambda: SQS score jobs → core handleScoreJob, one record at a time,
+// failures reported per record. On its last receive a job that still fails
+// holds its message in quarantine with the reason (nothing accepted is lost);
+// a body without a message id goes on to the DLQ.
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ScoreJob } from '../core/ports.js';
+import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
+import { logger, maxReceives, metrics, pipelineDeps } from './shared/runtime.js';
+import { parseJob, processSqsBatch, receiveCount } from './shared/sqs-batch.js';
+import { observeLocks } from './shared/lock-metric.js';
+
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  logger.addContext(context);
+  const base = pipelineDeps();
+  const deps = { ...base, senders: observeLocks(base.senders, base.clock, (sender) => {
+    metrics.addMetric('SenderLocked', MetricUnit.Count, 1);
+    logger.warn('SENDER_LOCKED', { sender });
+  }) };
+  try {
+    return await processSqsBatch(event, context, async (record: SQSRecord) => {
+      const job = parseJob<ScoreJob>(record);
+      try {
+        await handleScoreJob(deps, job);
+        metrics.addMetric('MessagesScored', MetricUnit.Count, 1);
+      } catch (err) {
+        logger.error('SCORE_FAILED', { messageId: job.messageId, receiveCount: receiveCount(record), error: err as Error });
+        if (receiveCount(record) < maxReceives()) throw err;
+        await holdAfterScoringFailure(deps, job.messageId, err instanceof Error ? err.message : String(err));
+        metrics.addMetric('ScoringHeld', MetricUnit.Count, 1);
+      }
+    });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

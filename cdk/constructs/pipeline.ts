@@ -67,7 +67,8 @@ export class Pipeline extends Construct {
     });
 
     this.score = new RelayFunction(this, 'Score', {
-      entryFile: 'score.ts', service: 'score', memorySize: 1024, timeout: Duration.seconds(60), environment: env,
+      entryFile: 'score.ts', service: 'score', memorySize: 1024, timeout: Duration.seconds(60),
+      environment: { ...env, MAX_RECEIVES: String(storage.maxReceiveCount) },
     });
     grantTable(this.score.fn, storage.table, TABLE_WORKER, ['gsi1', 'gsi2']);
     grantSpool(this.score.role, storage.spoolBucket, ['s3:GetObject']);

@@ -32,6 +32,8 @@ export class Storage extends Construct {
   readonly scoreDlq: Queue;
   readonly deliverQueue: Queue;
   readonly deliverDlq: Queue;
+  /** Receives before a job moves to its DLQ; the score Lambda holds the message on the last one. */
+  readonly maxReceiveCount: number;
 
   constructor(scope: Construct, id: string, props: StorageProps = {}) {
     super(scope, id);
@@ -96,7 +98,7 @@ export class Storage extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    const maxReceiveCount = (this.maxReceiveCount = props.maxReceiveCount ?? 5);
     const queue = (name: string, visibility: Duration) => {
       const dlq = new Queue(this, `${name}Dlq`, {
         encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14), removalPolicy,

@@ -1,0 +1,89 @@
+// Delivery feedback after the message left (on AWS: SES bounce, complaint,
+// delivery and reject events): bring the message log up to date per
+// recipient and hand bounces and complaints to core/reputation as evidence.
+// Applying the same event twice changes nothing the second time, so an SNS
+// redelivery is harmless.
+import type { MessageRecord, RecipientStatus } from '../model.js';
+import type { Clock, MessageStore, SenderStore, TenantStore } from '../ports.js';
+import { recordFeedback } from '../reputation/index.js';
+import { messageStatusFor } from '../delivery/recipients.js';
+
+export type FeedbackKind = 'delivery' | 'bounce' | 'complaint' | 'reject';
+
+/** One provider event, already mapped to our terms (adapters/aws/ses-events.ts does that for SES). */
+export interface DeliveryFeedback {
+  /** Our message id. */
+  messageId: string;
+  kind: FeedbackKind;
+  /** For bounces: the provider gave up for good (SES "Permanent"). Transient bounces are final on SES too, but say nothing about the address. */
+  permanent?: boolean;
+  recipients: { rcpt: string; reply?: string }[];
+  /** Who reported it, e.g. the receiving MTA. */
+  reportedBy?: string;
+  at: string;
+}
+
+export interface FeedbackDeps {
+  clock: Clock;
+  messages: MessageStore;
+  senders: SenderStore;
+  tenants: TenantStore;
+}
+
+export type FeedbackOutcome = 'applied' | 'unchanged' | 'unknown-message';
+
+export async function handleDeliveryFeedback(deps: FeedbackDeps, fb: DeliveryFeedback): Promise<FeedbackOutcome> {
+  const msg = await deps.messages.get(fb.messageId);
+  if (!msg) return 'unknown-message';
+  const wanted = new Map(fb.recipients.map((r) => [r.rcpt.toLowerCase(), r]));
+  // A reject without recipients concerns the whole message.
+  const applies = (r: RecipientStatus) => (fb.kind === 'reject' && wanted.size === 0) || wanted.has(r.rcpt.toLowerCase());
+  const reply = (r: RecipientStatus) => wanted.get(r.rcpt.toLowerCase())?.reply;
+
+  let changed = false;
+  const newlyReported: string[] = [];
+  const recipients = msg.recipients.map((r): RecipientStatus => {
+    if (!applies(r)) return r;
+    const next = updateRecipient(r, fb, reply(r));
+    if (JSON.stringify(next) !== JSON.stringify(r)) {
+      changed = true;
+      newlyReported.push(r.rcpt);
+    }
+    return next;
+  });
+  if (!changed) return 'unchanged';
+
+  const updated: MessageRecord = {
+    ...msg, recipients,
+    status: fb.kind === 'complaint' ? msg.status : messageStatusFor(recipients),
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.messages.put(updated);
+
+  // Evidence only for what this event newly reported, so a repeated event is not counted twice.
+  const evidence = fb.kind === 'complaint' ? 'complaint' : fb.kind === 'bounce' && fb.permanent ? 'bounce' : undefined;
+  if (evidence) {
+    await recordFeedback(
+      { clock: deps.clock, senders: deps.senders, tenants: deps.tenants, messages: deps.messages },
+      { tenantId: msg.tenantId, sender: msg.sender, messageId: msg.id, type: evidence, recipients: newlyReported },
+    );
+  }
+  return 'applied';
+}
+
+function updateRecipient(r: RecipientStatus, fb: DeliveryFeedback, reply: string | undefined): RecipientStatus {
+  const mx = fb.reportedBy ? { mx: fb.reportedBy } : {};
+  switch (fb.kind) {
+    case 'delivery':
+      return { ...r, state: 'delivered', reply: reply ?? r.reply ?? '250 delivered', lastAttemptAt: fb.at, ...mx };
+    case 'bounce':
+    case 'reject':
+      return { ...r, state: 'bounced', reply: reply ?? `${fb.kind === 'reject' ? '554 5.7.1 rejected by the provider' : '550 5.0.0 bounced'}`, lastAttemptAt: fb.at, ...mx };
+    case 'complaint': {
+      // The mail was delivered; the complaint is noted on the recipient without changing that.
+      const note = `complaint${reply ? `: ${reply}` : ''}`;
+      if (r.reply?.startsWith('complaint')) return r;
+      return { ...r, reply: note };
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// What every pipeline Lambda shares, built once per cold start: Powertools
+// logger and metrics, the AWS stores from the environment the CDK app sets,
+// and the PipelineDeps the core functions take.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { systemClock, type Transport } from '../../core/ports.js';
+import { DEFAULT_PIPELINE_CONFIG, type PipelineDeps } from '../../core/pipeline/deps.js';
+import { clientOptionsFromEnv } from '../../adapters/aws/clients.js';
+import { openAwsStores, resourcesFromEnv, type AwsStores } from '../../adapters/aws/index.js';
+
+export const logger = new Logger();
+export const metrics = new Metrics({ defaultDimensions: {} });
+
+let stores: AwsStores | undefined;
+
+export function awsStores(): AwsStores {
+  return (stores ??= openAwsStores(resourcesFromEnv(), clientOptionsFromEnv(), systemClock));
+}
+
+/** A transport for functions that never deliver (score): any use is a wiring bug. */
+export const noTransport: Transport = {
+  async send() { throw new Error('this function does not deliver mail'); },
+};
+
+export function pipelineDeps(transport: Transport = noTransport): PipelineDeps {
+  const s = awsStores();
+  const retentionDays = Number(process.env.RETENTION_DAYS ?? 30);
+  return {
+    clock: systemClock,
+    config: { ...DEFAULT_PIPELINE_CONFIG, hostname: process.env.RELAY_HOSTNAME ?? DEFAULT_PIPELINE_CONFIG.hostname, retentionSeconds: retentionDays * 86400 },
+    spool: s.spool, tenants: s.tenants, messages: s.messages, senders: s.senders, intake: s.intake,
+    scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport,
+  };
+}
+
+/** Receives after which SQS moves a job to the DLQ (the queue's maxReceiveCount). */
+export function maxReceives(): number {
+  return Number(process.env.MAX_RECEIVES ?? 5);
+}

@@ -1,0 +1,203 @@
+// End to end on emulators: the real ingress writes to S3 (fauxqs) and
+// DynamoDB Local and enqueues on SQS (fauxqs); the real score and deliver
+// Lambda handlers are invoked with the SQS events they would receive,
+// including a poison message; mail leaves through the SES emulator or a real
+// receiving SMTP server (smarthost), and SES feedback updates the log.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import nodemailer from 'nodemailer';
+import { generate } from 'selfsigned';
+import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, APIGatewayProxyEvent, APIGatewayProxyResult, SNSEvent } from 'aws-lambda';
+import { openAwsStores, type AwsStores } from '../../adapters/aws/index.js';
+import { createIngress, type Ingress } from '../../ingress/server.js';
+import { hashToken } from '../../core/tenants/password.js';
+import { systemClock } from '../../core/ports.js';
+import { startReceiver, type Receiver } from '../delivery/helpers.js';
+import { createAwsClients, createResources, startEmulators, type EmulatorSet, type SesEmulator } from './emulators.js';
+import { acknowledge, lambdaContext, receiveBatch, snsEvent, sqsEvent } from './lambda-context.js';
+
+type SqsHandler = (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>;
+const OPERATOR_TOKEN = 'rgop_e2e-operator-token-0123456789abcdef';
+
+let emu: EmulatorSet & { ses?: SesEmulator };
+let res: Awaited<ReturnType<typeof createResources>>;
+let stores: AwsStores;
+let ingress: Ingress;
+let smtpPort: number;
+let receiver: Receiver;
+let score: SqsHandler;
+let deliver: SqsHandler;
+let feedback: (e: SNSEvent, c: Context) => Promise<{ applied: number; ignored: number }>;
+let api: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
+let tenant: { token: string; mailbox: string; password: string };
+
+async function callApi(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const event = {
+    httpMethod: method, path, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, queryStringParameters: null,
+    body: body === undefined ? null : JSON.stringify(body), isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEvent;
+  const out = await api(event, lambdaContext('api'));
+  return { status: out.statusCode, body: out.body ? JSON.parse(out.body) : undefined };
+}
+
+async function submit(to: string, subject: string): Promise<string> {
+  const client = nodemailer.createTransport({
+    host: '127.0.0.1', port: smtpPort, secure: false, requireTLS: true, tls: { rejectUnauthorized: false },
+    auth: { user: tenant.mailbox, pass: tenant.password },
+  } as never);
+  const info = await client.sendMail({ from: tenant.mailbox, to, subject, text: 'Hello Bob,\n\nthe minutes from Tuesday are below.\n\nAlice\n' });
+  client.close();
+  const m = /queued as (\S+)/.exec(info.response);
+  assert.ok(m, `250 names the queue id: ${info.response}`);
+  return m[1]!;
+}
+
+/** One pass of the event source mapping: receive, invoke, delete what succeeded. */
+async function runQueue(handler: SqsHandler, queueUrl: string, want: number): Promise<{ messages: number; failed: string[] }> {
+  const batch = await receiveBatch(stores.clients.sqs, queueUrl, want);
+  const out = await handler(sqsEvent(batch), lambdaContext());
+  const failed = out.batchItemFailures.map((f) => f.itemIdentifier);
+  await acknowledge(stores.clients.sqs, queueUrl, batch, failed);
+  return { messages: batch.length, failed };
+}
+
+before(async () => {
+  emu = await startEmulators({ ses: true });
+  const admin = createAwsClients(emu.clientOptions);
+  res = await createResources(admin, 3);
+  admin.destroy();
+  const ep = emu.clientOptions.endpoints!;
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: ep.dynamodb, AWS_ENDPOINT_URL_S3: ep.s3, AWS_ENDPOINT_URL_SQS: ep.sqs, AWS_ENDPOINT_URL_SESV2: ep.ses,
+    TABLE_NAME: res.tableName, SPOOL_BUCKET: res.bucketName, SCORE_QUEUE_URL: res.scoreQueueUrl, DELIVER_QUEUE_URL: res.deliverQueueUrl,
+    IDEMPOTENCY_TABLE: res.idempotencyTableName, RELAY_HOSTNAME: 'relay.test', MAX_RECEIVES: '3', DELIVERY_MODE: 'ses',
+    OPERATOR_TOKEN_SHA256: hashToken(OPERATOR_TOKEN), SMTP_HOST: 'relay.test',
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_NAMESPACE: 'RelayguardTest', POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  ({ handler: score } = await import('../../lambdas/score.js'));
+  ({ handler: deliver } = await import('../../lambdas/deliver.js'));
+  ({ handler: feedback } = await import('../../lambdas/feedback.js'));
+  ({ handler: api } = await import('../../lambdas/api.js'));
+
+  stores = openAwsStores(res, emu.clientOptions, systemClock);
+  const pems = await generate([{ name: 'commonName', value: 'relay.test' }], { keySize: 2048, days: 1, algorithm: 'sha256' } as never);
+  ingress = createIngress(
+    { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake },
+    { hostname: 'relay.test', key: pems.private, cert: pems.cert, greetingDelayMs: 0 },
+  );
+  smtpPort = await ingress.listen(0, '127.0.0.1');
+  receiver = await startReceiver();
+
+  // The operator creates a tenant, its domain and a mailbox user through the API Lambda.
+  const t = await callApi('POST', '/v1/tenants', OPERATOR_TOKEN, { name: 'Acme', ipUserQuota: 2 });
+  assert.equal(t.status, 201, JSON.stringify(t.body));
+  const d = await callApi('POST', '/v1/domains', t.body.token, { domain: 'acme.example' });
+  assert.equal(d.status, 201, JSON.stringify(d.body));
+  const u = await callApi('POST', '/v1/users', t.body.token, { username: 'alice@acme.example' });
+  assert.equal(u.status, 201, JSON.stringify(u.body));
+  tenant = { token: t.body.token, mailbox: 'alice@acme.example', password: u.body.password };
+});
+
+after(async () => {
+  await ingress?.close();
+  await receiver?.close();
+  stores?.close();
+  await emu?.stop();
+});
+
+describe('the serverless pipeline on emulators', () => {
+  test('accepted mail is scored in a batch with a poison message, which alone is reported as failed', async () => {
+    const id1 = await submit('bob@partner.example', 'Minutes');
+    const id2 = await submit('carol@partner.example', 'Minutes');
+    assert.equal((await stores.messages.get(id1))?.status, 'accepted', 'the 250 came after the log record');
+    assert.ok((await stores.spool.get((await stores.messages.get(id1))!.spoolKey)).toString().includes('Subject: Minutes'), 'the body is in S3');
+    await stores.clients.sqs.send(new SendMessageCommand({ QueueUrl: res.scoreQueueUrl, MessageBody: 'not json at all' }));
+
+    const batch = await receiveBatch(stores.clients.sqs, res.scoreQueueUrl, 3);
+    assert.equal(batch.length, 3);
+    const poison = batch.find((m) => m.Body === 'not json at all')!;
+    const out = await score(sqsEvent(batch), lambdaContext('score'));
+    assert.deepEqual(out.batchItemFailures, [{ itemIdentifier: poison.MessageId }]);
+    await acknowledge(stores.clients.sqs, res.scoreQueueUrl, batch, [poison.MessageId!]);
+    // The failed record comes back after its visibility timeout; let it come back now.
+    await stores.clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: res.scoreQueueUrl, ReceiptHandle: poison.ReceiptHandle!, VisibilityTimeout: 0 }));
+    for (const id of [id1, id2]) {
+      const m = await stores.messages.get(id);
+      assert.equal(m?.status, 'queued', `${id} scored clean: ${JSON.stringify(m?.verdict)}`);
+      assert.equal(m?.verdict?.verdict, 'deliver');
+    }
+  });
+
+  test('a poison score job ends in the dead-letter queue after its receives run out', async () => {
+    for (let i = 0; i < 5; i++) {
+      const batch = await receiveBatch(stores.clients.sqs, res.scoreQueueUrl, 1);
+      if (batch.length === 0) break;
+      const out = await score(sqsEvent(batch), lambdaContext('score'));
+      assert.equal(out.batchItemFailures.length, 1);
+      // Make it visible again at once instead of waiting out the visibility timeout.
+      await stores.clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: res.scoreQueueUrl, ReceiptHandle: batch[0]!.ReceiptHandle!, VisibilityTimeout: 0 }));
+    }
+    const dlq = await stores.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: res.scoreDlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    assert.equal(dlq.Attributes?.ApproximateNumberOfMessages, '1');
+  });
+
+  test('clean mail is delivered through SES once, even when its deliver job is redelivered', async () => {
+    const batch = await receiveBatch(stores.clients.sqs, res.deliverQueueUrl, 2);
+    assert.equal(batch.length, 2);
+    const out = await deliver(sqsEvent(batch), lambdaContext('deliver'));
+    assert.deepEqual(out.batchItemFailures, []);
+    const sent = await emu.ses!.sent();
+    assert.equal(sent.length, 2);
+    assert.deepEqual(sent.map((m) => m.destination.to).flat().sort(), ['bob@partner.example', 'carol@partner.example']);
+    assert.ok(sent.every((m) => m.subject === 'Minutes'));
+
+    // SQS delivers at least once: the same records again must not send again.
+    const again = await deliver(sqsEvent(batch), lambdaContext('deliver'));
+    assert.deepEqual(again.batchItemFailures, []);
+    assert.equal((await emu.ses!.sent()).length, 2, 'no second send');
+    await acknowledge(stores.clients.sqs, res.deliverQueueUrl, batch, []);
+
+    const logged = await callApi('GET', '/v1/messages', tenant.token);
+    assert.equal(logged.status, 200);
+    const delivered = logged.body.items.filter((m: any) => m.status === 'delivered');
+    assert.equal(delivered.length, 2, JSON.stringify(logged.body.items.map((m: any) => m.status)));
+    assert.match(delivered[0].recipients[0].reply, /^250 .*SES/);
+  });
+
+  test('an SES permanent bounce marks the recipient bounced, and the same event again changes nothing', async () => {
+    const { items } = await stores.messages.list((await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id, { recipient: 'bob@partner.example' });
+    const msg = items[0]!;
+    const bounce = {
+      eventType: 'Bounce',
+      mail: { messageId: 'ses-1', timestamp: new Date().toISOString(), destination: ['bob@partner.example'], tags: { 'relayguard-message': [msg.id] } },
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'bob@partner.example', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }], reportingMTA: 'dsn; a1.example' },
+    };
+    const notOurs = { eventType: 'Delivery', mail: { messageId: 'x', tags: {} }, delivery: { recipients: ['x@y.example'] } };
+    assert.deepEqual(await feedback(snsEvent([bounce, notOurs]), lambdaContext('feedback')), { applied: 1, ignored: 1 });
+    const after1 = await stores.messages.get(msg.id);
+    assert.equal(after1?.status, 'bounced');
+    assert.equal(after1?.recipients[0]?.state, 'bounced');
+    assert.match(after1?.recipients[0]?.reply ?? '', /5\.1\.1 user unknown/);
+    assert.deepEqual(await feedback(snsEvent([bounce]), lambdaContext('feedback')), { applied: 0, ignored: 1 });
+  });
+
+  test('in direct mode the deliver handler hands mail to a real receiving SMTP server', async () => {
+    process.env.DELIVERY_MODE = 'direct-mx';
+    process.env.SMARTHOST = `127.0.0.1:${receiver.port}`;
+    try {
+      const id = await submit('dave@partner.example', 'Agenda');
+      assert.equal((await runQueue(score, res.scoreQueueUrl, 1)).failed.length, 0);
+      assert.deepEqual(await runQueue(deliver, res.deliverQueueUrl, 1), { messages: 1, failed: [] });
+      const got = receiver.received.find((r) => r.raw.toString().includes('Subject: Agenda'));
+      assert.ok(got, 'the receiving server got the message');
+      assert.deepEqual(got.rcptTo, ['dave@partner.example']);
+      assert.match(got.raw.toString(), /DKIM-Signature: .*d=acme\.example/s);
+      assert.equal((await stores.messages.get(id))?.status, 'delivered');
+    } finally {
+      process.env.DELIVERY_MODE = 'ses';
+      delete process.env.SMARTHOST;
+    }
+  });
+});

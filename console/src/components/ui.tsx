@@ -127,11 +127,14 @@ export function ActionDialog({ title, description, confirmLabel, reasonLabel, re
   const [reason, setReason] = useState('');
   const { busy, error, run } = useAction();
   useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    // Back to the control that opened the dialog, also when it is closed by re-rendering.
+    return () => { if (opener?.isConnected) opener.focus(); };
   }, []);
   return (
-    <dialog ref={ref} aria-labelledby="dlg-title" onClose={onClose} onCancel={onClose}>
+    <dialog ref={ref} aria-labelledby="dlg-title" onClose={onClose}>
       <form
         method="dialog"
         onSubmit={async (e) => {

@@ -141,10 +141,10 @@ export function Messages({ params }: { params: URLSearchParams }) {
                 <tbody>
                   {page.data.items.map((m) => (
                     <tr key={m.id} data-message={m.id}>
-                      <td data-label="Received"><a href={href(`/messages/${encodeURIComponent(m.id)}`)} aria-label={`Open message ${m.subject ?? m.id} from ${m.sender}`}>{fmtTime(m.receivedAt)}</a></td>
+                      <td data-label="Received">{fmtTime(m.receivedAt)}</td>
                       <td data-label="Sender">{m.sender}</td>
                       <td data-label="Recipients">{m.envelope.rcptTo.join(', ')}</td>
-                      <td data-label="Subject">{m.subject ?? <span class="muted">(no subject)</span>}</td>
+                      <td data-label="Subject"><a href={href(`/messages/${encodeURIComponent(m.id)}`)}>{m.subject || '(no subject)'}</a></td>
                       <td data-label="Verdict"><VerdictBadge m={m} /></td>
                       <td data-label="Status"><span class="status" data-status={m.status}>{m.status}</span></td>
                       <td data-label="Size">{fmtBytes(m.size)}</td>

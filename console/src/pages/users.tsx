@@ -55,7 +55,7 @@ export function Users() {
                   <td>{u.kind === 'domain' ? 'domain user' : 'mailbox'}</td>
                   <td>{fmtTime(u.passwordChangedAt)} <span class="muted">(v{u.passwordVersion})</span></td>
                   <td class="actions">
-                    <button type="button" onClick={() => setConfirm({ kind: 'rotate', username: u.username })} aria-label={`Rotate the password of ${u.username}`}>Rotate password</button>
+                    <button type="button" onClick={() => setConfirm({ kind: 'rotate', username: u.username })} aria-label={`Rotate password of ${u.username}`}>Rotate password</button>
                     {u.kind === 'mailbox' && (
                       <button type="button" class="danger" onClick={() => setConfirm({ kind: 'remove', username: u.username })} aria-label={`Remove ${u.username}`}>Remove</button>
                     )}

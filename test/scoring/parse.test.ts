@@ -101,3 +101,18 @@ describe('relay trace stripping', () => {
     assert.equal(stripRelayTrace(raw).toString('latin1'), raw.toString('latin1'));
   });
 });
+
+describe('hostile HTML', () => {
+  it('renders a flood of unclosed anchors, hidden spans and comments in one pass', () => {
+    const html = '<a href="http://x.example.org/">link '.repeat(5000) + '<span style="display:none">hidden'.repeat(2000) + '<!-- never closed';
+    const f = parseMessage(message({ html }));
+    assert.equal(f.links.length, 500, 'links are capped');
+    assert.ok(f.hiddenChars >= 2000 * 'hidden'.length);
+    assert.ok(f.htmlText.length > 0);
+  });
+
+  it('drops everything after an unclosed <style> or <script> instead of rescanning', () => {
+    const f = parseMessage(message({ html: '<p>shown</p>' + '<style>p{}'.repeat(5000) + 'tail' }));
+    assert.equal(f.htmlText, 'shown');
+  });
+});

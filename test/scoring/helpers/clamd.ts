@@ -47,7 +47,7 @@ export async function startClamd(): Promise<RunningClamd> {
   writeFileSync(conf, [
     'Foreground yes', `TCPSocket ${port}`, 'TCPAddr 127.0.0.1', `LocalSocket ${socketPath}`,
     `DatabaseDirectory ${db}`, `LogFile ${join(dir, 'clamd.log')}`, `PidFile ${join(dir, 'clamd.pid')}`,
-    'User root', 'ScanMail yes', 'ScanArchive yes', 'StreamMaxLength 25M', 'MaxThreads 2', 'Bytecode no',
+    'ScanMail yes', 'ScanArchive yes', 'StreamMaxLength 25M', 'MaxThreads 2', 'Bytecode no',
   ].join('\n') + '\n');
   const child: ChildProcess = spawn(CLAMD_BINARY, ['--config-file', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -6,7 +6,8 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Contex
 import { timingSafeEqual } from 'node:crypto';
 import { hashToken } from '../core/tenants/password.js';
 import type { TenantStore } from '../core/ports.js';
-import { awsStores, logger } from './shared/runtime.js';
+import { logger } from './shared/powertools.js';
+import { dynamoStores } from './shared/dynamo-runtime.js';
 
 /** Allow the whole stage: API Gateway caches the policy per token, not per route. */
 function stageWildcard(methodArn: string): string {
@@ -39,7 +40,7 @@ export async function authorize(tenants: TenantStore, operatorHash: string, even
 export async function handler(event: APIGatewayTokenAuthorizerEvent, context: Context): Promise<APIGatewayAuthorizerResult> {
   logger.addContext(context);
   try {
-    return await authorize(awsStores().tenants, process.env.OPERATOR_TOKEN_SHA256 ?? '', event);
+    return await authorize(dynamoStores().tenants, process.env.OPERATOR_TOKEN_SHA256 ?? '', event);
   } catch (err) {
     if ((err as Error).message !== 'Unauthorized') logger.error('AUTHORIZER_FAILED', { error: err as Error });
     throw new Error('Unauthorized');

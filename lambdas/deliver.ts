@@ -10,10 +10,10 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DeliverJob, Transport } from '../core/ports.js';
 import { handleDeliverJob } from '../core/pipeline/deliver.js';
-import { SesTransport } from '../adapters/aws/ses-transport.js';
-import { clientOptionsFromEnv } from '../adapters/aws/clients.js';
+import { SesTransport, createSesClient } from '../adapters/aws/ses-transport.js';
+import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { transportFromEnv } from '../adapters/transport/index.js';
-import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
+import { logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
 
 const idempotencyConfig = new IdempotencyConfig({
@@ -24,6 +24,7 @@ const idempotencyConfig = new IdempotencyConfig({
 let persistence: DynamoDBPersistenceLayer | undefined;
 let deliverOnce: ((job: DeliverJob, transport: Transport) => Promise<boolean>) | undefined;
 let directMx: Transport | undefined;
+let ses: SesTransport | undefined;
 
 function idempotentDeliver() {
   if (deliverOnce) return deliverOnce;
@@ -49,7 +50,7 @@ function transportFor(job: DeliverJob): Transport {
   if (process.env.DELIVERY_MODE === 'direct-mx') {
     return (directMx ??= transportFromEnv(process.env, process.env.RELAY_HOSTNAME ?? 'relayguard.local'));
   }
-  const ses = new SesTransport(awsStores().clients.ses, {
+  ses ??= new SesTransport(createSesClient(clientOptionsFromEnv()), {
     ...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
   });
   return ses.forMessage(job.messageId);

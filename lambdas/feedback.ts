@@ -5,12 +5,13 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { handleDeliveryFeedback } from '../core/pipeline/feedback.js';
 import { feedbackFromSesEvent } from '../adapters/aws/ses-events.js';
-import { awsStores, logger, metrics } from './shared/runtime.js';
+import { logger, metrics } from './shared/powertools.js';
+import { dynamoStores } from './shared/dynamo-runtime.js';
 import { systemClock } from '../core/ports.js';
 
 export async function handler(event: SNSEvent, context: Context): Promise<{ applied: number; ignored: number }> {
   logger.addContext(context);
-  const s = awsStores();
+  const s = dynamoStores();
   const deps = { clock: systemClock, messages: s.messages, senders: s.senders, tenants: s.tenants };
   let applied = 0;
   let ignored = 0;

@@ -1,11 +1,11 @@
-// One place that builds the AWS SDK v3 clients. On AWS every option comes
+// One place that builds the AWS SDK v3 clients (SES apart, in ses-transport.ts:
+// only the deliver function sends, and only it should bundle that client). On AWS every option comes
 // from the Lambda/Fargate environment; in tests `endpoint` points at a local
 // emulator (DynamoDB Local, fauxqs, aws-ses-v2-local) with dummy credentials.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 
 export interface AwsClientOptions {
   /** @default process.env.AWS_REGION, else us-east-1 */
@@ -20,7 +20,6 @@ export interface AwsClients {
   dynamo: DynamoDBDocumentClient;
   s3: S3Client;
   sqs: SQSClient;
-  ses: SESv2Client;
   destroy(): void;
 }
 
@@ -33,24 +32,11 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   // Path-style addressing keeps bucket names out of hostnames, which an emulator on 127.0.0.1 needs.
   const s3 = new S3Client({ ...base, ...(ep.s3 ? { endpoint: ep.s3, forcePathStyle: true } : {}) });
   const sqs = new SQSClient({ ...base, ...(ep.sqs ? { endpoint: ep.sqs } : {}) });
-  const ses = new SESv2Client({ ...base, ...(ep.ses ? { endpoint: ep.ses } : {}) });
   return {
-    dynamo, s3, sqs, ses,
-    destroy() { dynamo.destroy(); raw.destroy(); s3.destroy(); sqs.destroy(); ses.destroy(); },
+    dynamo, s3, sqs,
+    destroy() { dynamo.destroy(); raw.destroy(); s3.destroy(); sqs.destroy(); },
   };
 }
 
-/**
- * Client options from the environment. On AWS this is just the region; the
- * SDK's standard per-service endpoint variables (AWS_ENDPOINT_URL_DYNAMODB,
- * _S3, _SQS, _SESV2) point the handlers at emulators in the end-to-end test.
- */
-export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClientOptions {
-  const endpoints = {
-    ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-    ...(env.AWS_ENDPOINT_URL_S3 ? { s3: env.AWS_ENDPOINT_URL_S3 } : {}),
-    ...(env.AWS_ENDPOINT_URL_SQS ? { sqs: env.AWS_ENDPOINT_URL_SQS } : {}),
-    ...(env.AWS_ENDPOINT_URL_SESV2 ? { ses: env.AWS_ENDPOINT_URL_SESV2 } : {}),
-  };
-  return { ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), ...(Object.keys(endpoints).length ? { endpoints } : {}) };
-}
+
+export { clientOptionsFromEnv } from './env.js';

@@ -3,7 +3,8 @@
 // same result. The SES message id is kept in the reply: bounce and complaint
 // events name it, and the `relayguard-message` tag lets the feedback Lambda
 // find our record without a lookup index.
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { AwsClientOptions } from './clients.js';
 import type { OutboundMessage, RecipientResult, Transport } from '../../core/ports.js';
 
 export const MESSAGE_TAG = 'relayguard-message';
@@ -48,6 +49,15 @@ export class SesTransport implements Transport {
       return all(554, `554 5.7.1 SES ${name}: ${text}`);
     }
   }
+}
+
+/** The SES client, pointed at an emulator when `endpoints.ses` is set. */
+export function createSesClient(opts: AwsClientOptions = {}): SESv2Client {
+  return new SESv2Client({
+    region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    ...(opts.endpoints?.ses ? { endpoint: opts.endpoints.ses } : {}),
+  });
 }
 
 /** SES tag values allow letters, digits, '_', '-', '.', '@' only. */

@@ -1,15 +1,12 @@
 // What every pipeline Lambda shares, built once per cold start: Powertools
 // logger and metrics, the AWS stores from the environment the CDK app sets,
 // and the PipelineDeps the core functions take.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { systemClock, type Transport } from '../../core/ports.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineDeps } from '../../core/pipeline/deps.js';
-import { clientOptionsFromEnv } from '../../adapters/aws/clients.js';
+import { clientOptionsFromEnv } from '../../adapters/aws/env.js';
 import { openAwsStores, resourcesFromEnv, type AwsStores } from '../../adapters/aws/index.js';
 
-export const logger = new Logger();
-export const metrics = new Metrics({ defaultDimensions: {} });
+export { logger, metrics } from './powertools.js';
 
 let stores: AwsStores | undefined;
 

@@ -1,0 +1,18 @@
+// Reads AWS client options from the environment; no SDK import, so functions
+// that need only DynamoDB do not pull the other clients into their bundles.
+import type { AwsClientOptions } from './clients.js';
+
+/**
+ * Client options from the environment. On AWS this is just the region; the
+ * SDK's standard per-service endpoint variables (AWS_ENDPOINT_URL_DYNAMODB,
+ * _S3, _SQS, _SESV2) point the handlers at emulators in the end-to-end test.
+ */
+export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClientOptions {
+  const endpoints = {
+    ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+    ...(env.AWS_ENDPOINT_URL_S3 ? { s3: env.AWS_ENDPOINT_URL_S3 } : {}),
+    ...(env.AWS_ENDPOINT_URL_SQS ? { sqs: env.AWS_ENDPOINT_URL_SQS } : {}),
+    ...(env.AWS_ENDPOINT_URL_SESV2 ? { ses: env.AWS_ENDPOINT_URL_SESV2 } : {}),
+  };
+  return { ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), ...(Object.keys(endpoints).length ? { endpoints } : {}) };
+}

@@ -362,7 +362,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await shot('dashboard');
   });
 
-  it('shows settings and the suppression list without errors', async () => {
+  it('saves settings: thresholds, monitor-only, webhook, abuse contact and bulk senders; the suppression list shows no error', async () => {
     await go(page, 'Settings', 'Settings');
     await page.getByLabel('Notification webhook URL').fill('not a url');
     await page.getByLabel('Hold in quarantine at score').fill('5');
@@ -374,11 +374,16 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await page.getByLabel('Notification webhook URL').fill('https://hooks.example.test/relayguard');
     await page.getByLabel('Abuse contact').fill('abuse@example.test');
     await page.getByLabel(/Monitor only/).check();
+    await page.getByRole('button', { name: 'Add bulk sender' }).click();
+    await page.getByLabel('Sender address 1').fill('news@example.test');
+    await page.getByLabel('Messages per hour for bulk sender 1').fill('2000');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
     const saved = await api('GET', '/v1/settings', state.tenantToken);
     assert.equal(saved.webhookUrl, 'https://hooks.example.test/relayguard');
+    assert.equal(saved.abuseContact, 'abuse@example.test');
     assert.equal(saved.monitorOnly, true);
+    assert.deepEqual(saved.bulkSenders, [{ sender: 'news@example.test', hourlyVolume: 2000 }]);
     await shot('settings');
 
     await go(page, 'Suppression list', 'Suppression list');

@@ -3,7 +3,8 @@ import type { Settings } from '../api/types.js';
 import { ErrorNotice, Loading, PageHeader, Success, useAction, useLoad } from '../components/ui.js';
 import { useApp } from '../context.js';
 
-interface Form { quarantineThreshold: string; rejectThreshold: string; senderHourlyLimit: string; monitorOnly: boolean; webhookUrl: string; abuseContact: string }
+interface Bulk { sender: string; hourlyVolume: string }
+interface Form { quarantineThreshold: string; rejectThreshold: string; senderHourlyLimit: string; monitorOnly: boolean; webhookUrl: string; abuseContact: string; bulk: Bulk[] }
 
 const toForm = (s: Settings): Form => ({
   quarantineThreshold: String(s.quarantineThreshold),
@@ -12,6 +13,7 @@ const toForm = (s: Settings): Form => ({
   monitorOnly: s.monitorOnly,
   webhookUrl: s.webhookUrl ?? '',
   abuseContact: s.abuseContact ?? '',
+  bulk: (s.bulkSenders ?? []).map((b) => ({ sender: b.sender, hourlyVolume: String(b.hourlyVolume) })),
 });
 
 export function SettingsPage() {
@@ -22,7 +24,8 @@ export function SettingsPage() {
   const save = useAction();
   useEffect(() => { if (settings.data) setForm(toForm(settings.data)); }, [settings.data]);
 
-  const field = (k: keyof Form) => (e: Event) => {
+  const setBulk = (bulk: Bulk[]) => { setSaved(false); setForm({ ...form!, bulk }); };
+  const field = (k: Exclude<keyof Form, 'bulk'>) => (e: Event) => {
     const t = e.target as HTMLInputElement;
     setSaved(false);
     setForm({ ...form!, [k]: t.type === 'checkbox' ? t.checked : t.value });
@@ -44,6 +47,7 @@ export function SettingsPage() {
             monitorOnly: form.monitorOnly,
             webhookUrl: form.webhookUrl.trim() || null,
             abuseContact: form.abuseContact.trim() || null,
+            bulkSenders: form.bulk.length ? form.bulk.map((b) => ({ sender: b.sender.trim(), hourlyVolume: Number(b.hourlyVolume) })) : null,
           }));
           if (res) { setForm(toForm(res)); setSaved(true); }
         }}>
@@ -66,6 +70,23 @@ export function SettingsPage() {
               <input type="checkbox" name="monitorOnly" checked={form.monitorOnly} onChange={field('monitorOnly')} />
               Monitor only: record verdicts but deliver everything (for a trial)
             </label>
+          </fieldset>
+          <fieldset>
+            <legend>Bulk senders</legend>
+            <p class="muted">Senders allowed to send newsletters, with the volume they declared per hour: their volume is judged against it, not against the hourly limit.</p>
+            {form.bulk.length === 0 && <p class="muted">None declared.</p>}
+            {form.bulk.map((b, i) => (
+              <div class="row bulk-row" key={i}>
+                <label>Sender address<span class="sr-only"> {i + 1}</span>
+                  <input type="email" required value={b.sender} onInput={(e) => setBulk(form.bulk.map((x, j) => (j === i ? { ...x, sender: (e.target as HTMLInputElement).value } : x)))} />
+                </label>
+                <label>Messages per hour<span class="sr-only"> for bulk sender {i + 1}</span>
+                  <input type="number" min="1" max="1000000" step="1" required class="narrow" value={b.hourlyVolume} onInput={(e) => setBulk(form.bulk.map((x, j) => (j === i ? { ...x, hourlyVolume: (e.target as HTMLInputElement).value } : x)))} />
+                </label>
+                <button type="button" class="danger" aria-label={`Remove bulk sender ${b.sender || i + 1}`} onClick={() => setBulk(form.bulk.filter((_, j) => j !== i))}>Remove</button>
+              </div>
+            ))}
+            <button type="button" onClick={() => setBulk([...form.bulk, { sender: '', hourlyVolume: '1000' }])}>Add bulk sender</button>
           </fieldset>
           <fieldset>
             <legend>Notifications</legend>

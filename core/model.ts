@@ -21,7 +21,6 @@ export interface TenantSettings {
   /** Overrides of the compromised-sender policy (core/reputation/policy.ts); unset fields keep its defaults. */
   senderPolicy?: {
     lockRisk?: number;
-    lockRiskVolumeOnly?: number;
     riskHalfLifeSeconds?: number;
     lockTimeoutSeconds?: number;
     maxAutoUnlocks?: number;

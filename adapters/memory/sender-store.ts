@@ -6,7 +6,8 @@
 import type { SenderRecord } from '../../core/model.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
 
-interface Stored { record: SenderRecord; version: number }
+/** Records are kept serialised, as a database would: callers never share an object with the store. */
+interface Stored { json: string; tenantId: string; version: number }
 interface Counter { values: Record<string, number>; expiresAt: number }
 
 /** Sweep expired counters after this many increments, so long simulations stay bounded in memory. */
@@ -21,12 +22,12 @@ export class MemorySenderStore implements SenderStore {
 
   async get(tenantId: string, sender: string): Promise<(SenderRecord & { version: number }) | undefined> {
     const s = this.records.get(recordKey(tenantId, sender));
-    return s ? { ...clone(s.record), version: s.version } : undefined;
+    return s ? { ...(JSON.parse(s.json) as SenderRecord), version: s.version } : undefined;
   }
 
   async list(tenantId: string): Promise<SenderRecord[]> {
     const out: SenderRecord[] = [];
-    for (const s of this.records.values()) if (s.record.tenantId === tenantId) out.push(clone(s.record));
+    for (const s of this.records.values()) if (s.tenantId === tenantId) out.push(JSON.parse(s.json) as SenderRecord);
     return out.sort((a, b) => a.sender.localeCompare(b.sender));
   }
 
@@ -36,7 +37,7 @@ export class MemorySenderStore implements SenderStore {
     if ((cur?.version ?? 0) !== expectedVersion) return false;
     // Strip a stray `version` the caller may have spread in: the store owns it.
     const { version: _ignored, ...plain } = record as SenderRecord & { version?: number };
-    this.records.set(key, { record: clone(plain), version: expectedVersion + 1 });
+    this.records.set(key, { json: JSON.stringify(plain), tenantId: record.tenantId, version: expectedVersion + 1 });
     return true;
   }
 
@@ -66,8 +67,4 @@ export class MemorySenderStore implements SenderStore {
 
 function recordKey(tenantId: string, sender: string): string {
   return `${tenantId}\u0000${sender}`;
-}
-
-function clone<T>(v: T): T {
-  return structuredClone(v);
 }

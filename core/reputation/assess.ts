@@ -59,21 +59,24 @@ export async function assessSender(deps: ReputationDeps, tenant: Tenant, message
   const burst = signals.some((s) => BURST_FAMILIES.has(familyOf(s.name)));
   signals.push(...accessSignals(input, burst));
 
-  const behaviour = signals.reduce((s, x) => s + x.weight, 0);
   const spamScore = policy.spamScore ?? settings.quarantineThreshold;
   const mark = contentMark(contentScore, spamScore, policy.suspectScore);
   const at = now.toISOString();
   const entries: RiskEntry[] = signals
     .filter((s) => s.name !== 'suspicious-login') // the login already added its risk; its taint only weighs on the verdict
     .map((s) => ({ at, family: familyOf(s.name), signal: s.name, weight: s.weight, messageId: message.id, ...(s.detail ? { detail: s.detail } : {}) }));
-  if (mark !== '.') {
+  if (mark === 's') {
+    const recentSpam = [...profile.history.slice(-(THRESHOLDS.historyLength - 1))].filter((m) => m === 's').length;
     entries.push({
-      at, family: 'content', signal: mark === 's' ? 'content-spam' : 'content-suspect',
-      weight: mark === 's' ? CONTENT_RISK.spam : CONTENT_RISK.suspect, messageId: message.id, detail: `content score ${contentScore.toFixed(1)}`,
+      at, family: 'content', signal: 'content-spam', weight: recentSpam > 0 ? CONTENT_RISK.repeated : CONTENT_RISK.lone,
+      messageId: message.id, detail: `content score ${contentScore.toFixed(1)}`,
     });
   }
   const throttle = signals.find((s) => THROTTLING_SIGNALS.has(s.name));
-  const flagged = behaviour >= THRESHOLDS.learnBelow || mark === 's';
+  // A period teaches the baseline unless its mail looked like spam or the
+  // sender was locked in it (evidence.ts): an honest sender's growth is
+  // learned, an attack's never is.
+  const flagged = signals.some((s) => s.name === 'spam-history' || s.name === 'campaign' || s.name === 'password-in-message');
   const from = parseFromHeader(content.facts.headerFrom ?? message.headerFrom);
   const replyTo = parseFromHeader(identityFacts(input).replyTo);
   const n = message.envelope.rcptTo.length;
@@ -86,6 +89,7 @@ export async function assessSender(deps: ReputationDeps, tenant: Tenant, message
       p.messages += 1;
       p.recipients += n;
       p.history = (p.history + mark).slice(-THRESHOLDS.historyLength);
+      const sampled = Math.min(n, THRESHOLDS.recipientSample);
       const o = p.open;
       o.rcptPerMessage = Math.max(o.rcptPerMessage, n);
       o.minuteMessages = Math.max(o.minuteMessages, counts.minuteMessages);
@@ -95,6 +99,7 @@ export async function assessSender(deps: ReputationDeps, tenant: Tenant, message
       o.fanoutDay = Math.max(o.fanoutDay, counts.fanoutDay);
       if (flagged) { p.openHourFlagged = true; p.openDayFlagged = true; return; }
       // Only unremarkable mail teaches what the sender looks like.
+      if (sampled > 0) p.newShare += THRESHOLDS.newShareAlpha * (counts.messageNew / sampled - p.newShare);
       if (from?.name) remember(p.known.displayNames, from.name);
       remember(p.known.replyToDomains, replyTo ? domainOf(replyTo.address) : '');
     },

@@ -17,6 +17,8 @@ export interface WindowCounts {
   /** Recipients sampled this hour, and how many of them the sender never wrote to. */
   hourSampled: number;
   hourNew: number;
+  /** Never-seen recipients among this message's sample. */
+  messageNew: number;
   /** Delivery outcomes this hour (recordDeliveryOutcome): refused as unknown, and attempted. */
   hourInvalid: number;
   hourAttempted: number;
@@ -75,6 +77,7 @@ export async function countMessage(
     hourDomains: hour.domains ?? 0,
     hourSampled: hour.sampled ?? 0,
     hourNew: hour.newRcpts ?? 0,
+    messageNew: newRcpts,
     hourInvalid: hour.invalid ?? 0,
     hourAttempted: hour.attempted ?? 0,
     dayRecipients: day.recipients ?? 0,

@@ -46,13 +46,14 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
     const p = profileOf(rec);
     rollOver(p, now);
     opts.mutate?.(p, rec);
-    addRisk(p, dedupe(p, opts.entries, now), now, policy.riskHalfLifeSeconds);
+    addRisk(p, replaceStates(p, opts.entries), now, policy.riskHalfLifeSeconds);
     const out = { newLock: false, newThrottle: false, wouldLock: undefined as string | undefined };
     // An expired lock awaiting rotation still counts as in force here; the
     // check at MAIL FROM is where locks are lifted.
     const locked = lockStatus(rec.lock, now, false) !== 'none' && lockStatus(rec.lock, now, false) !== 'expired';
     if (!locked) {
       const decision = decideLock(p, policy, now);
+      if (decision) { p.openHourFlagged = true; p.openDayFlagged = true; }
       if (decision && settings.monitorOnly) {
         p.wouldLock = { at: now.toISOString(), reason: decision.reason };
         out.wouldLock = decision.reason;
@@ -85,21 +86,17 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
 }
 
 /**
- * Evidence that describes a state ("this hour's volume is high") adds risk
- * once per DEDUPE_SECONDS, however many messages see that state; evidence
- * about one message (its content, its campaign) adds up per message.
+ * Evidence about one message (its content, its campaign) adds up per
+ * message. Evidence that describes a state ("this hour's volume is high",
+ * "the last login was odd") replaces its previous entry instead: however
+ * many messages see the same state, it counts once, so a steady honest
+ * oddity can never add up to a lock.
  */
 const PER_MESSAGE: ReadonlySet<string> = new Set(['content-spam', 'content-suspect', 'campaign', 'password-in-message']);
-export const DEDUPE_SECONDS = 600;
 
-function dedupe(p: SenderProfile, entries: RiskEntry[], now: Date): RiskEntry[] {
-  const since = now.getTime() - DEDUPE_SECONDS * 1000;
-  const seen = new Set(p.risk.filter((e) => Date.parse(e.at) > since).map((e) => e.signal));
-  const out: RiskEntry[] = [];
-  for (const e of entries) {
-    if (!PER_MESSAGE.has(e.signal) && seen.has(e.signal)) continue;
-    seen.add(e.signal);
-    out.push(e);
-  }
-  return out;
+function replaceStates(p: SenderProfile, entries: RiskEntry[]): RiskEntry[] {
+  const states = new Set(entries.filter((e) => !PER_MESSAGE.has(e.signal)).map((e) => e.signal));
+  if (states.size > 0) p.risk = p.risk.filter((e) => !states.has(e.signal));
+  const seen = new Set<string>();
+  return entries.filter((e) => PER_MESSAGE.has(e.signal) || (!seen.has(e.signal) && seen.add(e.signal)));
 }

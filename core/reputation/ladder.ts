@@ -21,7 +21,11 @@ export const DECISIVE_LOCK: ReadonlyMap<string, string> = new Map([
   ['complaints-burst', 'several recipients complained about this sender\'s mail'],
 ]);
 
-/** Families that an honest big send also produces; they lock only in bulk. */
+/**
+ * Families that an honest big send also produces. They throttle and hold
+ * but never lock on their own: a lock needs one other kind of evidence
+ * (content, outcome, access, identity, campaign).
+ */
 const SHAPE_ONLY: ReadonlySet<Family> = new Set(['volume', 'spread']);
 
 export function decideLock(p: SenderProfile, policy: SenderPolicy, now: Date): LockDecision | undefined {
@@ -34,7 +38,6 @@ export function decideLock(p: SenderProfile, policy: SenderPolicy, now: Date): L
   let why: string | undefined;
   if (probe) why = DECISIVE_LOCK.get(probe.signal)!;
   else if (risk >= policy.lockRisk && confirmed) why = `risk ${risk.toFixed(1)} ≥ ${policy.lockRisk} from ${[...fams].sort().join(', ')} evidence`;
-  else if (risk >= policy.lockRiskVolumeOnly) why = `risk ${risk.toFixed(1)} ≥ ${policy.lockRiskVolumeOnly} from sustained ${[...fams].sort().join(', ')} anomalies`;
   if (!why) return undefined;
   const bySignal = new Map<string, number>();
   for (const e of live) bySignal.set(e.signal, (bySignal.get(e.signal) ?? 0) + 1);

@@ -6,8 +6,6 @@ import type { TenantSettings } from '../model.js';
 export interface SenderPolicy {
   /** Risk at which a sender is locked, when the evidence spans two families and one of them is not volume/spread. */
   lockRisk: number;
-  /** Risk at which volume and spread evidence alone locks: a sustained, massive anomaly. */
-  lockRiskVolumeOnly: number;
   /** Risk halves every this many seconds: yesterday's oddity does not add to today's. */
   riskHalfLifeSeconds: number;
   /** How long an automatic lock lasts before it lifts itself (if allowed). */
@@ -30,9 +28,6 @@ export const DEFAULT_SENDER_POLICY: SenderPolicy = {
   // 10 ≈ two strongly anomalous messages (a held message carries 4–6 of
   // behaviour weight) or one anomaly confirmed by content, access or outcome.
   lockRisk: 10,
-  // Volume and spread alone are what a big honest send looks like; only a
-  // sustained run of them (about five badly anomalous messages) locks.
-  lockRiskVolumeOnly: 24,
   riskHalfLifeSeconds: 2 * 3600,
   // Long enough that an attacker's script gives up, short enough that a
   // misjudged server recovers within a working morning.
@@ -94,8 +89,14 @@ export const LOGIN_RULES = {
   'tls-client-changed': { weight: 0.5, meaning: 'a TLS client fingerprint the account never presented' },
 } as const;
 
-/** How much a message's own content score adds to the sender's risk (the score itself is already in the verdict). */
-export const CONTENT_RISK = { spam: 3, suspect: 1 } as const;
+/**
+ * How much a message scored as spam adds to the sender's risk (the score
+ * itself is already in the verdict): a lone spam verdict among clean mail
+ * is most likely the scorer's mistake and adds little; a second one among
+ * the last N adds the full weight. Suspect scores only count through
+ * `spam-history` (a share), so a busy sender's borderline mail never adds up.
+ */
+export const CONTENT_RISK = { lone: 1.5, repeated: 3 } as const;
 
 /**
  * Allowances a sender gets before it has history, by how many days it has
@@ -126,6 +127,10 @@ export const THRESHOLDS = {
   /** new-recipients-share: sampled recipients this hour before the share means anything, and the share. */
   newShareMinSample: 5,
   newShare: 0.9,
+  /** ...and only for senders whose usual share of new recipients is below this (not shops, not signup mail). */
+  newShareUsual: 0.5,
+  /** Weight of the newest message in the usual-share average. */
+  newShareAlpha: 0.05,
   /** new-recipients-share and identity novelty only for established senders (history to differ from). */
   establishedMessages: 20,
   establishedActiveDays: 3,
@@ -153,8 +158,6 @@ export const THRESHOLDS = {
   loginEstablished: 5,
   /** A burst within this long after a password change counts as `recent-password-change`. */
   passwordChangeSeconds: 3600,
-  /** A message at or above this behaviour weight does not teach the baseline. */
-  learnBelow: 3,
 } as const;
 
 /** The effective policy for a tenant: defaults overridden by its settings. */

@@ -46,6 +46,8 @@ export interface SenderProfile {
   /** A message this hour/day looked anomalous: the period does not teach the baseline. */
   openHourFlagged: boolean;
   openDayFlagged: boolean;
+  /** Share of never-seen recipients in the sender's messages (EWMA): a shop writes to new customers all day. */
+  newShare: number;
   /** Last N content outcomes, newest last: 's' spam, 'q' suspect, '.' clean. */
   history: string;
   known: { displayNames: string[]; replyToDomains: string[]; networks: string[]; tlsClients: string[] };
@@ -64,7 +66,7 @@ export const PROFILE_CAPS = { known: 20, risk: 40 } as const;
 export function emptyProfile(): SenderProfile {
   return {
     messages: 0, recipients: 0, activeDays: 0,
-    peaks: { ...ZERO }, open: { ...ZERO }, openHourFlagged: false, openDayFlagged: false,
+    peaks: { ...ZERO }, open: { ...ZERO }, openHourFlagged: false, openDayFlagged: false, newShare: 0,
     history: '', known: { displayNames: [], replyToDomains: [], networks: [], tlsClients: [] }, logins: 0, risk: [],
   };
 }

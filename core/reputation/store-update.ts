@@ -16,7 +16,7 @@ export async function updateSender<T>(
     const cur = await store.get(tenantId, sender);
     const iso = now.toISOString();
     const { version, ...base } = cur ?? { tenantId, sender, autoUnlocks: 0, firstSeenAt: iso, lastSeenAt: iso, version: 0 };
-    const out = change(structuredClone(base));
+    const out = change(base); // a fresh read: the store never shares objects with its callers
     if (!out) return { record: base, result: undefined, saved: false };
     if (await store.save(out.record, version)) return { record: out.record, result: out.result, saved: true };
   }

@@ -11,8 +11,9 @@ export function spreadSignals(i: CheckInput): Signal[] {
   const n = i.message.envelope.rcptTo.length;
   if (n > a.rcptPerMessage) out.push(signal('recipients-per-message-high', `${n} recipients on this message, allowance ${fmt(a.rcptPerMessage)}`));
   if (c.hourDomains > a.hourDomains) out.push(signal('many-recipient-domains', `${c.hourDomains} recipient domains this hour, allowance ${fmt(a.hourDomains)}`));
-  if (!i.bulk && isEstablished(i.profile) && c.hourSampled >= THRESHOLDS.newShareMinSample && c.hourNew / c.hourSampled >= THRESHOLDS.newShare) {
-    out.push(signal('new-recipients-share', `${c.hourNew} of ${c.hourSampled} sampled recipients this hour never written to before`));
+  if (!i.bulk && isEstablished(i.profile) && i.profile.newShare < THRESHOLDS.newShareUsual
+    && c.hourSampled >= THRESHOLDS.newShareMinSample && c.hourNew / c.hourSampled >= THRESHOLDS.newShare) {
+    out.push(signal('new-recipients-share', `${c.hourNew} of ${c.hourSampled} sampled recipients this hour never written to before (usually ${Math.round(i.profile.newShare * 100)} %)`));
   }
   if (c.fanoutDay > a.fanoutDay) out.push(signal('identical-body-fanout', `one body to ${c.fanoutDay} recipients today, allowance ${fmt(a.fanoutDay)}`));
   if (i.message.identity.kind === 'ip-user' && i.profile.messages === 0 && c.ipUserNewSenders >= THRESHOLDS.ipUserNewSenders) {

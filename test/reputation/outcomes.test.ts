@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assessSender, checkSenderAllowed, isInvalidRecipient, recordDeliveryOutcome, recordFeedback } from '../../core/reputation/index.js';
+import { addMailboxUser, content, makeMessage, makeWorld, rcpts, MIN } from './helpers.js';
+
+test('two spam verdicts among the last ten messages draw spam-history', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'carol@t1.example');
+  const first = await assessSender(w.deps, tenant, makeMessage(w, id, 'carol@t1.example', ['a@x.example']), content(6));
+  assert.ok(!first.signals.some((s) => s.name === 'spam-history'), 'one spam verdict is the scorer\'s business');
+  w.clock.advance(MIN);
+  const second = await assessSender(w.deps, tenant, makeMessage(w, id, 'carol@t1.example', ['b@x.example']), content(6));
+  assert.ok(second.signals.some((s) => s.name === 'spam-history' && /2 spam/.test(s.detail ?? '')));
+});
+
+test('repeated spam verdicts lock the sender by the fourth, naming the messages', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'dave@t1.example');
+  const ids: string[] = [];
+  let a;
+  for (let i = 0; i < 4; i++) {
+    const m = makeMessage(w, id, 'dave@t1.example', [`v${i}@x.example`]);
+    ids.push(m.id);
+    a = await assessSender(w.deps, tenant, m, content(7));
+    w.clock.advance(5 * MIN);
+  }
+  assert.ok(a!.locked, `risk ${a!.risk}`);
+  assert.ok(a!.signals.some((s) => s.name === 'sender-locked'));
+  assert.deepEqual(a!.locked!.evidence?.messageIds?.sort(), ids.sort());
+  assert.match(a!.locked!.reason, /content-spam ×4/);
+});
+
+test('recipients refused as unknown (5.1.x) are told apart from other refusals', () => {
+  assert.equal(isInvalidRecipient({ rcpt: 'a', code: 550, reply: '550 5.1.1 <a@x>: user unknown' }), true);
+  assert.equal(isInvalidRecipient({ rcpt: 'a', code: 550, reply: '550 5.7.1 message refused as spam' }), false);
+  assert.equal(isInvalidRecipient({ rcpt: 'a', code: 450, reply: '450 4.1.1 try later' }), false);
+});
+
+test('a delivery where a third of a large list does not exist locks the sender (a bought list)', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'erin@t1.example');
+  const list = rcpts(30, 'list');
+  const m = makeMessage(w, id, 'erin@t1.example', list);
+  await recordDeliveryOutcome(w.deps, m, list.map((r, i) => (i % 3 === 0 ? { rcpt: r, code: 550, reply: '550 5.1.1 no such user' } : { rcpt: r, code: 250, reply: '250 ok' })));
+  await assert.rejects(checkSenderAllowed(w.deps, { tenant, sender: 'erin@t1.example', clientIp: '192.0.2.1', identity: id }), /locked.*refused a large share of recipients as unknown/);
+});
+
+test('a few unknown recipients on a big honest send do not count', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'fay@t1.example');
+  const list = rcpts(200, 'big');
+  await recordDeliveryOutcome(w.deps, makeMessage(w, id, 'fay@t1.example', list), list.map((r, i) => ({ rcpt: r, code: i < 6 ? 550 : 250, reply: i < 6 ? '550 5.1.1 unknown' : '250 ok' })));
+  await checkSenderAllowed(w.deps, { tenant, sender: 'fay@t1.example', clientIp: '192.0.2.1', identity: id });
+  const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'fay@t1.example', ['z@x.example']), content(0));
+  assert.ok(!a.signals.some((s) => s.name === 'invalid-recipients'));
+});
+
+test('complaints above 0.3 % of delivered recipients draw the complaints signal; three lock', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'gil@t1.example');
+  const list = rcpts(100, 'c');
+  const m = makeMessage(w, id, 'gil@t1.example', list);
+  await recordDeliveryOutcome(w.deps, m, list.map((r) => ({ rcpt: r, code: 250, reply: '250 ok' })));
+  await recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: ['c0@x'] });
+  let a = await assessSender(w.deps, tenant, makeMessage(w, id, 'gil@t1.example', ['q@x.example']), content(0));
+  assert.ok(!a.signals.some((s) => s.name === 'complaints'), 'one complaint in a hundred is noise');
+  await recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: ['c1@x'] });
+  a = await assessSender(w.deps, tenant, makeMessage(w, id, 'gil@t1.example', ['q@x.example']), content(0));
+  assert.ok(a.signals.some((s) => s.name === 'complaints'));
+  await recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: ['c2@x'] });
+  await assert.rejects(checkSenderAllowed(w.deps, { tenant, sender: 'gil@t1.example', clientIp: '192.0.2.1', identity: id }), /recipients complained/);
+});

@@ -13,6 +13,7 @@ function theApi(): Api {
   const s = awsStores();
   return (api = createApi({
     clock: systemClock, tenants: s.tenants, messages: s.messages, senders: s.senders, spool: s.spool, deliverQueue: s.deliverQueue,
+    suppressions: s.suppressions,
     operatorTokenHash: process.env.OPERATOR_TOKEN_SHA256 ?? '',
     smtpHost: process.env.SMTP_HOST ?? 'relay.example.com',
     smtpPort: Number(process.env.SMTP_PORT ?? 587),

@@ -1,7 +1,7 @@
 // Wiring of the AWS storage: the same shape as openLocalStores, built from
 // SDK clients and resource names (environment variables on AWS, emulator
 // endpoints in tests). Only lambdas/, ingress/aws-main.ts and tests call this.
-import { systemClock, type Clock, type DeliverJob, type Intake, type JobQueue, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type TenantStore } from '../../core/ports.js';
+import { systemClock, type Clock, type DeliverJob, type Intake, type JobQueue, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type SuppressionStore, type TenantStore } from '../../core/ports.js';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './clients.js';
 import { S3Spool } from './s3-spool.js';
 import { SqsJobQueue } from './sqs-queue.js';
@@ -9,8 +9,9 @@ import { DynamoTenantStore } from './dynamo/tenant-store.js';
 import { DynamoMessageStore } from './dynamo/message-store.js';
 import { DynamoSenderStore } from './dynamo/sender-store.js';
 import { DynamoSqsIntake } from './intake.js';
+import { DynamoSuppressionStore } from './dynamo/suppression-store.js';
 
-export { S3Spool, SqsJobQueue, DynamoTenantStore, DynamoMessageStore, DynamoSenderStore, DynamoSqsIntake, createAwsClients };
+export { S3Spool, SqsJobQueue, DynamoTenantStore, DynamoMessageStore, DynamoSenderStore, DynamoSuppressionStore, DynamoSqsIntake, createAwsClients };
 export { SesTransport } from './ses-transport.js';
 
 export interface AwsResources {
@@ -27,6 +28,7 @@ export interface AwsStores {
   tenants: TenantStore;
   messages: MessageStore;
   senders: SenderStore;
+  suppressions: SuppressionStore;
   intake: Intake;
   scoreQueue: JobQueue<ScoreJob>;
   deliverQueue: JobQueue<DeliverJob>;
@@ -43,6 +45,7 @@ export function openAwsStores(res: AwsResources, clientOptions: AwsClientOptions
     tenants: new DynamoTenantStore(clients.dynamo, res.tableName),
     messages,
     senders: new DynamoSenderStore(clients.dynamo, res.tableName, clock),
+    suppressions: new DynamoSuppressionStore(clients.dynamo, res.tableName),
     intake: new DynamoSqsIntake(messages, scoreQueue),
     scoreQueue,
     deliverQueue: new SqsJobQueue<DeliverJob>(clients.sqs, res.deliverQueueUrl),

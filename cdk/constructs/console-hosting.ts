@@ -4,7 +4,7 @@
 // (docs/aws.md); the stack does not build it, so synth stays offline and fast.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
-  AllowedMethods, CachePolicy, Distribution, OriginRequestPolicy, PriceClass, SecurityPolicyProtocol, ViewerProtocolPolicy,
+  AllowedMethods, CachePolicy, Distribution, OriginRequestPolicy, PriceClass, ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { RestApiOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
@@ -44,7 +44,6 @@ export class ConsoleHosting extends Construct {
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         },
       },
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
       enableLogging: true, logBucket: logs, logFilePrefix: 'cdn/',
     });

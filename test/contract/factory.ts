@@ -1,7 +1,7 @@
 // What a contract suite needs from an adapter set: the ports, a clock the
 // test can move, a way to see score jobs (receiving is not a port), and a
 // second handle on the same data to play "another worker / another Lambda".
-import type { Clock, DeliverJob, Intake, JobQueue, MessageStore, ScoreJob, SenderStore, SpoolStore, TenantStore } from '../../core/ports.js';
+import type { Clock, DeliverJob, Intake, JobQueue, MessageStore, ScoreJob, SenderStore, SpoolStore, SuppressionStore, TenantStore } from '../../core/ports.js';
 import type { MessageRecord } from '../../core/model.js';
 
 export interface ContractStores {
@@ -9,6 +9,7 @@ export interface ContractStores {
   tenants: TenantStore;
   messages: MessageStore;
   senders: SenderStore;
+  suppressions: SuppressionStore;
   intake: Intake;
   scoreQueue: JobQueue<ScoreJob>;
   deliverQueue: JobQueue<DeliverJob>;

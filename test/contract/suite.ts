@@ -4,6 +4,7 @@ import { spoolAndIntakeContract } from './spool-intake.contract.js';
 import { tenantStoreContract } from './tenant-store.contract.js';
 import { messageStoreContract } from './message-store.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
+import { suppressionStoreContract } from './suppression-store.contract.js';
 import type { StoresFactory } from './factory.js';
 
 export function storesContract(factory: StoresFactory): void {
@@ -11,4 +12,5 @@ export function storesContract(factory: StoresFactory): void {
   tenantStoreContract(factory);
   messageStoreContract(factory);
   senderStoreContract(factory);
+  suppressionStoreContract(factory);
 }

@@ -12,6 +12,7 @@
 //   SMTP user         USER#<username>             USER             TENANT#<id>#USERS / <username>
 //   IP user           TENANT#<id>                 IPUSER#<id>      IPUSERS / <tenant>#<id>
 //   IP-user count     TENANT#<id>                 IPUSERCOUNT
+//   suppression       TENANT#<id>                 SUPP#<address>   TENANT#<id>#SUPPRESSIONS / <createdAt>#<address>
 //   message           MSG#<id>                    MSG              TENANT#<id>#MSGS / <receivedAt>#<id>    TENANT#<id>#PENDING#<sender> / <receivedAt>#<id>
 //   sender state      SENDER#<tenant>#<sender>    STATE            TENANT#<id>#SENDERS / <sender>
 //   sender counters   SENDER#<tenant>#<sender>    CTR#<bucket>     (expire through TTL)

@@ -1,0 +1,81 @@
+// The tenants' suppression lists in the single table: one item per
+// (tenant, address) in the tenant's partition, listed newest first through
+// gsi1 (<createdAt>#<address>), searched by substring like the SQLite store.
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../../core/errors.js';
+import type { SuppressionQuery, SuppressionStore } from '../../../core/ports.js';
+import type { SuppressionEntry } from '../../../core/model.js';
+import { GSI1, stripKeys } from './layout.js';
+
+const MAX_LIMIT = 500;
+const PAGE = 200;
+const MAX_PAGES = 20;
+
+const keyOf = (tenantId: string, address: string) => ({ pk: `TENANT#${tenantId}`, sk: `SUPP#${address}` });
+const listPk = (tenantId: string) => `TENANT#${tenantId}#SUPPRESSIONS`;
+
+export class DynamoSuppressionStore implements SuppressionStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async get(tenantId: string, address: string): Promise<SuppressionEntry | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keyOf(tenantId, address) }));
+    return stripKeys<SuppressionEntry>(out.Item);
+  }
+
+  async put(entry: SuppressionEntry): Promise<void> {
+    await this.db.send(new PutCommand({
+      TableName: this.table,
+      Item: { ...entry, ...keyOf(entry.tenantId, entry.address), gsi1pk: listPk(entry.tenantId), gsi1sk: `${entry.createdAt}#${entry.address}`, entity: 'suppression' },
+    }));
+  }
+
+  async delete(tenantId: string, address: string): Promise<boolean> {
+    const out = await this.db.send(new DeleteCommand({ TableName: this.table, Key: keyOf(tenantId, address), ReturnValues: 'ALL_OLD' }));
+    return !!out.Attributes;
+  }
+
+  async list(tenantId: string, q: SuppressionQuery): Promise<{ items: SuppressionEntry[]; cursor?: string }> {
+    const limit = Math.min(Math.max(Math.trunc(q.limit) || 50, 1), MAX_LIMIT);
+    const needle = q.query?.toLowerCase();
+    let start: Record<string, unknown> | undefined;
+    if (q.cursor) {
+      const sortKey = decodeCursor(q.cursor);
+      if (!sortKey) throw new DomainError('VALIDATION', 'query.cursor: not a cursor this API gave out; start again without it');
+      const address = sortKey.slice(sortKey.indexOf('#') + 1);
+      start = { ...keyOf(tenantId, address), gsi1pk: listPk(tenantId), gsi1sk: sortKey };
+    }
+    const items: SuppressionEntry[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const out = await this.db.send(new QueryCommand({
+        TableName: this.table, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': listPk(tenantId) },
+        ScanIndexForward: false, Limit: PAGE, ...(start ? { ExclusiveStartKey: start } : {}),
+      }));
+      for (const raw of out.Items ?? []) {
+        const e = stripKeys<SuppressionEntry>(raw)!;
+        if (needle && !e.address.includes(needle)) continue;
+        items.push(e);
+        if (items.length > limit) {
+          const last = items[limit - 1]!;
+          return { items: items.slice(0, limit), cursor: encodeCursor(`${last.createdAt}#${last.address}`) };
+        }
+      }
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+      if (!start) return { items };
+    }
+    return { items, cursor: encodeCursor(String(start!.gsi1sk)) };
+  }
+}
+
+function encodeCursor(sortKey: string): string {
+  return Buffer.from(JSON.stringify(['s', sortKey])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    if (Array.isArray(v) && v[0] === 's' && typeof v[1] === 'string') return v[1];
+  } catch {
+    // fall through
+  }
+  return undefined;
+}

@@ -11,8 +11,9 @@ import { dynamoStores } from './shared/dynamo-runtime.js';
 
 /** Allow the whole stage: API Gateway caches the policy per token, not per route. */
 function stageWildcard(methodArn: string): string {
-  const [arnPrefix, apiId, stage] = methodArn.split('/');
-  return `${arnPrefix}/${apiId}/${stage}/*`;
+  // arn:aws:execute-api:<region>:<account>:<api-id>/<stage>/<method>/<path…>
+  const [apiArn, stage] = methodArn.split('/');
+  return `${apiArn}/${stage}/*`;
 }
 
 function sameHash(a: string, b: string): boolean {

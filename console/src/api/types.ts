@@ -59,8 +59,12 @@ export interface Stats {
 
 export interface Suppression {
   address: string;
+  /** hard-bounce, complaint or manual */
   reason: string;
-  /** hard-bounce or complaint */
-  type?: string;
+  /** The receiving server's reply, the complaint feedback, or the note given when added. */
+  detail?: string;
+  /** The message that bounced or drew the complaint. */
+  messageId?: string;
   createdAt: string;
 }
+export interface SuppressionList { items: Suppression[]; cursor?: string }

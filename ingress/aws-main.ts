@@ -32,12 +32,14 @@ async function main(): Promise<void> {
   const servers: Ingress[] = [];
   const submission = createIngress(deps, options);
   servers.push(submission);
-  const port = await submission.listen(Number(process.env.SMTP_PORT ?? 2587), '0.0.0.0');
+  // All interfaces in the task (the NLB reaches it on its private IP); tests bind loopback.
+  const bind = process.env.SMTP_BIND ?? '0.0.0.0';
+  const port = await submission.listen(Number(process.env.SMTP_PORT ?? 2587), bind);
   log('INGRESS_LISTENING', { port, tls: 'starttls' });
   if (process.env.SMTPS_PORT) {
     const smtps = createIngress(deps, { ...options, secure: true });
     servers.push(smtps);
-    log('INGRESS_LISTENING', { port: await smtps.listen(Number(process.env.SMTPS_PORT), '0.0.0.0'), tls: 'implicit' });
+    log('INGRESS_LISTENING', { port: await smtps.listen(Number(process.env.SMTPS_PORT), bind), tls: 'implicit' });
   }
   let stopping = false;
   const stop = async (signal: string) => {

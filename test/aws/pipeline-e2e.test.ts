@@ -6,6 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { generate } from 'selfsigned';
 import { ChangeMessageVisibilityCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, APIGatewayProxyEvent, APIGatewayProxyResult, SNSEvent } from 'aws-lambda';
@@ -14,7 +19,7 @@ import { createIngress, type Ingress } from '../../ingress/server.js';
 import { hashToken } from '../../core/tenants/password.js';
 import { systemClock } from '../../core/ports.js';
 import { startReceiver, type Receiver } from '../delivery/helpers.js';
-import { createAwsClients, createResources, startEmulators, type EmulatorSet, type SesEmulator } from './emulators.js';
+import { createAwsClients, createResources, freePort, startEmulators, type EmulatorSet, type SesEmulator } from './emulators.js';
 import { acknowledge, lambdaContext, receiveBatch, snsEvent, sqsEvent } from './lambda-context.js';
 
 type SqsHandler = (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>;
@@ -41,9 +46,9 @@ async function callApi(method: string, path: string, token: string, body?: unkno
   return { status: out.statusCode, body: out.body ? JSON.parse(out.body) : undefined };
 }
 
-async function submit(to: string, subject: string): Promise<string> {
+async function submit(to: string, subject: string, port = smtpPort): Promise<string> {
   const client = nodemailer.createTransport({
-    host: '127.0.0.1', port: smtpPort, secure: false, requireTLS: true, tls: { rejectUnauthorized: false },
+    host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false },
     auth: { user: tenant.mailbox, pass: tenant.password },
   } as never);
   const info = await client.sendMail({ from: tenant.mailbox, to, subject, text: 'Hello Bob,\n\nthe minutes from Tuesday are below.\n\nAlice\n' });
@@ -198,6 +203,38 @@ describe('the serverless pipeline on emulators', () => {
     } finally {
       process.env.DELIVERY_MODE = 'ses';
       delete process.env.SMARTHOST;
+    }
+  });
+
+  test('the bundled Fargate entry point takes mail into S3, DynamoDB and SQS and stops cleanly on SIGTERM', async () => {
+    const dir = join(tmpdir(), `rg-ingress-bundle-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    // @ts-expect-error plain ESM script without types
+    const { buildIngress } = await import('../../scripts/build-ingress.mjs');
+    const bundle: string = await buildIngress(join(dir, 'ingress.mjs'));
+    const port = await freePort();
+    const child = spawn(process.execPath, [bundle], {
+      env: { ...process.env, SMTP_PORT: String(port), SMTP_BIND: '127.0.0.1', TLS_KEY: 'REPLACE-ME', TLS_CERT: 'REPLACE-ME' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => { out += String(d); });
+    child.stderr!.on('data', (d) => { out += String(d); });
+    try {
+      for (let i = 0; i < 200 && !out.includes('INGRESS_LISTENING'); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, /INGRESS_TLS_PLACEHOLDER/, 'a placeholder secret is reported, not fatal');
+      assert.match(out, /INGRESS_LISTENING/, out);
+      const id = await submit('erin@partner.example', 'From the container', port);
+      const m = await stores.messages.get(id);
+      assert.equal(m?.status, 'accepted');
+      assert.ok((await stores.spool.get(m!.spoolKey)).toString().includes('Subject: From the container'));
+      assert.equal((await runQueue(score, res.scoreQueueUrl, 1)).failed.length, 0, 'its score job is on the queue');
+      child.kill('SIGTERM');
+      const [code] = (await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(() => r(['timeout']), 15_000))])) as [number | string];
+      assert.equal(code, 0, out);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

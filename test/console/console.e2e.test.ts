@@ -4,6 +4,8 @@
 // SCREENSHOTS=docs/screenshots also saves pictures of the main pages.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,6 +16,9 @@ import { ensureConsoleBuilt, eventually, launchChromium, ROOT, startGatewayProce
 const SHOTS = process.env.SCREENSHOTS ? join(ROOT, process.env.SCREENSHOTS) : undefined;
 
 let receiver: Receiver;
+/** Takes the notification webhook's calls, on loopback, so no notification leaves the machine. */
+let hooks: Server;
+let hookUrl = '';
 let gw: GatewayProcess;
 let browser: Browser;
 let context: BrowserContext;
@@ -101,6 +106,9 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     ensureConsoleBuilt();
     // The receiving server refuses one mailbox for good, so the gateway sees a hard bounce.
     receiver = await startReceiver({ starttls: false, rcpt: (a) => (a === 'gone@example.net' ? { code: 550, message: '5.1.1 <gone@example.net>: no such user' } : undefined) });
+    hooks = createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(204).end()); });
+    await new Promise<void>((ok) => hooks.listen(0, '127.0.0.1', ok));
+    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/relayguard-hook`;
     gw = await startGatewayProcess({ SMARTHOST: `127.0.0.1:${receiver.port}` });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
@@ -109,9 +117,13 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
+    const died = gw?.exited();
+    if (died) process.stderr.write(`the gateway stopped during the tests (${died}); its output:\n${gw.output().slice(-6000)}\n`);
     await browser?.close();
     await gw?.stop();
     await receiver?.close();
+    hooks?.closeAllConnections();
+    await new Promise<void>((ok) => (hooks ? hooks.close(() => ok()) : ok()));
   });
 
   it('refuses an unknown token and says why in words', async () => {
@@ -143,6 +155,15 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await row.getByText('Quota set.').waitFor();
     const tenants = await api('GET', '/v1/tenants', gw.operatorToken);
     assert.equal(tenants.items.find((t: any) => t.name === 'Acme Hosting').ipUserQuota, 1);
+
+    // A token can be replaced: the old one stops working, the new one is shown once.
+    await row.getByRole('button', { name: 'Rotate token of Acme Hosting' }).click();
+    await confirmDialog(page, 'Rotate token');
+    const rotated = (await page.locator('[data-secret="Tenant token"]').innerText()).trim();
+    assert.notEqual(rotated, state.tenantToken);
+    assert.equal((await fetch(`${gw.apiBase}/v1/me`, { headers: { authorization: `Bearer ${state.tenantToken}` } })).status, 401);
+    state.tenantToken = rotated;
+    await page.getByRole('button', { name: 'I have saved it' }).click();
 
     assert.ok(!page.url().includes(gw.operatorToken), 'the token is never in the URL');
     assert.equal(await page.evaluate(() => (globalThis as any).localStorage.length), 0, 'nothing in localStorage');
@@ -375,7 +396,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     // The browser's own URL check or the API's answer: either way, said in words and not saved.
     const invalid = await page.getByLabel('Notification webhook URL').evaluate((el: any) => !el.checkValidity());
     assert.ok(invalid);
-    await page.getByLabel('Notification webhook URL').fill('https://hooks.example.test/relayguard');
+    await page.getByLabel('Notification webhook URL').fill(hookUrl);
     await page.getByLabel('Abuse contact').fill('abuse@example.test');
     await page.getByLabel(/Monitor only/).check();
     await page.getByRole('button', { name: 'Add bulk sender' }).click();
@@ -384,7 +405,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
     const saved = await api('GET', '/v1/settings', state.tenantToken);
-    assert.equal(saved.webhookUrl, 'https://hooks.example.test/relayguard');
+    assert.equal(saved.webhookUrl, hookUrl);
     assert.equal(saved.abuseContact, 'abuse@example.test');
     assert.equal(saved.monitorOnly, true);
     assert.deepEqual(saved.bulkSenders, [{ sender: 'news@example.test', hourlyVolume: 2000 }]);

@@ -48,6 +48,8 @@ export interface GatewayProcess {
   dataDir: string;
   /** Everything the gateway printed, for failure messages. */
   output(): string;
+  /** The exit code or signal when the gateway has stopped on its own. */
+  exited(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -70,12 +72,12 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   let out = '';
   child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const exitedPromise = new Promise<void>((ok) => child.once('exit', () => ok()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
+      await exitedPromise;
       clearTimeout(timer);
     }
     rmSync(dataDir, { recursive: true, force: true });
@@ -86,7 +88,8 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     if (Date.now() > deadline) { await stop(); throw new Error(`gateway not ready within 60 s:\n${out}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { apiBase: `http://127.0.0.1:${apiPort}`, smtpPort, operatorToken, dataDir, output: () => out, stop };
+  const exited = () => (child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode ?? undefined);
+  return { apiBase: `http://127.0.0.1:${apiPort}`, smtpPort, operatorToken, dataDir, output: () => out, exited, stop };
 }
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { itemsOf, seg } from '../api/client.js';
 import type { Tenant, TenantWithToken } from '../api/types.js';
-import { ErrorNotice, Loading, PageHeader, SecretOnce, Success, useAction, useLoad } from '../components/ui.js';
+import { ActionDialog, ErrorNotice, Loading, PageHeader, SecretOnce, Success, useAction, useLoad } from '../components/ui.js';
 import { useApp } from '../context.js';
 import { fmtTime } from '../lib/format.js';
 
@@ -10,7 +10,8 @@ export function Tenants() {
   const list = useLoad(async () => itemsOf<Tenant>(await api.get('/v1/tenants')), []);
   const [name, setName] = useState('');
   const [quota, setQuota] = useState('5');
-  const [created, setCreated] = useState<TenantWithToken | undefined>();
+  const [created, setCreated] = useState<{ title: string; tenant: TenantWithToken } | undefined>();
+  const [rotating, setRotating] = useState<Tenant | undefined>();
   const add = useAction();
 
   return (
@@ -19,7 +20,7 @@ export function Tenants() {
       <form class="inline-form" onSubmit={async (e) => {
         e.preventDefault();
         const res = await add.run(() => api.post<TenantWithToken>('/v1/tenants', { name: name.trim(), ipUserQuota: Number(quota) }));
-        if (res) { setCreated(res); setName(''); list.reload(); }
+        if (res) { setCreated({ title: `Tenant ${res.name} created`, tenant: res }); setName(''); list.reload(); }
       }}>
         <label for="t-name">Tenant name</label>
         <input id="t-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} autocomplete="off" />
@@ -29,9 +30,9 @@ export function Tenants() {
       </form>
       <ErrorNotice error={add.error} onDismiss={() => add.setError(undefined)} />
       {created && (
-        <SecretOnce title={`Tenant ${created.name} created`} onDone={() => setCreated(undefined)} rows={[
-          { label: 'Tenant id', value: created.id },
-          { label: 'Tenant token', value: created.token, secret: true },
+        <SecretOnce title={created.title} onDone={() => setCreated(undefined)} rows={[
+          { label: 'Tenant id', value: created.tenant.id },
+          { label: 'Tenant token', value: created.tenant.token, secret: true },
         ]}>
           <p>Give the token to the tenant: it signs in to this console and the API with it.</p>
         </SecretOnce>
@@ -42,16 +43,25 @@ export function Tenants() {
       {list.data && list.data.length > 0 && (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Created</th><th scope="col">IP-user quota</th></tr></thead>
-            <tbody>{list.data.map((t) => <TenantRow key={t.id} t={t} onSaved={list.reload} />)}</tbody>
+            <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Created</th><th scope="col">IP-user quota</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+            <tbody>{list.data.map((t) => <TenantRow key={t.id} t={t} onSaved={list.reload} onRotate={() => setRotating(t)} />)}</tbody>
           </table>
         </div>
+      )}
+      {rotating && (
+        <ActionDialog title={`New token for ${rotating.name}?`} confirmLabel="Rotate token" danger
+          description={<p>The tenant's current token stops working at once: its console sessions and API scripts must use the new one.</p>}
+          onConfirm={async () => {
+            const res = await api.post<TenantWithToken>(`/v1/tenants/${seg(rotating.id)}/token`);
+            setCreated({ title: `New token for ${res.name}`, tenant: res });
+          }}
+          onClose={() => setRotating(undefined)} />
       )}
     </>
   );
 }
 
-function TenantRow({ t, onSaved }: { t: Tenant; onSaved: () => void }) {
+function TenantRow({ t, onSaved, onRotate }: { t: Tenant; onSaved: () => void; onRotate: () => void }) {
   const { api } = useApp();
   const [quota, setQuota] = useState(String(t.ipUserQuota));
   const [saved, setSaved] = useState(false);
@@ -75,6 +85,7 @@ function TenantRow({ t, onSaved }: { t: Tenant; onSaved: () => void }) {
         <ErrorNotice error={save.error} />
         {saved && <Success>Quota set.</Success>}
       </td>
+      <td class="actions"><button type="button" onClick={onRotate} aria-label={`Rotate token of ${t.name}`}>Rotate token</button></td>
     </tr>
   );
 }

@@ -15,8 +15,8 @@ const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '20261128' },
     'per-style': { type: 'string', default: '10' },
-    'mailbox-users': { type: 'string', default: '240' },
-    days: { type: 'string', default: '49' },
+    'mailbox-users': { type: 'string', default: '160' },
+    days: { type: 'string', default: '45' },
   },
 });
 const seed = Number(values.seed);

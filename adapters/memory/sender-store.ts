@@ -49,9 +49,12 @@ export class MemorySenderStore implements SenderStore {
       c = { values: {}, expiresAt: now + ttlSeconds * 1000 };
       this.counters.set(key, c);
     }
-    for (const [name, delta] of Object.entries(deltas)) c.values[name] = (c.values[name] ?? 0) + delta;
+    // Returns only the named counters, as the SQL and DynamoDB stores do: a
+    // caller that wants to read a counter names it with a delta of 0.
+    const out: Record<string, number> = {};
+    for (const [name, delta] of Object.entries(deltas)) out[name] = c.values[name] = (c.values[name] ?? 0) + delta;
     if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(now);
-    return { ...c.values };
+    return out;
   }
 
   /** How many counter buckets are live (the simulation reports it). */

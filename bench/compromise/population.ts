@@ -146,7 +146,7 @@ export function buildPopulation(rng: Rng, cfg: SimConfig): Population {
     contacts: Array.from({ length: 80 }, ext), ips: [ispIp()], tlsClient: 'apple-mail-17',
   };
   actors.push(ret);
-  const quietFrom = cfg.start + 12 * DAY, quietUntil = quietFrom + 31 * DAY;
+  const quietFrom = cfg.start + 10 * DAY, quietUntil = quietFrom + 31 * DAY;
   const before: SendEvent[] = [];
   mailboxTraffic(rng, cfg, ret, 1, before, ext);
   for (const e of before) {

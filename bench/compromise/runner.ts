@@ -44,6 +44,8 @@ export interface RunResult {
   monitorWouldLock: { at: number; sender: string; reason: string }[];
   processed: number;
   counters: number;
+  /** The store at the end of the run, for inspection. */
+  store: MemorySenderStore;
 }
 
 /** How the sending side reacts to 4xx: an honest server's queue retries for two days; a spam script retries twice. */
@@ -141,7 +143,8 @@ export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, a
       q.push({ type: 'feedback', at: e.at + rng.int(10, 40) * MIN, tenantId: tenant.id, sender: e.actor.sender, messageId: message.id, recipients: complainers });
     }
   }
-  return { outcomes, events: policyEvents, monitorWouldLock, processed, counters: (deps.senders as MemorySenderStore).counterCount };
+  const store = deps.senders as MemorySenderStore;
+  return { outcomes, events: policyEvents, monitorWouldLock, processed, counters: store.counterCount, store };
 }
 
 export type { Tenant };

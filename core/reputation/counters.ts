@@ -67,8 +67,9 @@ export async function countMessage(
   const newDomains = domainHits.filter((c) => c.n === 1).length;
   const newRcpts = knownHits.filter((c) => c.n === 1).length;
   const [hour, day] = await Promise.all([
-    store.increment(t, s, bucket.hour(now), { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts }, TTL.hour),
-    store.increment(t, s, bucket.day(now), { messages: 1, recipients: rcpts.length }, TTL.day),
+    // Counters are returned only when named: delivery outcomes are read with a delta of 0.
+    store.increment(t, s, bucket.hour(now), { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts, invalid: 0, attempted: 0 }, TTL.hour),
+    store.increment(t, s, bucket.day(now), { messages: 1, recipients: rcpts.length, complaints: 0, delivered: 0 }, TTL.day),
   ]);
   return {
     minuteMessages: minute.messages ?? 0,

@@ -4,7 +4,7 @@
 // everything pending held). This file decides only whether to lock and
 // explains why; the hold is the verdict's and the throttle is volume's.
 import { SIGNAL_RULES, type Family, type SenderPolicy } from './policy.js';
-import { currentRisk, decayed, liveFamilies, type SenderProfile } from './profile.js';
+import { currentRisk, decayed, familyWeights, liveFamilies, type SenderProfile } from './profile.js';
 
 export interface LockDecision {
   reason: string;
@@ -13,6 +13,14 @@ export interface LockDecision {
   /** Evidence that the password is known to someone else: unlocking needs a rotation. */
   credentialsLeaked: boolean;
 }
+
+/**
+ * Weight a non-shape family needs to confirm a lock: one spam verdict among
+ * clean mail (1.5) or a login from a new network (1.5) is not enough — the
+ * scorer errs and people travel — two spam verdicts, a spam history, a
+ * credential-stuffing login or a campaign are.
+ */
+export const CONFIRMING_WEIGHT = 2;
 
 /** Evidence that locks on its own, with the reason shown. */
 export const DECISIVE_LOCK: ReadonlyMap<string, string> = new Map([
@@ -34,7 +42,8 @@ export function decideLock(p: SenderProfile, policy: SenderPolicy, now: Date): L
   const probe = live.find((e) => DECISIVE_LOCK.has(e.signal));
   const risk = currentRisk(p, now, hl);
   const fams = liveFamilies(p, now, hl);
-  const confirmed = [...fams].some((f) => !SHAPE_ONLY.has(f)) && fams.size >= 2;
+  const weights = familyWeights(p, now, hl);
+  const confirmed = fams.size >= 2 && [...weights].some(([f, w]) => !SHAPE_ONLY.has(f) && w >= CONFIRMING_WEIGHT);
   let why: string | undefined;
   if (probe) why = DECISIVE_LOCK.get(probe.signal)!;
   else if (risk >= policy.lockRisk && confirmed) why = `risk ${risk.toFixed(1)} ≥ ${policy.lockRisk} from ${[...fams].sort().join(', ')} evidence`;

@@ -32,11 +32,11 @@ export async function recordFeedback(deps: ReputationDeps, fb: FeedbackEvent): P
   const now = deps.clock.now();
   const n = Math.max(1, fb.recipients.length);
   if (fb.type === 'bounce') {
-    const hour = await deps.senders.increment(fb.tenantId, fb.sender, bucket.hour(now), { invalid: n }, TTL.hour);
+    const hour = await deps.senders.increment(fb.tenantId, fb.sender, bucket.hour(now), { invalid: n, attempted: 0 }, TTL.hour);
     await invalidEvidence(deps, fb.tenantId, fb.sender, hour.invalid ?? 0, hour.attempted ?? 0, fb.messageId);
     return;
   }
-  const day = await deps.senders.increment(fb.tenantId, fb.sender, bucket.day(now), { complaints: n }, TTL.day);
+  const day = await deps.senders.increment(fb.tenantId, fb.sender, bucket.day(now), { complaints: n, delivered: 0 }, TTL.day);
   const complaints = day.complaints ?? 0, delivered = day.delivered ?? 0;
   if (!complaintRateHigh(complaints, delivered)) return;
   const at = now.toISOString();

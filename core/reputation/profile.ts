@@ -134,11 +134,16 @@ export function decayed(e: RiskEntry, now: Date, halfLifeSeconds: number): numbe
   return e.weight * Math.pow(0.5, age / halfLifeSeconds);
 }
 
-/** Families that still carry weight (at least half a point after decay). */
-export function liveFamilies(p: SenderProfile, now: Date, halfLifeSeconds: number): Set<Family> {
+/** Each family's weight after decay. */
+export function familyWeights(p: SenderProfile, now: Date, halfLifeSeconds: number): Map<Family, number> {
   const fams = new Map<Family, number>();
   for (const e of p.risk) fams.set(e.family, (fams.get(e.family) ?? 0) + decayed(e, now, halfLifeSeconds));
-  return new Set([...fams].filter(([, w]) => w >= 0.5).map(([f]) => f));
+  return fams;
+}
+
+/** Families that still carry weight (at least half a point after decay). */
+export function liveFamilies(p: SenderProfile, now: Date, halfLifeSeconds: number): Set<Family> {
+  return new Set([...familyWeights(p, now, halfLifeSeconds)].filter(([, w]) => w >= 0.5).map(([f]) => f));
 }
 
 /** Adds evidence and drops what has faded to nothing (or the oldest, past the cap). */

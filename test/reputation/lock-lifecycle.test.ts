@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isDomainError, toProblem, toSmtpReply } from '../../core/errors.js';
+import { assessSender, checkSenderAllowed, explainSender, holdPendingMessages, isSenderLocked, lockSender } from '../../core/reputation/index.js';
+import { addMailboxUser, content, domainUser, makeMessage, makeTenant, makeWorld, HOUR, MIN } from './helpers.js';
+
+/** Three spam messages to new recipients: enough evidence to lock. */
+async function lockBySpam(w: ReturnType<typeof makeWorld>, tenantId: string, sender: string, identity: Parameters<typeof makeMessage>[1]) {
+  let a;
+  for (let i = 0; i < 6 && !a?.locked; i++) {
+    a = await assessSender(w.deps, w.tenants.get(tenantId)!, makeMessage(w, identity, sender, [`v${i}@x.example`]), content(7, { bodyFingerprint: 'spam' }));
+    w.clock.advance(MIN);
+  }
+  assert.ok(a?.locked, 'expected a lock');
+  return a.locked;
+}
+
+test('a locked sender gets 550 5.7.1 at MAIL FROM with the reason, and the API problem says the same', async () => {
+  const w = makeWorld();
+  const id = domainUser('t1', 't1.example');
+  await lockBySpam(w, 't1', 't1.example', id);
+  const err = await checkSenderAllowed(w.deps, { tenant: w.tenants.get('t1')!, sender: 't1.example', clientIp: '192.0.2.1', identity: id }).catch((e: unknown) => e);
+  assert.ok(isDomainError(err, 'SENDER_LOCKED'));
+  const reply = toSmtpReply(err);
+  assert.equal(reply.code, 550);
+  assert.match(reply.message, /^5\.7\.1 Sender t1\.example is locked until .*: risk .* from content, outcome evidence: content-spam/);
+  assert.equal(toProblem(err).status, 403);
+});
+
+test('an automatic lock lifts itself after its timeout, counted; after two automatic unlocks the next lock is manual', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = domainUser('t1', 't1.example');
+  const ctx = { tenant, sender: 't1.example', clientIp: '192.0.2.1', identity: id };
+  for (let round = 1; round <= 2; round++) {
+    const lock = await lockBySpam(w, 't1', 't1.example', id);
+    assert.equal(lock.by, 'auto');
+    w.clock.advance(4 * HOUR + MIN);
+    await checkSenderAllowed(w.deps, ctx); // lifts it
+    assert.equal((await w.deps.senders.get('t1', 't1.example'))?.autoUnlocks, round);
+    assert.equal(w.events.at(-1)?.type, 'sender.unlocked');
+    w.clock.advance(8 * HOUR); // the halved evidence fades
+  }
+  const lock = await lockBySpam(w, 't1', 't1.example', id);
+  assert.equal(lock.by, 'manual');
+  assert.equal(lock.until, undefined);
+  w.clock.advance(48 * HOUR);
+  await assert.rejects(checkSenderAllowed(w.deps, ctx), /until your administrator unlocks it/);
+  await lockSender(w.deps, 't1', 't1.example', undefined);
+  await checkSenderAllowed(w.deps, ctx);
+});
+
+test('a mailbox user\'s lock lifts only after the password was rotated, by timeout or by hand', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'ann@t1.example');
+  const ctx = { tenant, sender: 'ann@t1.example', clientIp: '192.0.2.1', identity: id };
+  const lock = await lockBySpam(w, 't1', 'ann@t1.example', id);
+  assert.equal(lock.requiresPasswordRotation, true);
+  w.clock.advance(5 * HOUR);
+  await assert.rejects(checkSenderAllowed(w.deps, ctx), /password must be changed/);
+  const err = await lockSender(w.deps, 't1', 'ann@t1.example', undefined).catch((e: unknown) => e);
+  assert.ok(isDomainError(err, 'FORBIDDEN'));
+  const user = w.users.get('ann@t1.example')!;
+  w.users.set('ann@t1.example', { ...user, passwordVersion: 2, passwordChangedAt: w.clock.now().toISOString() });
+  await checkSenderAllowed(w.deps, ctx); // expired and rotated: lifted
+  assert.equal(await isSenderLocked(w.deps, 't1', 'ann@t1.example'), undefined);
+});
+
+test('a manual lock from the API holds what the sender still has queued, and tells the tenant', async () => {
+  const w = makeWorld();
+  const id = domainUser('t1', 't1.example');
+  const queued = { ...makeMessage(w, id, 't1.example', ['a@x.example']), status: 'queued' as const };
+  const delivering = { ...makeMessage(w, id, 't1.example', ['b@x.example']), status: 'delivering' as const };
+  const done = { ...makeMessage(w, id, 't1.example', ['c@x.example']), status: 'delivered' as const };
+  for (const m of [queued, delivering, done]) await w.messages.put(m);
+  const lock = { reason: 'tenant admin: phished account', lockedAt: w.clock.now().toISOString(), by: 'manual' as const };
+  await lockSender(w.deps, 't1', 't1.example', lock);
+  assert.equal((await w.messages.get(queued.id))?.status, 'quarantined');
+  assert.ok((await w.messages.get(queued.id))?.verdict?.signals.some((s) => s.name === 'sender-locked'));
+  assert.equal((await w.messages.get(delivering.id))?.status, 'delivering', 'a delivery worker owns it; it checks isSenderLocked');
+  assert.equal((await w.messages.get(done.id))?.status, 'delivered');
+  assert.deepEqual((await isSenderLocked(w.deps, 't1', 't1.example'))?.reason, 'tenant admin: phished account');
+  const ev = w.events.find((e) => e.type === 'sender.locked');
+  assert.deepEqual((ev?.detail as { heldMessageIds: string[] }).heldMessageIds, [queued.id]);
+  assert.deepEqual(await holdPendingMessages(w.deps, 't1', 't1.example', lock), [], 'nothing left to hold');
+});
+
+test('a monitor-only tenant records the lock it would have set and locks nothing', async () => {
+  const w = makeWorld([makeTenant('t1', { monitorOnly: true })]);
+  const tenant = w.tenants.get('t1')!;
+  const id = domainUser('t1', 't1.example');
+  let a;
+  for (let i = 0; i < 6; i++) a = await assessSender(w.deps, tenant, makeMessage(w, id, 't1.example', [`v${i}@x.example`]), content(7, { bodyFingerprint: 'spam' }));
+  assert.equal(a!.locked, undefined);
+  assert.match(a!.wouldLock ?? '', /content-spam/);
+  await checkSenderAllowed(w.deps, { tenant, sender: 't1.example', clientIp: '192.0.2.1', identity: id });
+  const rec = await w.deps.senders.get('t1', 't1.example');
+  assert.match(explainSender(rec!, tenant.settings, w.clock.now()).wouldLock?.reason ?? '', /content-spam/);
+});
+
+test('a tenant can raise the lock threshold in its settings', async () => {
+  const w = makeWorld([makeTenant('t1', { senderPolicy: { lockRisk: 100 } })]);
+  const id = domainUser('t1', 't1.example');
+  let a;
+  for (let i = 0; i < 6; i++) a = await assessSender(w.deps, w.tenants.get('t1')!, makeMessage(w, id, 't1.example', [`v${i}@x.example`]), content(7));
+  assert.equal(a!.locked, undefined);
+});
+
+test('the API explanation lists the evidence with its weight now, the risk and the learned baseline', async () => {
+  const w = makeWorld();
+  const id = domainUser('t1', 't1.example');
+  await lockBySpam(w, 't1', 't1.example', id);
+  const rec = await w.deps.senders.get('t1', 't1.example');
+  const ex = explainSender(rec!, w.tenants.get('t1')!.settings, w.clock.now());
+  assert.equal(ex.state, 'locked');
+  assert.ok(ex.risk >= ex.lockAt);
+  assert.ok(ex.evidence.some((e) => e.signal === 'content-spam' && e.family === 'content' && e.messageId && e.weightNow > 0));
+  assert.equal(ex.baseline.allowances.hourRecipients, 40, 'a new sender\'s floor');
+});

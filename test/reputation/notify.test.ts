@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { WebhookNotifier } from '../../adapters/webhook/notifier.js';
+import { buildArfReport } from '../../core/notify/arf.js';
+import { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from '../../core/notify/signature.js';
+import { assessSender } from '../../core/reputation/index.js';
+import { content, domainUser, makeMessage, makeTenant, makeWorld, MIN } from './helpers.js';
+
+const ORIGINAL = Buffer.from('From: spammer@t1.example\r\nTo: v@x.example\r\nSubject: Cheap pills\r\nMessage-ID: <abc@t1.example>\r\n\r\nBuy now http://pills.example/\r\n');
+
+test('an ARF report is a multipart/report with a feedback-report part (Feedback-Type: abuse) and the original message', async () => {
+  const raw = buildArfReport({
+    reporter: 'abuse-reports@gw.test', to: 'abuse@t1.example', explanation: 'Sender locked: content-spam ×3',
+    original: { raw: ORIGINAL, mailFrom: 'spammer@t1.example', rcptTo: ['v@x.example', 'w@x.example'], arrivalDate: new Date('2026-03-02T09:00:00Z'), sourceIp: '192.0.2.7' },
+    reportedDomain: 't1.example', now: new Date('2026-03-02T09:05:00Z'), hostname: 'gw.test',
+  });
+  const text = raw.toString('utf8');
+  assert.match(text, /Content-Type: multipart\/report; report-type=feedback-report;/);
+  assert.match(text, /Auto-Submitted: auto-generated/);
+  assert.ok(!/[^\r]\n/.test(text), 'every line ends in CRLF');
+  const parsed = await simpleParser(raw);
+  assert.equal(parsed.subject, 'Abuse report: message from <spammer@t1.example> held');
+  const parts = text.split(/--arf-[0-9a-f]+/);
+  const feedback = parts.find((p) => p.includes('Content-Type: message/feedback-report'))!;
+  for (const field of ['Feedback-Type: abuse', 'Version: 1', 'Original-Mail-From: <spammer@t1.example>', 'Original-Rcpt-To: <v@x.example>', 'Original-Rcpt-To: <w@x.example>', 'Source-IP: 192.0.2.7', 'Reported-Domain: t1.example', 'Arrival-Date: Mon, 02 Mar 2026 09:00:00 +0000']) {
+    assert.ok(feedback.includes(field), `missing ${field}`);
+  }
+  const original = parts.find((p) => p.includes('Content-Type: message/rfc822'))!;
+  assert.ok(original.includes('Subject: Cheap pills'));
+});
+
+test('an ARF report of a large message carries only its headers', () => {
+  const big = Buffer.concat([ORIGINAL, Buffer.alloc(600_000, 'a')]);
+  const text = buildArfReport({
+    reporter: 'r@gw.test', to: 'abuse@t1.example', explanation: 'x', now: new Date(), hostname: 'gw.test',
+    original: { raw: big, mailFrom: 's@t1.example', rcptTo: ['v@x.example'], arrivalDate: new Date(), sourceIp: '192.0.2.7' },
+  }).toString('latin1');
+  assert.match(text, /Content-Type: text\/rfc822-headers/);
+  assert.ok(text.length < 10_000);
+});
+
+test('a webhook signature verifies with the secret, and fails with another secret, another body or an old timestamp', () => {
+  const sig = signWebhook('s3cret', '{"a":1}', 1_700_000_000);
+  assert.equal(verifyWebhookSignature('s3cret', '{"a":1}', sig, 1_700_000_010), true);
+  assert.equal(verifyWebhookSignature('other', '{"a":1}', sig, 1_700_000_010), false);
+  assert.equal(verifyWebhookSignature('s3cret', '{"a":2}', sig, 1_700_000_010), false);
+  assert.equal(verifyWebhookSignature('s3cret', '{"a":1}', sig, 1_700_000_000 + 3600), false);
+});
+
+async function withServer(statuses: number[], run: (url: string, seen: { body: string; sig: string }[]) => Promise<void>): Promise<void> {
+  const seen: { body: string; sig: string }[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ body, sig: String(req.headers[SIGNATURE_HEADER]) });
+      res.statusCode = statuses[Math.min(seen.length - 1, statuses.length - 1)]!;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, seen);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+test('the webhook notifier signs each POST and retries 5xx until the receiver accepts', async () => {
+  await withServer([503, 500, 204], async (url, seen) => {
+    const n = new WebhookNotifier({ secretFor: (t) => `secret-${t.id}`, baseDelayMs: 1 });
+    await n.notify(makeTenant('t1', { webhookUrl: url }), { type: 'sender.locked', sender: 's@t1.example', detail: { reason: 'test' } });
+    assert.equal(seen.length, 3);
+    assert.equal(n.last?.attempts, 3);
+    for (const s of seen) assert.equal(verifyWebhookSignature('secret-t1', s.body, s.sig, Math.floor(Date.now() / 1000)), true);
+    const body = JSON.parse(seen[0]!.body);
+    assert.equal(body.type, 'sender.locked');
+    assert.equal(body.tenantId, 't1');
+    assert.equal(body.detail.reason, 'test');
+  });
+});
+
+test('the webhook notifier gives up after its attempts and does not retry a 4xx refusal', async () => {
+  await withServer([500], async (url, seen) => {
+    const n = new WebhookNotifier({ secretFor: () => 'k', baseDelayMs: 1, maxAttempts: 3 });
+    await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: url }), { type: 'x', detail: {} }), /after 3 attempt\(s\): HTTP 500/);
+    assert.equal(seen.length, 3);
+  });
+  await withServer([400], async (url, seen) => {
+    const n = new WebhookNotifier({ secretFor: () => 'k', baseDelayMs: 1 });
+    await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: url }), { type: 'x', detail: {} }), /HTTP 400/);
+    assert.equal(seen.length, 1);
+  });
+});
+
+test('a webhook to a port nobody listens on fails after bounded retries, never hangs', async () => {
+  const n = new WebhookNotifier({ secretFor: () => 'k', baseDelayMs: 1, maxAttempts: 2, timeoutMs: 2000 });
+  await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: 'http://127.0.0.1:9/hook' }), { type: 'x', detail: {} }), /after 2 attempt/);
+});
+
+test('a lock sends an ARF report of the offending messages to the tenant\'s abuse contact, straight to the transport', async () => {
+  const w = makeWorld([makeTenant('t1', { abuseContact: 'abuse@t1.example' })]);
+  const id = domainUser('t1', 't1.example');
+  let a;
+  for (let i = 0; i < 6 && !a?.locked; i++) {
+    const m = makeMessage(w, id, 't1.example', [`v${i}@x.example`]);
+    w.spool.set(m.spoolKey, ORIGINAL);
+    await w.messages.put(m);
+    a = await assessSender(w.deps, w.tenants.get('t1')!, m, content(7));
+    w.clock.advance(MIN);
+  }
+  assert.ok(a?.locked);
+  assert.ok(w.sent.length >= 1 && w.sent.length <= 3, `reports sent: ${w.sent.length}`);
+  const report = w.sent[0]!;
+  assert.deepEqual(report.rcptTo, ['abuse@t1.example']);
+  assert.equal(report.mailFrom, '', 'null sender: no bounce loops');
+  assert.match(report.raw.toString(), /Feedback-Type: abuse/);
+  assert.match(report.raw.toString(), /Subject: Cheap pills/);
+  assert.ok(w.events.some((e) => e.type === 'sender.locked'));
+});

@@ -5,6 +5,7 @@ import type {
   Clock, DeliverJob, Intake, JobQueue, MessageStore, Notifier, ScoreJob, SenderStore,
   SpoolStore, SuppressionStore, TenantStore, Transport, UrlReputation, VirusScanner,
 } from '../ports.js';
+import type { CampaignIndex } from '../reputation/ports.js';
 
 export interface PipelineConfig {
   /** How long 4xx-deferred mail is retried before it bounces with a DSN. @default 48 h */
@@ -31,6 +32,8 @@ export interface PipelineDeps {
   virusScanner?: VirusScanner;
   urlReputation?: UrlReputation;
   notifier?: Notifier;
+  /** Cross-sender, cross-tenant campaign index (core/reputation/ports.ts); without it the campaign signal is off. */
+  campaigns?: CampaignIndex;
   /** The tenants' suppression lists (core/suppression). @default none: every recipient is offered to the receiving server and hard bounces are not recorded */
   suppressions?: SuppressionStore;
 }

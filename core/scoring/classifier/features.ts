@@ -5,6 +5,8 @@ import type { MessageFacts } from '../facts.js';
 import { baseDomain } from '../urls.js';
 
 const WORD = /[\p{L}\p{N}$€£][\p{L}\p{N}$€£'_-]{1,24}/gu; // CJK runs are handled as character pairs below
+const ASCII_WORD = /[a-z0-9$][a-z0-9$'_-]{1,24}/g;
+const NON_ASCII = /[^\x00-\x7f]/;
 const MAX_BODY_CHARS = 20_000; // the first screens of a message carry its evidence
 const MAX_FEATURES = 2_000;
 
@@ -14,24 +16,45 @@ function bucket(n: number, edges: number[]): string {
   return String(i);
 }
 
-function addWords(out: Set<string>, text: string, prefix: string, bigrams = false): void {
-  let prev = '';
-  for (const m of text.toLowerCase().matchAll(WORD)) {
-    let w = m[0].replace(/['_-]+$/, '');
+function addWords(out: Set<string>, text: string, prefix: string): void {
+  const lower = text.toLowerCase();
+  // Same tokens either way; the ASCII pattern is faster on ASCII text.
+  const re = new RegExp(NON_ASCII.test(lower) ? WORD : ASCII_WORD);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(lower))) {
+    let w = m[0];
+    const last = w.charCodeAt(w.length - 1);
+    if (last === 39 || last === 95 || last === 45) w = w.replace(/['_-]+$/, '');
     if (w.length < 2) continue;
     // Numbers vary per message; their shape is the evidence ("$1,000", a 10-digit phone).
-    if (/\d/.test(w)) w = w.replace(/\d/g, '9');
-    out.add(prefix + w);
-    // Word pairs carry phrases ("click here", "remove you") that single words miss.
-    if (bigrams && prev) out.add(prefix + prev + '_' + w);
-    prev = w;
+    if (hasDigit(w)) w = w.replace(/\d/g, '9');
+    out.add(prefix ? prefix + w : w);
     if (out.size >= MAX_FEATURES) return;
   }
+}
+
+function hasDigit(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+/** Share of capitals among ASCII letters (a plain loop: Unicode-class regexes over whole bodies cost more than the rest). */
+function upperShare(text: string): number {
+  let letters = 0, upper = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) { letters++; upper++; } else if (c >= 97 && c <= 122) letters++;
+  }
+  return letters ? upper / letters : 0;
 }
 
 // CJK text has no spaces between words: character pairs stand in for words.
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{2,}/gu;
 function addCjkBigrams(out: Set<string>, text: string): void {
+  if (!/[\u3040-\u9fff\uac00-\ud7af]/.test(text)) return; // cheap test first: most mail has none
   let n = 0;
   for (const m of text.matchAll(CJK_RUN)) {
     const run = m[0];
@@ -45,9 +68,11 @@ function addCjkBigrams(out: Set<string>, text: string): void {
 const CLIENT_HEADERS = ['in-reply-to', 'references', 'user-agent', 'x-mailer', 'x-priority', 'x-msmail-priority', 'importance',
   'organization', 'content-class', 'thread-index', 'x-accept-language', 'x-mimeole', 'reply-to', 'cc', 'x-originating-ip'];
 
+const CLIENT_HEADER_SET = new Set(CLIENT_HEADERS);
+
 export function extractFeatures(f: MessageFacts): Set<string> {
   const out = new Set<string>();
-  for (const h of CLIENT_HEADERS) if (f.headers.some((x) => x.name === h)) out.add('hdr:' + h);
+  for (const h of f.headers) if (CLIENT_HEADER_SET.has(h.name)) out.add('hdr:' + h.name);
   addWords(out, f.subject, 's:');
   // Both renderings: spam often says different things in its text and HTML parts.
   const body = (f.text.length >= f.htmlText.length / 2 ? f.text : f.htmlText).slice(0, MAX_BODY_CHARS);
@@ -73,9 +98,7 @@ export function extractFeatures(f: MessageFacts): Set<string> {
   out.add('ct:' + ct);
   out.add('parts:' + (f.hasTextPart ? 't' : '') + (f.hasHtmlPart ? 'h' : ''));
   for (const a of f.attachments.slice(0, 10)) out.add('att:' + a.sniffedType);
-  const letters = body.replace(/[^\p{L}]/gu, '');
-  const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
-  out.add('caps:' + bucket(letters.length ? upper / letters.length : 0, [0.1, 0.2, 0.35, 0.5]));
+  out.add('caps:' + bucket(upperShare(body), [0.1, 0.2, 0.35, 0.5]));
   out.add('bang:' + bucket((body.match(/!/g) ?? []).length, [1, 3, 8]));
   out.add('len:' + bucket(body.length, [200, 1000, 4000, 12000]));
   if (f.hiddenChars > 0) out.add('meta:hidden');

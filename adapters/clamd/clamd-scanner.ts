@@ -18,7 +18,7 @@ export interface ClamdOptions {
 }
 
 export class ClamdScanner implements VirusScanner {
-  private readonly opts: Required<Omit<ClamdOptions, 'socketPath'>> & { socketPath?: string };
+  readonly opts: Required<Omit<ClamdOptions, 'socketPath'>> & { socketPath?: string };
 
   constructor(options: ClamdOptions = {}) {
     this.opts = {
@@ -90,4 +90,18 @@ export function parseScanReply(reply: string): VirusScanResult {
   const found = /^(.+?)\s+FOUND$/.exec(body);
   if (found) return { infected: true, name: found[1]! };
   throw new Error(`clamd: ${reply}`);
+}
+
+/**
+ * A scanner from one address setting (the CLAMD environment variable):
+ * "host:port", "[v6]:port", a bare port, or a Unix socket path ("/run/clamav/clamd.ctl").
+ */
+export function clamdFromAddress(address: string, options: Omit<ClamdOptions, 'socketPath' | 'host' | 'port'> = {}): ClamdScanner {
+  const a = address.trim();
+  if (a.startsWith('/') || a.startsWith('.')) return new ClamdScanner({ ...options, socketPath: a });
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(a) ?? /^()()(\d+)$/.exec(a);
+  if (!m) throw new Error(`CLAMD must be host:port, a port or a socket path; got ${JSON.stringify(address)}`);
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) throw new Error(`CLAMD port must be 1-65535; got ${port}`);
+  return new ClamdScanner({ ...options, host: m[1] || m[2] || '127.0.0.1', port });
 }

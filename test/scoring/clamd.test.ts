@@ -2,7 +2,7 @@
 // with a signature database the test writes itself.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClamdScanner, parseScanReply } from '../../adapters/clamd/clamd-scanner.js';
+import { ClamdScanner, clamdFromAddress, parseScanReply } from '../../adapters/clamd/clamd-scanner.js';
 import { scoreContent } from '../../core/scoring/index.js';
 import { isDomainError } from '../../core/errors.js';
 import { EICAR, message, zip } from './helpers/messages.js';
@@ -59,5 +59,19 @@ describe('clamd adapter when clamd cannot answer', () => {
     assert.throws(() => parseScanReply('INSTREAM size limit exceeded. ERROR'), /size limit/);
     assert.deepEqual(parseScanReply('stream: OK'), { infected: false });
     assert.deepEqual(parseScanReply('stream: Win.Test.EICAR_HDB-1 FOUND'), { infected: true, name: 'Win.Test.EICAR_HDB-1' });
+  });
+});
+
+describe('clamd address setting', () => {
+  it('reads host:port, a bare port, an IPv6 address and a socket path', () => {
+    assert.deepEqual([clamdFromAddress('127.0.0.1:3310').opts.host, clamdFromAddress('127.0.0.1:3310').opts.port], ['127.0.0.1', 3310]);
+    assert.deepEqual([clamdFromAddress('3311').opts.host, clamdFromAddress('3311').opts.port], ['127.0.0.1', 3311]);
+    assert.equal(clamdFromAddress('[::1]:3310').opts.host, '::1');
+    assert.equal(clamdFromAddress('/run/clamav/clamd.ctl').opts.socketPath, '/run/clamav/clamd.ctl');
+  });
+
+  it('refuses an address it cannot read, saying what it got', () => {
+    assert.throws(() => clamdFromAddress('clamd.example'), /host:port.*"clamd\.example"/);
+    assert.throws(() => clamdFromAddress('localhost:99999'), /1-65535; got 99999/);
   });
 });

@@ -3,17 +3,16 @@
 // submission port (STARTTLS, AUTH) and delivered to a real receiving server.
 // SCREENSHOTS=docs/screenshots also saves pictures of the main pages.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startReceiver, type Receiver } from '../delivery/helpers.js';
+import { axeViolations, confirmDialog, go, screenshot, signIn } from './browser.js';
 import { startCloudFrontShape, startTwoOriginShape, type DeployedShape } from './deployed-shape.js';
 import { ensureConsoleBuilt, eventually, launchChromium, ROOT, startGatewayProcess, submit, type GatewayProcess } from './support.js';
-
-const SHOTS = process.env.SCREENSHOTS ? join(ROOT, process.env.SCREENSHOTS) : undefined;
 
 let receiver: Receiver;
 /** Takes the notification webhook's calls, on loopback, so no notification leaves the machine. */
@@ -27,40 +26,11 @@ const pageErrors: string[] = [];
 
 const state = { tenantToken: '', alicePassword: '', domainPassword: '' };
 
-async function shot(name: string, p: Page = page): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await p.waitForTimeout(150); // let Chart.js finish its first frame
-  await p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 async function api(method: string, path: string, token: string, body?: unknown): Promise<any> {
   const res = await fetch(gw.apiBase + path, {
     method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
   });
   return res.status === 204 ? undefined : res.json();
-}
-
-async function signIn(p: Page, token: string): Promise<void> {
-  await p.goto(gw.apiBase + '/');
-  await p.getByLabel('Access token').fill(token);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-async function go(p: Page, navLabel: string, heading: string): Promise<void> {
-  const menu = p.getByRole('button', { name: 'Menu' });
-  if (await menu.isVisible()) await menu.click();
-  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: navLabel, exact: true }).click();
-  await p.getByRole('heading', { level: 1, name: heading }).waitFor();
-}
-
-async function confirmDialog(p: Page, button: string, reason?: string): Promise<void> {
-  const dialog = p.getByRole('dialog');
-  await dialog.waitFor();
-  if (reason !== undefined) await dialog.getByLabel(/Reason/).fill(reason);
-  await dialog.getByRole('button', { name: button }).click();
-  await dialog.waitFor({ state: 'detached' });
 }
 
 async function describeLog(subject: string): Promise<string> {
@@ -81,16 +51,6 @@ async function waitForLogRow(subject: string, status: string) {
   } catch (err) {
     throw new Error(`${(err as Error).message}; the API has ${await describeLog(subject)}`);
   }
-}
-
-/** axe-core's WCAG 2 A/AA violations on the page as it is now, one line each. */
-async function axeViolations(p: Page): Promise<string[]> {
-  await p.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
-  const violations = await p.evaluate(async () => {
-    const res = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return res.violations.map((v: any) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join('; ')}`);
-  });
-  return violations as string[];
 }
 
 async function setThresholds(quarantine: string, reject: string): Promise<void> {
@@ -128,7 +88,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
 
   it('refuses an unknown token and says why in words', async () => {
     await page.goto(gw.apiBase + '/');
-    await shot('sign-in');
+    await screenshot(page, 'sign-in');
     await page.getByLabel('Access token').fill('rgt_not-a-real-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.getByRole('alert');
@@ -137,7 +97,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
   });
 
   it('lets the operator create a tenant, shown its token once, and set its IP-user quota', async () => {
-    await signIn(page, gw.operatorToken);
+    await signIn(page, gw.apiBase, gw.operatorToken);
     await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
     await page.getByLabel('Tenant name').fill('Acme Hosting');
     await page.getByLabel('IP-user quota', { exact: true }).fill('3');
@@ -145,7 +105,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     const token = await page.locator('[data-secret="Tenant token"]').innerText();
     assert.match(token, /\S{20,}/);
     state.tenantToken = token.trim();
-    await shot('operator-tenants');
+    await screenshot(page, 'operator-tenants');
     await page.getByRole('button', { name: 'I have saved it' }).click();
     assert.equal(await page.locator('[data-secret]').count(), 0, 'the token is not shown again');
 
@@ -173,7 +133,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
   });
 
   it('adds a domain and shows its SMTP login once, the SMTP settings and the DNS records', async () => {
-    await signIn(page, state.tenantToken);
+    await signIn(page, gw.apiBase, state.tenantToken);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     // These tests are about the console, not the lock policy (test/reputation covers it): no automatic locks.
     const policy = await fetch(`${gw.apiBase}/v1/settings`, { method: 'PATCH', headers: { authorization: `Bearer ${state.tenantToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ senderPolicy: { lockRisk: 1000 } }) });
@@ -203,7 +163,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     assert.match(dns, /_domainkey\.example\.test/);
     assert.match(dns, /v=DKIM1; k=rsa; p=/);
     assert.match(dns, /v=spf1/);
-    await shot('domain-added');
+    await screenshot(page, 'domain-added');
     await secret.getByRole('button', { name: 'I have saved it' }).click();
     await page.locator('[data-domain="example.test"]').waitFor();
     assert.equal(await page.locator('[data-secret]').count(), 0);
@@ -229,7 +189,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Add IP user' }).click();
     await page.getByText('1 of 1 used, 0 left').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Add IP user' }).isDisabled(), true, 'no adding past the quota');
-    await shot('ip-users');
+    await screenshot(page, 'ip-users');
     await page.getByRole('button', { name: 'Remove 192.0.2.10/32' }).click();
     await confirmDialog(page, 'Remove IP user');
     await page.getByText('0 of 1 used, 1 left').waitFor();
@@ -262,7 +222,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     assert.match(rows[3]!, /^5\s+✗ skipped: bob@example\.test appears more than once/);
     await page.getByText('1 of 4 rows imported.').waitFor();
     await page.locator('tr[data-user="bob@example.test"]').waitFor();
-    await shot('users');
+    await screenshot(page, 'users');
 
     await page.getByRole('button', { name: 'Remove bob@example.test' }).click();
     await confirmDialog(page, 'Remove user');
@@ -281,14 +241,14 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     assert.equal(await row.locator('[data-verdict]').getAttribute('data-verdict'), 'deliver');
     assert.match(await row.innerText(), /alice@example\.test/);
     await eventually('the receiving server to get the message', async () => (receiver.received.some((m) => m.raw.toString().includes('Minutes of the Tuesday meeting')) ? true : undefined));
-    await shot('message-log');
+    await screenshot(page, 'message-log');
 
     await row.getByRole('link').click();
     await page.getByRole('heading', { level: 1, name: 'Minutes of the Tuesday meeting' }).waitFor();
     assert.match(await page.locator('#verdict-h + p').innerText(), /Score -?\d+\.\d\d: held at 900, rejected at 1000/);
     const delivery = await page.locator('table.delivery').innerText();
     assert.match(delivery, /bob@example\.net\s+delivered\s+1/);
-    await shot('message-detail');
+    await screenshot(page, 'message-detail');
   });
 
   it('locks a sender with a reason so its mail is refused, and unlocks it again', async () => {
@@ -300,7 +260,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await confirmDialog(page, 'Lock sender', 'Reported by a recipient as spam');
     await row.locator('[data-state="locked"]').waitFor();
     assert.match(await row.locator('td.why').innerText(), /Reported by a recipient as spam[\s\S]*Manual lock/);
-    await shot('senders');
+    await screenshot(page, 'senders');
 
     await assert.rejects(
       submit(gw.smtpPort, { user: 'alice@example.test', pass: state.alicePassword }, { from: 'alice@example.test', to: 'bob@example.net', subject: 'While locked', text: 'x' }),
@@ -331,7 +291,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     assert.ok((await page.locator('table.signals tbody tr').count()) >= 1, 'the signals behind the verdict are listed');
     await page.getByRole('button', { name: 'Show headers and body' }).click();
     assert.match(await page.getByLabel('Message source text').innerText(), /Subject: YOU HAVE WON[\s\S]*bit\.ly\/claim-now/);
-    await shot('message-held');
+    await screenshot(page, 'message-held');
     await page.getByRole('button', { name: 'Release', exact: true }).click();
     await confirmDialog(page, 'Release message');
     await page.getByText('Released: the message is on its way to delivery.').waitFor();
@@ -384,7 +344,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     });
     assert.ok(painted > 500, `the hourly chart is drawn (${painted} pixels painted)`);
     assert.match(await page.locator('section[aria-labelledby="locks-h"]').innerText(), /example\.test[\s\S]*Held mail from a contact form/);
-    await shot('dashboard');
+    await screenshot(page, 'dashboard');
   });
 
   it('saves settings: thresholds, monitor-only, webhook, abuse contact and bulk senders', async () => {
@@ -409,7 +369,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     assert.equal(saved.abuseContact, 'abuse@example.test');
     assert.equal(saved.monitorOnly, true);
     assert.deepEqual(saved.bulkSenders, [{ sender: 'news@example.test', hourlyVolume: 2000 }]);
-    await shot('settings');
+    await screenshot(page, 'settings');
   });
 
   it('lists a hard-bounced address on the suppression list, and adds, finds and removes one by hand', async () => {
@@ -430,7 +390,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Add address' }).click();
     await page.getByText('old@example.net is on the suppression list.').waitFor();
     await page.locator('tr[data-address="old@example.net"]').waitFor();
-    await shot('suppressions');
+    await screenshot(page, 'suppressions');
     await page.getByLabel('Search addresses').fill('old@');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.locator('tr[data-address="gone@example.net"]').waitFor({ state: 'detached' });
@@ -486,7 +446,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
     try {
       const p = await phone.newPage();
       p.on('pageerror', (err) => pageErrors.push(String(err)));
-      await signIn(p, state.tenantToken);
+      await signIn(p, gw.apiBase, state.tenantToken);
       assert.equal(await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Senders' }).isVisible(), false);
       for (const [nav, heading] of [['Dashboard', 'Dashboard'], ['Message log', 'Message log'], ['Senders', 'Senders'], ['Domains', 'Domains'], ['Mailbox users', 'Mailbox users'], ['Settings', 'Settings']] as const) {
         await go(p, nav, heading);
@@ -498,7 +458,7 @@ describe('web console against the real gateway', { timeout: 240_000 }, () => {
           return { px: d.documentElement.scrollWidth - d.documentElement.clientWidth, wide };
         });
         assert.ok(overflow.px <= 1, `${heading} scrolls sideways by ${overflow.px}px at 375px: ${overflow.wide.join(', ')}`);
-        if (heading === 'Dashboard' || heading === 'Message log') await shot(`phone-${heading.toLowerCase().replace(/ /g, '-')}`, p);
+        if (heading === 'Dashboard' || heading === 'Message log') await screenshot(p, `phone-${heading.toLowerCase().replace(/ /g, '-')}`);
       }
     } finally {
       await phone.close();

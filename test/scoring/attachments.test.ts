@@ -131,3 +131,21 @@ function deflatedZip(name: string, data: Buffer): Buffer {
   end.writeUInt32LE(30 + nameLen + comp.length, 16);
   return Buffer.concat([local, Buffer.from(name), comp, central, end]);
 }
+
+describe('zip reading bounds', () => {
+  it('stops inflating past its budget and leaves later entries to be judged by name', () => {
+    const big = Buffer.alloc(4096, 0x41);
+    const archive = zip([{ name: 'a.txt', data: big }, { name: 'b.txt', data: big }, { name: 'c.exe', data: PE }]);
+    const entries = readZip(archive, 4096, 6000)!;
+    assert.equal(entries[0]!.content?.length, 4096);
+    assert.equal(entries[1]!.content?.length, 6000 - 4096);
+    assert.equal(entries[2]!.content, undefined);
+    assert.equal(entries[2]!.name, 'c.exe');
+  });
+
+  it('inflates at most the per-entry bound of a highly compressed entry', () => {
+    const bomb = deflatedZip('bomb.txt', Buffer.alloc(5 << 20, 0));
+    const content = readZip(bomb, 1 << 16)?.[0]?.content;
+    assert.ok(content && content.length > 0 && content.length <= 1 << 16, `got ${content?.length} bytes`);
+  });
+});

@@ -14,8 +14,11 @@ export interface ZipEntry {
 }
 
 const MAX_ENTRIES = 500;
+/** Uncompressed bytes read per archive in all: past it, entries are judged by name only (zip bombs, many-entry archives). */
+const TOTAL_BUDGET = 16 << 20;
 
-export function readZip(b: Buffer, maxBytes = 1 << 20): ZipEntry[] | undefined {
+export function readZip(b: Buffer, maxBytes = 1 << 20, totalBudget = TOTAL_BUDGET): ZipEntry[] | undefined {
+  let budget = totalBudget;
   const eocd = findEocd(b);
   if (eocd < 0) return undefined;
   const count = Math.min(b.readUInt16LE(eocd + 10), MAX_ENTRIES);
@@ -34,7 +37,10 @@ export function readZip(b: Buffer, maxBytes = 1 << 20): ZipEntry[] | undefined {
     const name = b.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
     const encrypted = (flags & 1) === 1;
     const entry: ZipEntry = { name, encrypted, method, compressedSize, size };
-    if (!encrypted) entry.content = readContent(b, localOffset, method, compressedSize, maxBytes);
+    if (!encrypted && budget > 0) {
+      entry.content = readContent(b, localOffset, method, compressedSize, Math.min(maxBytes, budget));
+      budget -= entry.content?.length ?? 0;
+    }
     entries.push(entry);
     p += 46 + nameLen + extraLen + commentLen;
   }
@@ -65,8 +71,10 @@ function readContent(b: Buffer, local: number, method: number, compressedSize: n
 }
 
 function partialInflate(data: Buffer, maxBytes: number): Buffer | undefined {
+  // Deflate expands at most ~1032:1, so this much input cannot inflate past maxBytes.
+  const input = data.subarray(0, Math.max(64, Math.floor(maxBytes / 1032)));
   try {
-    return inflateRawSync(data.subarray(0, Math.min(data.length, maxBytes)), { finishFlush: 2 }).subarray(0, maxBytes);
+    return inflateRawSync(input, { finishFlush: 2 }).subarray(0, maxBytes);
   } catch {
     return undefined;
   }

@@ -61,7 +61,7 @@ async function setThresholds(quarantine: string, reject: string): Promise<void> 
   await page.getByText('Settings saved.').waitFor();
 }
 
-describe('web console against the real gateway', { timeout: 240_000 }, () => {
+describe('web console against the real gateway', { timeout: 480_000 }, () => {
   before(async () => {
     ensureConsoleBuilt();
     // The receiving server refuses one mailbox for good, so the gateway sees a hard bounce.

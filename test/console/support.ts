@@ -2,8 +2,8 @@
 // gateway as a child process (`node --import tsx local/main.ts`, the same as
 // `npm start`) with a receiving SMTP server as its smarthost, Debian's
 // Chromium through playwright-core, and a nodemailer client for port 587.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,25 +12,8 @@ import nodemailer from 'nodemailer';
 import { chromium, type Browser } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CONSOLE = join(ROOT, 'console');
-const DIST_INDEX = join(CONSOLE, 'dist', 'index.html');
 
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return readdirSync(path).reduce((m, name) => Math.max(m, newestMtime(join(path, name))), st.mtimeMs);
-}
-
-/** Builds console/dist (npm run build:console) when it is missing or older than its sources. */
-export function ensureConsoleBuilt(): void {
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => join(CONSOLE, p)).filter(existsSync);
-  const newest = Math.max(...sources.map(newestMtime));
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= newest) return;
-  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(CONSOLE, 'vite.config.ts'), '--logLevel', 'warn'], {
-    cwd: ROOT, encoding: 'utf8', timeout: 120_000,
-  });
-  if (res.status !== 0) throw new Error(`console build failed (${res.status ?? res.signal}):\n${res.stdout}\n${res.stderr}`);
-}
+export { ensureConsoleBuilt } from '../../scripts/console-build.js';
 
 /** A port that was free a moment ago on 127.0.0.1 (the gateway must know its real SMTP port to show it). */
 export async function freePort(): Promise<number> {

@@ -51,7 +51,12 @@ export interface RunResult {
 /** How the sending side reacts to 4xx: an honest server's queue retries for two days; a spam script retries twice. */
 const RETRY = { legitDelay: 15 * MIN, legitMaxTries: 192, attackDelay: 5 * MIN, attackMaxTries: 2 };
 
-export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, attacks: AttackInstance[]): Promise<RunResult> {
+export interface RunOptions {
+  /** Run without the cross-sender campaign index (as a deployment without one would). @default true */
+  campaigns?: boolean;
+}
+
+export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, attacks: AttackInstance[], opts: RunOptions = {}): Promise<RunResult> {
   const clock = new SimClock();
   const policyEvents: PolicyEvent[] = [];
   const notifier: Notifier = {
@@ -61,7 +66,7 @@ export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, a
   const deps: ReputationDeps = {
     clock,
     senders: new MemorySenderStore(clock),
-    campaigns: new MemoryCampaignIndex(),
+    ...(opts.campaigns === false ? {} : { campaigns: new MemoryCampaignIndex() }),
     tenants: { getUser: async (u) => pop.users.get(u), getTenant: async (id) => tenantsById.get(id) },
     notifier,
   };

@@ -6,6 +6,7 @@ import { DomainError } from '../errors.js';
 import type { LockState, SenderRecord } from '../model.js';
 import { notifySenderEvent } from '../notify/events.js';
 import { effectiveSettings } from '../settings.js';
+import { appendLockEvent, unlockedEvent } from './lock-history.js';
 import { liftExpired, lockStatus, rotatedSince } from './lock-lifecycle.js';
 import { policyFor } from './policy.js';
 import { profileOf, withProfile } from './profile.js';
@@ -59,7 +60,7 @@ async function liftExpiredLock(deps: ReputationDeps, tenantId: string, sender: s
     const lifted = rec.lock;
     const p = profileOf(rec);
     p.risk = p.risk.map((e) => ({ ...e, weight: e.weight / 2 }));
-    return { record: withProfile(liftExpired(rec), p), result: lifted };
+    return { record: { ...withProfile(liftExpired(rec), p), lockHistory: appendLockEvent(rec.lockHistory, unlockedEvent('auto-unlocked', lifted, now)) }, result: lifted };
   });
   if (saved) {
     const policy = policyFor(effectiveSettings(tenant.settings));

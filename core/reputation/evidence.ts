@@ -50,7 +50,8 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
     const out = { newLock: false, newThrottle: false, wouldLock: undefined as string | undefined };
     // An expired lock awaiting rotation still counts as in force here; the
     // check at MAIL FROM is where locks are lifted.
-    const locked = lockStatus(rec.lock, now, false) !== 'none' && lockStatus(rec.lock, now, false) !== 'expired';
+    const status = lockStatus(rec.lock, now, false);
+    const locked = status !== 'none' && status !== 'expired';
     if (!locked) {
       const decision = decideLock(p, policy, now);
       if (decision) { p.openHourFlagged = true; p.openDayFlagged = true; }

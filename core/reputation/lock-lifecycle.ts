@@ -35,7 +35,7 @@ export function lockStatus(lock: LockState | undefined, now: Date, rotated: bool
   return 'expired';
 }
 
-/** Lifts an expired automatic lock: counts it, and halves the evidence so a resumed attack relocks fast. */
+/** Lifts an expired automatic lock and counts it (the caller halves the evidence, see check.ts). */
 export function liftExpired(rec: SenderRecord): SenderRecord {
   const next: SenderRecord = { ...rec, autoUnlocks: rec.autoUnlocks + 1 };
   delete next.lock;

@@ -7,13 +7,14 @@ import type { LockState, SenderRecord } from '../model.js';
 import { notifySenderEvent } from '../notify/events.js';
 import { afterLock } from './after-lock.js';
 import { passwordRotatedSince } from './check.js';
+import { appendLockEvent, lockedEvent, unlockedEvent } from './lock-history.js';
 import { profileOf, withProfile } from './profile.js';
 import { updateSender } from './store-update.js';
 import { tenantOf } from './tenant-of.js';
 import type { ReputationDeps } from './types.js';
 
-/** Sets (`lock`) or clears (`undefined`) a sender's lock. Throws FORBIDDEN when an unlock needs a password rotation first. */
-export async function lockSender(deps: ReputationDeps, tenantId: string, sender: string, lock: LockState | undefined): Promise<SenderRecord> {
+/** Sets (`lock`) or clears (`undefined`, with the tenant's `unlockReason`) a sender's lock. Throws FORBIDDEN when an unlock needs a password rotation first. */
+export async function lockSender(deps: ReputationDeps, tenantId: string, sender: string, lock: LockState | undefined, unlockReason?: string): Promise<SenderRecord> {
   const now = deps.clock.now();
   if (!lock) {
     const cur = await deps.senders.get(tenantId, sender);
@@ -25,8 +26,10 @@ export async function lockSender(deps: ReputationDeps, tenantId: string, sender:
     const next: SenderRecord = { ...rec, lastSeenAt: now.toISOString() };
     if (lock) {
       next.lock = lock;
+      next.lockHistory = appendLockEvent(rec.lockHistory, lockedEvent(lock));
       return { record: next, result: true };
     }
+    if (rec.lock) next.lockHistory = appendLockEvent(rec.lockHistory, unlockedEvent('unlocked', rec.lock, now, unlockReason));
     delete next.lock; delete next.throttledUntil; delete next.throttleReason;
     const p = profileOf(rec);
     p.risk = [];
@@ -35,6 +38,6 @@ export async function lockSender(deps: ReputationDeps, tenantId: string, sender:
   });
   const tenant = await tenantOf(deps, tenantId);
   if (lock) await afterLock(deps, tenant, sender, lock);
-  else await notifySenderEvent(deps, tenant, { type: 'sender.unlocked', sender, detail: { by: 'manual' } }, []);
+  else await notifySenderEvent(deps, tenant, { type: 'sender.unlocked', sender, detail: { by: 'manual', ...(unlockReason ? { reason: unlockReason } : {}) } }, []);
   return record;
 }

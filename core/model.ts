@@ -169,10 +169,29 @@ export interface LockState {
   requiresPasswordRotation?: boolean;
 }
 
+/**
+ * One change of a sender's lock. Kept on the sender (the last few, see
+ * core/reputation/lock-history.ts) so an unlock's reason survives, and a lock
+ * lifted since still counts in the dashboard's last 24 hours.
+ */
+export interface LockEvent {
+  type: 'locked' | 'unlocked' | 'auto-unlocked';
+  at: string;
+  /** Who: the tenant (through the API) or the policy (an automatic lock, or its timeout). */
+  by: 'tenant' | 'policy';
+  reason: string;
+  /** `locked`: when the lock runs out by itself; absent for locks only a person lifts. */
+  until?: string;
+  /** `unlocked`, `auto-unlocked`: the lockedAt of the lock that was lifted. */
+  lockedAt?: string;
+}
+
 export interface SenderRecord {
   tenantId: string;
   sender: string;
   lock?: LockState;
+  /** The last lock events, oldest first (bounded); absent on records written before it existed. */
+  lockHistory?: LockEvent[];
   /** How many times an automatic lock has been lifted automatically. */
   autoUnlocks: number;
   /** Throttled until this time (4xx at MAIL FROM). */

@@ -7,6 +7,7 @@ import type { LockState, SenderRecord, Tenant } from '../model.js';
 import { effectiveSettings } from '../settings.js';
 import { afterLock, afterThrottle } from './after-lock.js';
 import { decideLock } from './ladder.js';
+import { appendLockEvent, lockedEvent } from './lock-history.js';
 import { lockStatus, makeAutoLock } from './lock-lifecycle.js';
 import { policyFor } from './policy.js';
 import { addRisk, currentRisk, profileOf, rollOver, withProfile, type RiskEntry, type SenderProfile } from './profile.js';
@@ -60,6 +61,7 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
         out.wouldLock = decision.reason;
       } else if (decision) {
         rec.lock = makeAutoLock(rec, policy, decision, now, opts.kind?.mailboxUser ?? false, opts.kind?.smtpUser ?? false);
+        rec.lockHistory = appendLockEvent(rec.lockHistory, lockedEvent(rec.lock, 'policy'));
         out.newLock = true;
       }
     }

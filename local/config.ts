@@ -22,6 +22,8 @@ const Schema = z.object({
   SMTP_HOSTNAME: z.string().default(osHostname() || 'relayguard.local'),
   /** Host name tenants should configure (shown by the API); defaults to SMTP_HOSTNAME. */
   PUBLIC_SMTP_HOST: z.string().optional(),
+  /** Port tenants should configure (shown by the API) when a NAT or load balancer forwards it to SMTP_PORT; defaults to the port listened on. */
+  PUBLIC_SMTP_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),
   /** REST API and web console. */
   API_PORT: port(8080),
   /** The API listens on loopback unless told otherwise: it is the admin surface. */
@@ -52,6 +54,8 @@ const Schema = z.object({
   DELIVER_CONCURRENCY: posInt(16),
   /** clamd address, host:port or a Unix socket path; unset = no virus scanning (signatures only). */
   CLAMD: z.string().optional(),
+  /** Comma-separated DNS blocklist zones for URL hosts (e.g. dbl.spamhaus.org); unset = no lookups. */
+  URL_BLOCKLISTS: z.string().optional(),
 });
 
 export type Config = z.infer<typeof Schema> & { dataDir: string };

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLocalStores, type LocalStores } from '../adapters/local/index.js';
 import { transportFromEnv } from '../adapters/transport/index.js';
+import { clamdFromAddress } from '../adapters/clamd/clamd-scanner.js';
+import { DnsblUrlReputation } from '../adapters/url-reputation/dnsbl.js';
 import { createApi } from '../api/handler.js';
 import { systemClock, type Transport } from '../core/ports.js';
 import { hashToken } from '../core/tenants/password.js';
@@ -51,6 +53,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     spool: stores.spool, tenants: stores.tenants, messages: stores.messages, senders: stores.senders,
     intake: stores.intake, scoreQueue: stores.scoreQueue, deliverQueue: stores.deliverQueue, transport,
     suppressions: stores.suppressions,
+    ...(config.CLAMD ? { virusScanner: clamdFromAddress(config.CLAMD) } : {}),
+    ...(config.URL_BLOCKLISTS ? { urlReputation: new DnsblUrlReputation({ zones: config.URL_BLOCKLISTS.split(",").map((z) => z.trim()).filter(Boolean) }) } : {}),
   };
 
   // This process is the only consumer of its queues: jobs leased by a process that died go back now.
@@ -87,7 +91,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const api = createApi({
     clock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
     deliverQueue: stores.deliverQueue, operatorTokenHash: hashToken(operator.token), suppressions: stores.suppressions,
-    smtpHost: config.PUBLIC_SMTP_HOST ?? config.SMTP_HOSTNAME, smtpPort: config.SMTP_PORT,
+    smtpHost: config.PUBLIC_SMTP_HOST ?? config.SMTP_HOSTNAME, smtpPort, publicSmtpPort: config.PUBLIC_SMTP_PORT ?? smtpPort,
     onError: (err, req) => log('API_ERROR', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err) }),
   });
   const http = await startHttpServer({ api, host: config.API_HOST, port: config.API_PORT, ...(existsSync(consoleDist) ? { staticDir: consoleDist } : {}) });

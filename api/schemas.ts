@@ -4,6 +4,7 @@
 // Request bodies are strict (an unknown key is a typo worth a 400); responses
 // are open, so adding a field later breaks no client.
 import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '../core/tenants/password-rule.js';
 
 /** Named schemas, emitted as #/components/schemas/<id>. */
 export const components = z.registry<{ id: string; description?: string }>();
@@ -153,6 +154,8 @@ export const SmtpUserList = named('SmtpUserList', "The tenant's SMTP users.", z.
 
 export const CreateUserBody = named('CreateUserRequest', 'A mailbox user: an address in one of your domains.', z.strictObject({
   username: z.string().min(3).max(320).describe('e.g. alice@example.com'),
+  password: z.string().min(PASSWORD_MIN_LENGTH, PASSWORD_RULE).max(PASSWORD_MAX_LENGTH, PASSWORD_RULE).optional()
+    .describe(`For importing existing mailboxes; omit it to have a strong one generated. ${PASSWORD_RULE}.`),
 }));
 
 // ---- IP users -----------------------------------------------------------
@@ -183,6 +186,26 @@ const Lock = z.object({
   requiresPasswordRotation: z.boolean().optional().describe('Unlocking needs a password rotation newer than the lock.'),
 });
 
+export const LockEvent = named('LockEvent', 'One change of a sender\'s lock.', z.object({
+  type: z.enum(['locked', 'unlocked', 'auto-unlocked']).describe('auto-unlocked: an automatic lock ran out.'),
+  at: isoTime,
+  by: z.enum(['tenant', 'policy']).describe('tenant: through the API or console; policy: the compromised-sender policy or its timeout.'),
+  reason: z.string().describe('The lock reason, or the reason given for the unlock.'),
+  until: isoTime.optional().describe('locked: when the lock runs out by itself.'),
+  lockedAt: isoTime.optional().describe('unlocked, auto-unlocked: when the lifted lock was set.'),
+}));
+
+export const ReputationSummary = named('ReputationSummary', 'The sender\'s reputation in brief, from the compromised-sender policy.', z.object({
+  risk: z.number().describe('Current decayed risk; the sender is locked at lockAt.'),
+  lockAt: z.number().describe('The risk at which the sender is locked.'),
+  state: z.enum(['locked', 'throttled', 'ok']),
+  messages: z.number().int().describe('Messages scored since the sender was first seen.'),
+  activeDays: z.number().int().describe('Days with mail from this sender.'),
+  peakHourRecipients: z.number().describe('Learned peak of recipients in one hour.'),
+  peakDayRecipients: z.number().describe('Learned peak of recipients in one day.'),
+  recentSignals: z.array(z.string()).describe('Behaviour signals behind the current risk, newest first (at most 5).'),
+}));
+
 export const Sender = named('Sender', 'A sender key (envelope address or X-AuthUser) with its lock state.', z.object({
   sender: z.string(),
   locked: z.boolean().describe('True while a lock is in force.'),
@@ -192,24 +215,28 @@ export const Sender = named('Sender', 'A sender key (envelope address or X-AuthU
   throttleReason: z.string().optional(),
   firstSeenAt: isoTime,
   lastSeenAt: isoTime,
+  reputation: ReputationSummary.optional().describe('In the sender list.'),
+  lockHistory: z.array(LockEvent).optional().describe('Lock changes, oldest first (the last 20): in one sender and in lock and unlock answers.'),
 }));
 
-export const SenderDetail = named('SenderDetail', 'A sender with the reputation behind its state.', Sender.extend({
-  reputation: z.object({
-    state: z.enum(['locked', 'throttled', 'ok']),
-    risk: z.number().describe('Current decayed risk.'),
-    lockAt: z.number().describe('The risk at which the sender is locked.'),
+export const SenderDetail = named('SenderDetail', 'A sender with the reputation behind its state and its lock history.', Sender.extend({
+  reputation: ReputationSummary.extend({
     evidence: z.array(z.object({
       at: isoTime, signal: z.string(), family: z.string(), weightNow: z.number(), messageId: z.string().optional(), detail: z.string().optional(),
     })),
     baseline: z.record(z.string(), z.unknown()).describe('Learned normal behaviour: volumes, active days, peaks, allowances.'),
     wouldLock: z.object({ at: isoTime, reason: z.string() }).optional().describe('Monitor-only: the lock that would have been set.'),
   }),
+  lockHistory: z.array(LockEvent).describe('Lock changes, oldest first (the last 20).'),
 }));
 
 export const SenderList = named('SenderList', 'Senders seen for this tenant.', z.object({ items: z.array(Sender) }));
 
 export const LockBody = named('LockRequest', 'Why the sender is locked.', z.strictObject({
+  reason: z.string().max(500).optional(),
+}));
+
+export const UnlockBody = named('UnlockRequest', 'Why the sender is unlocked; kept in its lock history.', z.strictObject({
   reason: z.string().max(500).optional(),
 }));
 
@@ -294,7 +321,12 @@ export const Stats = named('Stats', 'The last 24 hours.', z.object({
   hourly: z.array(z.object({ hour: isoTime, ...VerdictCounts })),
   totals: z.object({ messages: z.number().int(), ...VerdictCounts }),
   topSenders: z.array(z.object({ sender: z.string(), messages: z.number().int(), quarantined: z.number().int(), rejected: z.number().int() })),
-  locks: z.array(z.object({ sender: z.string(), reason: z.string(), lockedAt: isoTime, by: z.enum(['auto', 'manual']), active: z.boolean() })),
+  locks: z.array(z.object({
+    sender: z.string(), reason: z.string(), lockedAt: isoTime, by: z.enum(['auto', 'manual']).describe('Who set it: the policy or the tenant.'),
+    active: z.boolean().describe('Still in force.'),
+    liftedAt: isoTime.optional().describe('When it was lifted, by the tenant or by its timeout.'),
+    liftReason: z.string().optional(),
+  })).describe('Every lock set in the window, also those lifted since; newest first.'),
   truncated: z.boolean(),
 }));
 

@@ -33,7 +33,10 @@ export interface ApiDeps {
   operatorTokenHash: string;
   /** Public SMTP host name tenants configure their servers with; shown in /v1/me and used in SPF hints. */
   smtpHost: string;
+  /** The port the submission server listens on. */
   smtpPort: number;
+  /** The port tenants should configure, when it differs from smtpPort (a NAT or load balancer in front); shown in /v1/me and /v1/settings. @default smtpPort */
+  publicSmtpPort?: number;
   /** Tells tenants' webhooks about manual locks and unlocks. @default no notifications */
   notifier?: Notifier;
   /** The tenants' suppression lists (GET/POST/DELETE /v1/suppressions). @default none: those routes answer 404 */

@@ -6,7 +6,7 @@ import { json, route } from '../route.js';
 import { Me, Settings, Stats, UpdateSettingsBody } from '../schemas.js';
 import type { ApiDeps } from '../types.js';
 
-const smtp = (deps: ApiDeps) => ({ host: deps.smtpHost, port: deps.smtpPort });
+const smtp = (deps: ApiDeps) => ({ host: deps.smtpHost, port: deps.publicSmtpPort ?? deps.smtpPort });
 
 export const accountRoutes = [
   route({

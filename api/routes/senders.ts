@@ -2,31 +2,35 @@
 import { lockSenderManually, requireSender, unlockSender } from '../../core/tenants/sender-locks.js';
 import { json, route } from '../route.js';
 import { explainSender } from '../../core/reputation/index.js';
-import { LockBody, Sender, SenderDetail, SenderList, SenderParam } from '../schemas.js';
-import { senderView } from '../views.js';
+import { LockBody, Sender, SenderDetail, SenderList, SenderParam, UnlockBody } from '../schemas.js';
+import { reputationSummary, senderView } from '../views.js';
 
 export const senderRoutes = [
   route({
     method: 'GET', path: '/v1/senders', auth: 'tenant', operationId: 'listSenders', tag: 'senders',
-    summary: 'List senders seen, locked ones first',
+    summary: 'List senders seen, locked ones first, each with its reputation in brief',
     responses: { 200: { description: 'Senders', schema: SenderList } },
     handle: async ({ deps, tenant }) => {
       const now = deps.clock.now();
-      const items = (await deps.senders.list(tenant.id)).map((s) => senderView(s, now))
+      const items = (await deps.senders.list(tenant.id))
+        .map((s) => ({ ...senderView(s, now), reputation: reputationSummary(explainSender(s, tenant.settings, now)) }))
         .sort((a, b) => Number(b.locked) - Number(a.locked) || b.lastSeenAt.localeCompare(a.lastSeenAt));
       return json(200, { items });
     },
   }),
   route({
     method: 'GET', path: '/v1/senders/{sender}', auth: 'tenant', operationId: 'getSender', tag: 'senders',
-    summary: 'One sender with its lock, its current risk and the evidence for it',
+    summary: 'One sender with its lock, its lock history, its current risk and the evidence for it',
     params: SenderParam,
     responses: { 200: { description: 'The sender', schema: SenderDetail } },
     handle: async ({ deps, tenant, params }) => {
       const now = deps.clock.now();
       const rec = await requireSender(deps, tenant.id, params.sender);
-      const { state, risk, lockAt, evidence, baseline, wouldLock } = explainSender(rec, tenant.settings, now);
-      return json(200, { ...senderView(rec, now), reputation: { state, risk, lockAt, evidence, baseline, ...(wouldLock ? { wouldLock } : {}) } });
+      const x = explainSender(rec, tenant.settings, now);
+      return json(200, {
+        ...senderView(rec, now, { history: true }),
+        reputation: { ...reputationSummary(x), evidence: x.evidence, baseline: x.baseline, ...(x.wouldLock ? { wouldLock: x.wouldLock } : {}) },
+      });
     },
   }),
   route({
@@ -34,15 +38,17 @@ export const senderRoutes = [
     summary: 'Lock a sender until unlocked by hand: its mail is refused at MAIL FROM and what it still has queued is held',
     params: SenderParam,
     body: LockBody.optional(),
-    responses: { 200: { description: 'The locked sender', schema: Sender } },
+    responses: { 200: { description: 'The locked sender with its lock history', schema: Sender } },
     handle: async ({ deps, tenant, params, body }) =>
-      json(200, senderView(await lockSenderManually(deps, tenant.id, params.sender, body?.reason), deps.clock.now())),
+      json(200, senderView(await lockSenderManually(deps, tenant.id, params.sender, body?.reason), deps.clock.now(), { history: true })),
   }),
   route({
     method: 'POST', path: '/v1/senders/{sender}/unlock', auth: 'tenant', operationId: 'unlockSender', tag: 'senders',
-    summary: 'Lift a lock (403 while a required password rotation has not happened)',
+    summary: 'Lift a lock, keeping the reason in the lock history (403 while a required password rotation has not happened)',
     params: SenderParam,
-    responses: { 200: { description: 'The unlocked sender', schema: Sender } },
-    handle: async ({ deps, tenant, params }) => json(200, senderView(await unlockSender(deps, tenant.id, params.sender), deps.clock.now())),
+    body: UnlockBody.optional(),
+    responses: { 200: { description: 'The unlocked sender with its lock history', schema: Sender } },
+    handle: async ({ deps, tenant, params, body }) =>
+      json(200, senderView(await unlockSender(deps, tenant.id, params.sender, body?.reason), deps.clock.now(), { history: true })),
   }),
 ];

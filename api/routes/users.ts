@@ -7,11 +7,11 @@ import { credentialsView, userView } from '../views.js';
 export const userRoutes = [
   route({
     method: 'POST', path: '/v1/users', auth: 'tenant', operationId: 'addUser', tag: 'users',
-    summary: 'Add a mailbox user (an address in one of your domains); the password is in this response only',
+    summary: 'Add a mailbox user (an address in one of your domains) with a generated or chosen password; the password is in this response only',
     body: CreateUserBody,
     responses: { 201: { description: 'The login and its password', schema: Credentials } },
     handle: async ({ deps, tenant, body }) => {
-      const { user, password } = await addMailboxUser(deps, tenant.id, body.username);
+      const { user, password } = await addMailboxUser(deps, tenant.id, body.username, body.password);
       return json(201, credentialsView(user, password));
     },
   }),

@@ -45,12 +45,12 @@ export async function lockSenderManually(deps: SenderLockDeps, tenantId: string,
   return lockSender(deps, tenantId, sender, lock);
 }
 
-/** Lifts a lock; unlocking a sender that is not locked is a no-op that returns it. */
-export async function unlockSender(deps: SenderLockDeps, tenantId: string, input: string): Promise<SenderRecord> {
+/** Lifts a lock, keeping `reason` in the sender's lock history; unlocking a sender that is not locked is a no-op that returns it. */
+export async function unlockSender(deps: SenderLockDeps, tenantId: string, input: string, reason?: string): Promise<SenderRecord> {
   const rec = await requireSender(deps, tenantId, input);
   if (!rec.lock) return rec;
   try {
-    return await lockSender(deps, tenantId, rec.sender, undefined);
+    return await lockSender(deps, tenantId, rec.sender, undefined, reason?.trim() || undefined);
   } catch (err) {
     // The refusal comes from the reputation rules; add where to rotate.
     if (isDomainError(err, 'FORBIDDEN') && rec.lock.requiresPasswordRotation) {

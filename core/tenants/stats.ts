@@ -1,6 +1,7 @@
 // The console's dashboard numbers for the last 24 hours: messages per hour by
 // verdict, the busiest senders, and the locks set. Computed from the message
-// log and sender records, so both deployments give the same answer.
+// log and sender records, so both deployments give the same answer. Locks
+// come from each sender's lock history, so a lock lifted since still counts.
 import type { MessageRecord, SenderRecord } from '../model.js';
 import type { Clock, MessageStore, SenderStore } from '../ports.js';
 
@@ -11,12 +12,50 @@ export interface TenantStats {
   hourly: { hour: string; deliver: number; quarantine: number; reject: number; unscored: number }[];
   totals: { messages: number; deliver: number; quarantine: number; reject: number; unscored: number };
   topSenders: { sender: string; messages: number; quarantined: number; rejected: number }[];
-  locks: { sender: string; reason: string; lockedAt: string; by: 'auto' | 'manual'; active: boolean }[];
+  locks: LockInWindow[];
   /** True when the window held more messages than were read; the figures are then a lower bound. */
   truncated: boolean;
 }
 
+export interface LockInWindow {
+  sender: string;
+  reason: string;
+  lockedAt: string;
+  /** Who set it: the policy (auto) or the tenant (manual). */
+  by: 'auto' | 'manual';
+  /** Still in force now. */
+  active: boolean;
+  /** When it was lifted (by the tenant or by its timeout), and why; absent while in force or when replaced by a newer lock. */
+  liftedAt?: string;
+  liftReason?: string;
+}
+
 const HOUR = 3600_000;
+
+/**
+ * The locks of one sender set at or after `start`: every `locked` event of
+ * its history, and its current lock when the history does not have it (a
+ * record written before the history existed). A lock is active while it is
+ * the sender's current lock and has not run out.
+ */
+export function locksSince(s: SenderRecord, start: number, now: Date): LockInWindow[] {
+  const history = s.lockHistory ?? [];
+  const inForce = !!s.lock && (!s.lock.until || new Date(s.lock.until) > now);
+  const out: LockInWindow[] = [];
+  for (const e of history) {
+    if (e.type !== 'locked' || Date.parse(e.at) < start) continue;
+    const lift = history.find((u) => u.type !== 'locked' && u.lockedAt === e.at);
+    out.push({
+      sender: s.sender, reason: e.reason, lockedAt: e.at, by: e.by === 'policy' ? 'auto' : 'manual',
+      active: inForce && s.lock!.lockedAt === e.at,
+      ...(lift ? { liftedAt: lift.at, liftReason: lift.reason } : {}),
+    });
+  }
+  if (s.lock && Date.parse(s.lock.lockedAt) >= start && !out.some((l) => l.lockedAt === s.lock!.lockedAt)) {
+    out.push({ sender: s.sender, reason: s.lock.reason, lockedAt: s.lock.lockedAt, by: s.lock.by, active: inForce });
+  }
+  return out;
+}
 
 export function computeStats(messages: MessageRecord[], senders: SenderRecord[], now: Date, topN = 10): TenantStats {
   const end = Math.floor(now.getTime() / HOUR) * HOUR + HOUR; // end of the current hour
@@ -42,12 +81,7 @@ export function computeStats(messages: MessageRecord[], senders: SenderRecord[],
   const topSenders = [...bySender.values()]
     .sort((a, b) => b.messages - a.messages || a.sender.localeCompare(b.sender))
     .slice(0, topN);
-  const locks = senders
-    .filter((s) => s.lock && new Date(s.lock.lockedAt).getTime() >= start)
-    .map((s) => ({
-      sender: s.sender, reason: s.lock!.reason, lockedAt: s.lock!.lockedAt, by: s.lock!.by,
-      active: !s.lock!.until || new Date(s.lock!.until) > now,
-    }))
+  const locks = senders.flatMap((s) => locksSince(s, start, now))
     .sort((a, b) => b.lockedAt.localeCompare(a.lockedAt));
   return { since: new Date(start).toISOString(), until: new Date(end).toISOString(), hourly, totals, topSenders, locks, truncated: false };
 }

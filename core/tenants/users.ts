@@ -1,20 +1,24 @@
 // SMTP users: domain users come with their domain (domains.ts); mailbox users
 // are single addresses inside one of the tenant's domains. Only scrypt hashes
-// are stored; a password is returned once, on create or rotate.
+// are stored; a password is returned once, on create or rotate. A mailbox
+// user may be created with a chosen password (bulk import) that passes
+// password-rule.ts; otherwise one is generated.
 import { DomainError } from '../errors.js';
 import type { SmtpUser } from '../model.js';
 import type { TenantOpsDeps } from './deps.js';
 import { normaliseAddress, normaliseDomain } from './domain-name.js';
 import { generatePassword, hashPassword } from './password.js';
+import { checkChosenPassword } from './password-rule.js';
 
-export async function addMailboxUser(deps: TenantOpsDeps, tenantId: string, input: string): Promise<{ user: SmtpUser; password: string }> {
+export async function addMailboxUser(deps: TenantOpsDeps, tenantId: string, input: string, chosenPassword?: string): Promise<{ user: SmtpUser; password: string }> {
   const { address, domain } = normaliseAddress(input);
+  if (chosenPassword !== undefined) checkChosenPassword(chosenPassword, address);
   const owned = await deps.tenants.getDomain(domain);
   if (!owned || owned.tenantId !== tenantId) {
     const mine = (await deps.tenants.listDomains(tenantId)).map((d) => d.domain);
     throw new DomainError('VALIDATION', `${address} is not in one of your domains (${mine.length ? mine.join(', ') : 'none yet'}); add ${domain} with POST /v1/domains first`);
   }
-  const password = generatePassword();
+  const password = chosenPassword ?? generatePassword();
   const at = deps.clock.now().toISOString();
   const user: SmtpUser = {
     tenantId, username: address, kind: 'mailbox', passwordHash: await hashPassword(password), passwordVersion: 1, createdAt: at, passwordChangedAt: at,

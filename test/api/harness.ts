@@ -35,13 +35,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: { staticDir?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: { staticDir?: string; publicSmtpPort?: number } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'rg-api-'));
   const clock = new TestClock();
   const stores = openLocalStores(join(dir, 'data'), clock);
   const api = createApi({
     clock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
     deliverQueue: stores.deliverQueue, operatorTokenHash: hashToken(OPERATOR_TOKEN), smtpHost: 'smtp.relay.test', smtpPort: 587,
+    ...(opts.publicSmtpPort !== undefined ? { publicSmtpPort: opts.publicSmtpPort } : {}),
   });
   const server = await startHttpServer({ api, host: '127.0.0.1', port: 0, ...(opts.staticDir ? { staticDir: opts.staticDir } : {}) });
   const base = `http://127.0.0.1:${server.port}`;

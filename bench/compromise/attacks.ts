@@ -1,7 +1,9 @@
 // The eight attack styles, each a generator of spam sends against chosen
-// victims. Content scores of spam come from a seeded normal distribution
-// per style (the content scorer is not perfect: a share of every style
-// scores below the quarantine threshold of 5 and would pass on content alone).
+// victims. Content scores of spam come from the content model
+// (content-scores.ts): by default real scores of held-out corpus spam, of
+// which a share scores below the quarantine threshold and would pass on
+// content alone.
+import type { ContentModel } from './content-scores.js';
 import type { Rng } from './rng.js';
 import type { Population } from './population.js';
 import { MIN, type Actor, type AttackTag, type PasswordChangeEvt, type SendEvent } from './world.js';
@@ -18,7 +20,7 @@ export interface AttackInstance {
   extra: PasswordChangeEvt[];
 }
 
-/** Spam content score distribution per style: mean and spread (seeded, stated in docs/compromise.md). */
+/** Synthetic spam content score distribution per style (`--content synthetic`): mean and spread. */
 export const SPAM_SCORES: Record<string, [number, number]> = {
   'full-speed blast': [5.5, 2.5],
   'slow drip': [5.5, 2.5],
@@ -32,16 +34,15 @@ export const SPAM_SCORES: Record<string, [number, number]> = {
 
 export const STYLES = Object.keys(SPAM_SCORES);
 
-interface Ctx { rng: Rng; pop: Population; at: number; tag: AttackTag; inst: AttackInstance }
+interface Ctx { rng: Rng; pop: Population; at: number; tag: AttackTag; inst: AttackInstance; scores: ContentModel }
 
 const attackerIp = (rng: Rng) => `185.${rng.int(100, 250)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 
 function spam(c: Ctx, actor: Actor, at: number, ip: string, rcpts: string[], fingerprint: string, urls: string[], more: Partial<SendEvent> = {}): SendEvent {
-  const [m, sd] = SPAM_SCORES[c.tag.style]!;
   c.inst.senders.add(actor.sender);
   return {
     type: 'send', at, firstAt: at, actor, rcpts, invalid: new Set(rcpts.filter(() => c.rng.chance(0.2))), fingerprint, urls,
-    contentScore: Math.max(0, Math.round(c.rng.normal(m, sd) * 10) / 10), displayName: actor.displayName, ip,
+    contentScore: c.scores.spam(c.rng, SPAM_SCORES[c.tag.style]!), displayName: actor.displayName, ip,
     attack: c.tag, complaintRate: 0.02, tries: 0, ...more,
   };
 }
@@ -105,7 +106,7 @@ const GENERATORS: Record<string, { victims: number; kind: 'mailbox' | 'ip-sender
 };
 
 /** Plans `perStyle` instances of every style between `from` and `to`, each on victims no other instance uses. */
-export function planAttacks(rng: Rng, pop: Population, perStyle: number, from: number, to: number): AttackInstance[] {
+export function planAttacks(rng: Rng, pop: Population, perStyle: number, from: number, to: number, scores: ContentModel): AttackInstance[] {
   const used = new Set<string>();
   const out: AttackInstance[] = [];
   for (const style of STYLES) {
@@ -125,7 +126,7 @@ export function planAttacks(rng: Rng, pop: Population, perStyle: number, from: n
         for (const v of victims) used.add(v.sender);
       }
       const inst: AttackInstance = { style, instance: i, start: at, senders: new Set(), victims: new Set(victims.map((v) => v.sender)), sends: [], extra: [] };
-      g.gen({ rng, pop, at, tag: { style, instance: i }, inst }, victims);
+      g.gen({ rng, pop, at, tag: { style, instance: i }, inst, scores }, victims);
       if (g.kind === 'ip-sender') inst.victims.clear();
       out.push(inst);
     }

@@ -5,6 +5,7 @@
 // returning after a quiet month.
 import type { Identity, SmtpUser, Tenant } from '../../core/model.js';
 import { DEFAULT_TENANT_SETTINGS } from '../../core/settings.js';
+import type { ContentModel } from './content-scores.js';
 import type { Rng } from './rng.js';
 import { DAY, HOUR, MIN, type Actor, type SendEvent } from './world.js';
 
@@ -29,7 +30,8 @@ const OFFICE_HOURS = [0, 0, 0, 0, 0, 0, 0.2, 0.5, 1.2, 2, 2, 1.8, 1, 1.5, 2, 1.8
 /** Web shops and contact forms: awake most of the day, quiet at night. */
 const WEB_HOURS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.2, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.4, 1.2, 1, 0.6, 0.4];
 
-export function buildPopulation(rng: Rng, cfg: SimConfig): Population {
+export function buildPopulation(rng: Rng, cfg: SimConfig, contentModel: ContentModel): Population {
+  scores = contentModel;
   const domainPool = Array.from({ length: 3000 }, (_, i) => (i < 8 ? ['gmail', 'outlook', 'yahoo', 'gmx', 'icloud', 'web', 'orange', 'libero'][i]! + '.example' : `d${i}.example`));
   const tenants: Tenant[] = [];
   const users = new Map<string, SmtpUser>();
@@ -156,9 +158,10 @@ export function buildPopulation(rng: Rng, cfg: SimConfig): Population {
   return { tenants, users, actors, events, domainPool };
 }
 
+let scores: ContentModel;
+
 function hamScore(rng: Rng, mean = 0.6): number {
-  if (rng.chance(0.002)) return 5 + rng.next() * 3; // the content scorer's rare false positive
-  return Math.max(0, Math.round(rng.normal(mean, 0.8) * 10) / 10);
+  return scores.ham(rng, mean);
 }
 
 function base(actor: Actor, at: number, ip: string, rng: Rng): Omit<SendEvent, 'rcpts' | 'invalid' | 'fingerprint' | 'urls' | 'contentScore'> {

@@ -1,6 +1,7 @@
 // Group commit for accepted mail. Each accept() joins the current batch; one
 // SQLite transaction (synchronous=FULL: one WAL fsync) records the whole
-// batch's log entries and score jobs, after one fsync per spool folder. Every
+// batch's small message bodies, log entries and score jobs, after one fsync
+// per spool folder that gained a large message's file. Every
 // caller's promise resolves only after that commit: SMTP then says 250.
 import type { Intake, ScoreJob } from '../../core/ports.js';
 import type { MessageRecord } from '../../core/model.js';
@@ -19,6 +20,7 @@ export class GroupCommitIntake implements Intake {
   private batch: Pending[] = [];
   private scheduled = false;
   private flushing = false;
+  private readonly putBlob;
   /** Batches committed and messages in them: the bench reports the average batch size. */
   readonly stats = { batches: 0, messages: 0 };
 
@@ -27,7 +29,9 @@ export class GroupCommitIntake implements Intake {
     private readonly messages: SqliteMessageStore,
     private readonly scoreQueue: SqliteQueue<ScoreJob>,
     private readonly spool: FsSpool,
-  ) {}
+  ) {
+    this.putBlob = db.prepare('INSERT OR REPLACE INTO spool_blobs (key, data) VALUES (?, ?)');
+  }
 
   accept(record: MessageRecord): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -54,6 +58,8 @@ export class GroupCommitIntake implements Intake {
       await this.spool.syncDirs();
       this.db.transaction(() => {
         for (const p of batch) {
+          const body = this.spool.takePending(p.record.spoolKey);
+          if (body) this.putBlob.run(p.record.spoolKey, body);
           this.messages.putSync(p.record);
           this.scoreQueue.sendSync({ messageId: p.record.id });
         }

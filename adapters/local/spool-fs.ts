@@ -1,20 +1,36 @@
-// The spool folder: one file per message under 256 fan-out folders. `put`
-// streams the body to disk and fdatasyncs it; the folder entries are synced
-// in groups by `syncDirs` (the intake calls it before its commit), so a
-// batch of messages costs one directory fsync per folder, not per message.
+// The local spool. Two homes for a message body, chosen by size while it streams:
+//
+// - Small messages (the vast majority; up to `inlineLimit`, 256 KiB by
+//   default) are held until the intake's group commit writes them into
+//   SQLite in the same transaction as their log entry and score job. One WAL
+//   fsync then makes a whole batch durable — bodies included — instead of an
+//   fsync per file plus one per folder.
+// - A message that grows past the limit is streamed to a file under 256
+//   fan-out folders and fdatasynced; its folder is fsynced by the intake
+//   before the commit. Memory stays bounded whatever the message size.
+//
+// Either way `put` + `Intake.accept` together are durable before SMTP says
+// 250 (the ingress always calls both); `put` alone is durable only for files.
 import { promises as fsp, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../core/errors.js';
 import type { SpoolStore } from '../../core/ports.js';
+import type { Db } from './sqlite.js';
 
 const KEY_RE = /^[A-Za-z0-9._-]{8,128}$/;
 
 export class FsSpool implements SpoolStore {
   private readonly dirtyDirs = new Set<string>();
   private readonly madeDirs = new Set<string>();
+  /** Small bodies waiting for the intake's commit. */
+  private readonly pending = new Map<string, Buffer>();
+  private readonly getBlob;
+  private readonly delBlob;
 
-  constructor(private readonly root: string, private readonly maxBytes = Number.POSITIVE_INFINITY) {
+  constructor(private readonly root: string, db: Db, private readonly inlineLimit = 256 * 1024) {
     mkdirSync(root, { recursive: true });
+    this.getBlob = db.prepare('SELECT data FROM spool_blobs WHERE key = ?');
+    this.delBlob = db.prepare('DELETE FROM spool_blobs WHERE key = ?');
   }
 
   private pathOf(key: string): { dir: string; file: string } {
@@ -24,28 +40,52 @@ export class FsSpool implements SpoolStore {
   }
 
   async put(key: string, body: AsyncIterable<Uint8Array>): Promise<{ size: number }> {
-    const { dir, file } = this.pathOf(key);
-    if (!this.madeDirs.has(dir)) {
-      await fsp.mkdir(dir, { recursive: true });
-      this.madeDirs.add(dir);
-    }
-    const fh = await fsp.open(file, 'w', 0o600);
+    const path = this.pathOf(key);
+    const head: Uint8Array[] = [];
     let size = 0;
+    const it = body[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await it.next();
+      if (next.done) {
+        this.pending.set(key, Buffer.concat(head, size));
+        return { size };
+      }
+      head.push(next.value);
+      size += next.value.length;
+      if (size > this.inlineLimit) return this.toFile(path, head, size, it);
+    }
+  }
+
+  /** Streams the rest of a large message to its file, after what was already read. */
+  private async toFile(path: { dir: string; file: string }, head: Uint8Array[], headSize: number, it: AsyncIterator<Uint8Array>): Promise<{ size: number }> {
+    if (!this.madeDirs.has(path.dir)) {
+      await fsp.mkdir(path.dir, { recursive: true });
+      this.madeDirs.add(path.dir);
+    }
+    const fh = await fsp.open(path.file, 'w', 0o600);
+    let size = headSize;
     try {
-      for await (const chunk of body) {
-        size += chunk.length;
-        if (size > this.maxBytes) throw new DomainError('MESSAGE_TOO_BIG', `message exceeds ${this.maxBytes} bytes`);
-        await fh.write(chunk);
+      await fh.write(Buffer.concat(head, headSize));
+      for (let next = await it.next(); !next.done; next = await it.next()) {
+        size += next.value.length;
+        await fh.write(next.value);
       }
       await fh.datasync();
     } catch (err) {
       await fh.close().catch(() => {});
-      await fsp.rm(file, { force: true });
+      await fsp.rm(path.file, { force: true });
       throw err;
     }
     await fh.close();
-    this.dirtyDirs.add(dir);
+    this.dirtyDirs.add(path.dir);
     return { size };
+  }
+
+  /** The body of a small message, for the intake to commit with its record (and forget here). */
+  takePending(key: string): Buffer | undefined {
+    const body = this.pending.get(key);
+    this.pending.delete(key);
+    return body;
   }
 
   /** fsyncs, in parallel, the folders that gained files since the last call (makes their names durable). */
@@ -59,8 +99,13 @@ export class FsSpool implements SpoolStore {
   }
 
   async get(key: string): Promise<Buffer> {
+    const { file } = this.pathOf(key);
+    const row = this.getBlob.get(key) as { data: Buffer } | undefined;
+    if (row) return row.data;
+    const waiting = this.pending.get(key);
+    if (waiting) return waiting;
     try {
-      return await fsp.readFile(this.pathOf(key).file);
+      return await fsp.readFile(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DomainError('NOT_FOUND', `spooled message ${key} not found`);
       throw err;
@@ -68,6 +113,9 @@ export class FsSpool implements SpoolStore {
   }
 
   async delete(key: string): Promise<void> {
-    await fsp.rm(this.pathOf(key).file, { force: true });
+    const { file } = this.pathOf(key);
+    this.pending.delete(key);
+    this.delBlob.run(key);
+    await fsp.rm(file, { force: true });
   }
 }

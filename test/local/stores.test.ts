@@ -80,3 +80,27 @@ test('message log lists newest first, filters by recipient and pages with a curs
     assert.equal((await s.messages.list('t2', {})).items.length, 0);
   } finally { s.close(); rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('small and large bodies both survive a reopen once accepted, and a large one streams to a file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rg-stores-'));
+  const big = 'x'.repeat(1000) + '\r\n';
+  try {
+    let s = openLocalStores(dir);
+    await s.spool.put('small0001', chunks('Subject: s\r\n\r\n', 'tiny\r\n'));
+    await s.intake.accept(record('small0001'));
+    await s.spool.put('large0001', chunks(...Array.from({ length: 400 }, () => big)));
+    await s.intake.accept(record('large0001'));
+    s.close();
+    s = openLocalStores(dir);
+    assert.equal((await s.spool.get('small0001')).toString(), 'Subject: s\r\n\r\ntiny\r\n');
+    assert.equal((await s.spool.get('large0001')).length, 400 * big.length);
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(join(dir, 'spool'), { recursive: true }).map(String).filter((f) => f.endsWith('.eml'));
+    assert.deepEqual(files.map((f) => f.split('/').pop()), ['large0001.eml'], 'only the large body is a file');
+    await s.spool.delete('small0001');
+    await s.spool.delete('large0001');
+    await assert.rejects(s.spool.get('small0001'), /not found/);
+    await assert.rejects(s.spool.get('large0001'), /not found/);
+    s.close();
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

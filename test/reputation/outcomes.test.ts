@@ -75,3 +75,15 @@ test('complaints above 0.3 % of delivered recipients draw the complaints signal;
   await recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: ['c2@x'] });
   await assert.rejects(checkSenderAllowed(w.deps, { tenant, sender: 'gil@t1.example', clientIp: '192.0.2.1', identity: id }), /recipients complained/);
 });
+
+test('SES hard bounces count like recipients refused as unknown', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'hal@t1.example');
+  const list = rcpts(20, 'ses');
+  const m = makeMessage(w, id, 'hal@t1.example', list);
+  await recordDeliveryOutcome(w.deps, m, list.map((r) => ({ rcpt: r, code: 250, reply: '250 queued by SES' })));
+  await recordFeedback(w.deps, { tenantId: 't1', sender: 'hal@t1.example', messageId: m.id, type: 'bounce', recipients: list.slice(0, 6) });
+  const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'hal@t1.example', ['ok@x.example']), content(0));
+  assert.ok(a.signals.some((s) => s.name === 'invalid-recipients' && /6 of 20/.test(s.detail ?? '')), `${a.signals.map((s) => `${s.name}: ${s.detail}`)}`);
+});

@@ -56,6 +56,16 @@ describe('text classifier', () => {
     assert.equal(a, b);
   });
 
+  it('averages the weights of several shuffled SGD runs into one linear model', () => {
+    const single = [1, 2, 3].map((seed) => trainLogistic(examples(), { minDocs: 1, prune: 0, runs: 1, seed }));
+    const bagged = trainLogistic(examples(), { minDocs: 1, prune: 0, runs: 3, seed: 1 });
+    for (const [feature, w] of bagged.weights) {
+      const mean = single.reduce((s, m) => s + (m.weights.get(feature) ?? 0), 0) / 3;
+      assert.ok(Math.abs(w - mean) < 1e-9, `${feature}: ${w} vs ${mean}`);
+    }
+    assert.ok(Math.abs(bagged.bias - single.reduce((s, m) => s + m.bias, 0) / 3) < 1e-9);
+  });
+
   it('refuses data that is not a model', () => {
     assert.throws(() => parseModel({ format: 'something-else' }), /not a relayguard-logistic-1 model/);
   });

@@ -47,7 +47,7 @@ export interface Emulator { endpoint: string; stop(): Promise<void> }
 
 /** DynamoDB Local, in memory. It cannot be told to bind loopback only; the tests only talk to 127.0.0.1. */
 export async function startDynamoDbLocal(): Promise<Emulator> {
-  const dir = execFileSync('bash', [join(root, 'scripts', 'fetch-dynamodb-local.sh')], { encoding: 'utf8' }).trim();
+  const dir = execFileSync('bash', [join(root, 'scripts', 'fetch-dynamodb-local.sh')], { encoding: 'utf8', timeout: 180_000 }).trim();
   const port = await freePort();
   const child = spawn('java', ['-Xmx256m', '-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-port', String(port)], {
     cwd: dir, stdio: ['ignore', 'ignore', 'pipe'],
@@ -77,7 +77,10 @@ export async function startFauxqs(): Promise<Emulator> {
   const app = buildApp({ logger: false, host: '127.0.0.1' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
-  return { endpoint: `http://127.0.0.1:${port}`, stop: async () => { await app.close(); } };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () => Promise.race([app.close().then(() => undefined), new Promise<void>((r) => setTimeout(r, 3000).unref())]),
+  };
 }
 
 export interface SesEmulator extends Emulator {
@@ -99,7 +102,11 @@ export async function startSesLocal(): Promise<SesEmulator> {
       const res = await fetch(`${endpoint}/store`);
       return ((await res.json()) as { emails: never[] }).emails;
     },
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+      setTimeout(resolve, 3000).unref();
+    }),
   };
 }
 

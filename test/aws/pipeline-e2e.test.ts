@@ -49,6 +49,7 @@ async function callApi(method: string, path: string, token: string, body?: unkno
 async function submit(to: string, subject: string, port = smtpPort): Promise<string> {
   const client = nodemailer.createTransport({
     host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false },
+    connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 30_000,
     auth: { user: tenant.mailbox, pass: tenant.password },
   } as never);
   const info = await client.sendMail({ from: tenant.mailbox, to, subject, text: 'Hello Bob,\n\nthe minutes from Tuesday are below.\n\nAlice\n' });
@@ -103,16 +104,17 @@ before(async () => {
   const u = await callApi('POST', '/v1/users', t.body.token, { username: 'alice@acme.example' });
   assert.equal(u.status, 201, JSON.stringify(u.body));
   tenant = { token: t.body.token, mailbox: 'alice@acme.example', password: u.body.password };
-});
+}, { timeout: 180_000 });
 
 after(async () => {
   await ingress?.close();
   await receiver?.close();
   stores?.close();
   await emu?.stop();
-});
+}, { timeout: 30_000 });
 
-describe('the serverless pipeline on emulators', () => {
+// Every step is bounded: a stuck emulator fails the test with its name instead of hanging the run.
+describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
   test('accepted mail is scored in a batch with a poison message, which alone is reported as failed', async () => {
     const id1 = await submit('bob@partner.example', 'Minutes');
     const id2 = await submit('carol@partner.example', 'Minutes');

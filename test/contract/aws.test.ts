@@ -24,8 +24,8 @@ function open(res: AwsResources, clock: TestClock): ContractStores {
 }
 
 describe('AWS adapters (DynamoDB Local, fauxqs S3 and SQS)', () => {
-  before(async () => { emulators = await startEmulators(); });
-  after(async () => { await emulators?.stop(); });
+  before(async () => { emulators = await startEmulators(); }, { timeout: 120_000 });
+  after(async () => { await emulators?.stop(); }, { timeout: 30_000 });
   storesContract(async (clock) => {
     const admin = createAwsClients(emulators.clientOptions);
     try {

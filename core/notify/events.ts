@@ -1,5 +1,5 @@
 // Tells a tenant what the sender policy did: a webhook event for every lock,
-// throttle and campaign, and for a lock an ARF report (RFC 5965) of the
+// throttle (a campaign throttles each of its senders) and unlock, and for a lock an ARF report (RFC 5965) of the
 // offending messages to the tenant's abuse contact. The report is handed
 // straight to the transport — the gateway never filters its own reports, so
 // a report about spam can never be held as spam. Failures are logged, never
@@ -10,7 +10,7 @@ import type { Clock } from '../ports.js';
 import { domainOf } from '../policy/sender-key.js';
 import { buildArfReport } from './arf.js';
 
-export type SenderEventType = 'sender.locked' | 'sender.throttled' | 'sender.unlocked' | 'sender.campaign';
+export type SenderEventType = 'sender.locked' | 'sender.throttled' | 'sender.unlocked';
 
 export interface SenderEvent {
   type: SenderEventType;

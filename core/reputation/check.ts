@@ -24,12 +24,12 @@ export async function checkSenderAllowed(deps: ReputationDeps, ctx: SenderContex
     const status = lockStatus(rec.lock, now, rotated);
     if (status === 'active') throw lockedError(ctx.sender, rec.lock);
     if (status === 'awaiting-rotation') {
-      throw new DomainError('SENDER_LOCKED', `Sender ${ctx.sender} is locked: ${rec.lock.reason}. The password must be changed before the lock can lift.`);
+      throw new DomainError('SENDER_LOCKED', `Sender ${ctx.sender} is locked: ${replyText(rec.lock.reason)}. The password must be changed before the lock can lift.`);
     }
     if (status === 'expired') await liftExpiredLock(deps, ctx.tenant.id, ctx.sender, now);
   }
   if (rec.throttledUntil && new Date(rec.throttledUntil) > now) {
-    throw new DomainError('SENDER_THROTTLED', `Sender ${ctx.sender} is throttled until ${rec.throttledUntil}: ${rec.throttleReason ?? 'unusual volume'}. Try again later.`);
+    throw new DomainError('SENDER_THROTTLED', `Sender ${ctx.sender} is throttled until ${rec.throttledUntil}: ${replyText(rec.throttleReason ?? 'unusual volume')}. Try again later.`);
   }
 }
 
@@ -43,7 +43,12 @@ export async function isSenderLocked(deps: ReputationDeps, tenantId: string, sen
 
 export function lockedError(sender: string, lock: LockState): DomainError {
   const until = lock.until ? ` until ${lock.until}` : ' until your administrator unlocks it';
-  return new DomainError('SENDER_LOCKED', `Sender ${sender} is locked${until}: ${lock.reason}`);
+  return new DomainError('SENDER_LOCKED', `Sender ${sender} is locked${until}: ${replyText(lock.reason)}`);
+}
+
+/** SMTP reply lines are at most 512 octets: the reason is cut, the API has it whole. */
+function replyText(reason: string): string {
+  return reason.length > 300 ? `${reason.slice(0, 297)}...` : reason;
 }
 
 export async function passwordRotatedSince(deps: ReputationDeps, tenantId: string, sender: string, lock: LockState): Promise<boolean> {

@@ -46,12 +46,13 @@ export function decideLock(p: SenderProfile, policy: SenderPolicy, now: Date): L
   const confirmed = fams.size >= 2 && [...weights].some(([f, w]) => !SHAPE_ONLY.has(f) && w >= CONFIRMING_WEIGHT);
   let why: string | undefined;
   if (probe) why = DECISIVE_LOCK.get(probe.signal)!;
-  else if (risk >= policy.lockRisk && confirmed) why = `risk ${risk.toFixed(1)} ≥ ${policy.lockRisk} from ${[...fams].sort().join(', ')} evidence`;
+  else if (risk >= policy.lockRisk && confirmed) why = `risk ${risk.toFixed(1)} >= ${policy.lockRisk} from ${[...fams].sort().join(', ')} evidence`;
   if (!why) return undefined;
   const bySignal = new Map<string, number>();
   for (const e of live) bySignal.set(e.signal, (bySignal.get(e.signal) ?? 0) + 1);
-  const signals = [...bySignal].map(([s, n]) => (n > 1 ? `${s} ×${n}` : s));
+  const signals = [...bySignal].map(([s, n]) => (n > 1 ? `${s} x${n}` : s));
   const messageIds = [...new Set(live.map((e) => e.messageId).filter((x): x is string => !!x))].slice(-20);
+  // ASCII only: the reason becomes an SMTP reply line.
   return {
     reason: `${why}: ${signals.join(', ')}`,
     signals: [...bySignal.keys()],

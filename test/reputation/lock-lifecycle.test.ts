@@ -118,3 +118,15 @@ test('the API explanation lists the evidence with its weight now, the risk and t
   assert.ok(ex.evidence.some((e) => e.signal === 'content-spam' && e.family === 'content' && e.messageId && e.weightNow > 0));
   assert.equal(ex.baseline.allowances.hourRecipients, 40, 'a new sender\'s floor');
 });
+
+test('the SMTP reply for a lock is ASCII and fits one reply line however much evidence there is', async () => {
+  const w = makeWorld();
+  const id = domainUser('t1', 't1.example');
+  const long = { reason: 'evidence: ' + Array.from({ length: 60 }, (_, i) => `signal-${i}`).join(', '), lockedAt: w.clock.now().toISOString(), by: 'manual' as const };
+  await lockSender(w.deps, 't1', 't1.example', long);
+  const err = await checkSenderAllowed(w.deps, { tenant: w.tenants.get('t1')!, sender: 't1.example', clientIp: '192.0.2.1', identity: id }).catch((e: unknown) => e);
+  const reply = toSmtpReply(err);
+  assert.ok(reply.message.length < 500, `${reply.message.length} characters`);
+  assert.match(reply.message, /\.\.\.$/);
+  await lockBySpam(makeWorld(), 't1', 't1.example', id).then((lock) => assert.match(lock.reason, /^[\x20-\x7e]+$/, 'ASCII only'));
+});

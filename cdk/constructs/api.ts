@@ -79,6 +79,10 @@ export class TenantApi extends Construct {
     const openapi = v1.addResource('openapi.json').addMethod('GET', integration, { authorizationType: AuthorizationType.NONE });
     Validations.of(openapi).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'The OpenAPI document is public by design: clients read it to learn the API.' });
     Validations.of(openapi).acknowledge({ id: 'AwsSolutions-COG4', reason: 'The OpenAPI document is public by design.' });
+    // The liveness probe the local server also answers, public like there.
+    const healthz = this.api.root.addResource('healthz').addMethod('GET', integration, { authorizationType: AuthorizationType.NONE });
+    Validations.of(healthz).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'The health check is public by design: monitors probe it without credentials; it returns no tenant data.' });
+    Validations.of(healthz).acknowledge({ id: 'AwsSolutions-COG4', reason: 'The health check is public by design and returns no tenant data.' });
     v1.addProxy({ anyMethod: true, defaultIntegration: integration, defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.CUSTOM } });
 
     Validations.of(this.api.deploymentStage).acknowledge({ id: 'AwsSolutions-APIG3', reason: 'Requests need a valid bearer token (checked by the authorizer, cached) and are throttled per stage; attach a WAF web ACL where organisation policy asks for one.' });

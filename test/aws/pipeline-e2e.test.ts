@@ -18,6 +18,7 @@ import { openAwsStores, type AwsStores } from '../../adapters/aws/index.js';
 import { createIngress, type Ingress } from '../../ingress/server.js';
 import { hashToken } from '../../core/tenants/password.js';
 import { systemClock } from '../../core/ports.js';
+import { createApi } from '../../api/handler.js';
 import { startReceiver, type Receiver } from '../delivery/helpers.js';
 import { createAwsClients, createResources, freePort, startEmulators, type EmulatorSet, type SesEmulator } from './emulators.js';
 import { acknowledge, lambdaContext, receiveBatch, snsEvent, sqsEvent } from './lambda-context.js';
@@ -37,13 +38,13 @@ let feedback: (e: SNSEvent, c: Context) => Promise<{ applied: number; ignored: n
 let api: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
 let tenant: { token: string; mailbox: string; password: string };
 
-async function callApi(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function callApi(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any; headers?: Record<string, unknown> }> {
   const event = {
     httpMethod: method, path, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, queryStringParameters: null,
     body: body === undefined ? null : JSON.stringify(body), isBase64Encoded: false,
   } as unknown as APIGatewayProxyEvent;
   const out = await api(event, lambdaContext('api'));
-  return { status: out.statusCode, body: out.body ? JSON.parse(out.body) : undefined };
+  return { status: out.statusCode, body: out.body ? JSON.parse(out.body) : undefined, ...(out.headers ? { headers: out.headers } : {}) };
 }
 
 async function submit(to: string, subject: string, port = smtpPort): Promise<string> {
@@ -115,6 +116,18 @@ after(async () => {
 
 // Every step is bounded: a stuck emulator fails the test with its name instead of hanging the run.
 describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
+  test('the API function serves, without a token, the same OpenAPI document as the local server', async () => {
+    const viaLambda = await callApi('GET', '/v1/openapi.json', '');
+    assert.equal(viaLambda.status, 200);
+    assert.match(String(viaLambda.headers?.['content-type']), /json/);
+    const local = await createApi({
+      clock: systemClock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
+      deliverQueue: stores.deliverQueue, operatorTokenHash: '', smtpHost: 'relay.test', smtpPort: 587,
+    })({ method: 'GET', path: '/v1/openapi.json', query: {}, headers: {}, body: undefined });
+    assert.deepEqual(viaLambda.body, JSON.parse(JSON.stringify(local.body)));
+    assert.ok(Object.keys(viaLambda.body.paths).length > 10);
+  });
+
   test('accepted mail is scored in a batch with a poison message, which alone is reported as failed', async () => {
     const id1 = await submit('bob@partner.example', 'Minutes');
     const id2 = await submit('carol@partner.example', 'Minutes');

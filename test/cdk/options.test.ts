@@ -54,6 +54,17 @@ describe('Relayguard stacks with direct-MX delivery, a TLS secret and an alarm e
   });
 });
 
+describe('Relayguard stacks in an existing VPC', () => {
+  test('no VPC is created and the ingress and functions go into the looked-up one', () => {
+    // Without cached context CDK's lookup yields its placeholder VPC; on deploy the real one is read.
+    const s = synthRelayguard({ createVpc: 'false', vpcId: 'vpc-0abc1234' }, '123456789012');
+    s.service.resourceCountIs('AWS::EC2::VPC', 0);
+    s.service.resourceCountIs('AWS::EC2::NatGateway', 0);
+    s.service.hasResourceProperties('AWS::ECS::Service', { NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED', Subnets: Match.anyValue() }) } });
+    s.service.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing', Type: 'network' });
+  });
+});
+
 describe('deployment settings', () => {
   test('defaults give SES delivery, a new VPC and 30-day retention', () => {
     const c = parseConfig({});

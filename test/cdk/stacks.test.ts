@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { synthRelayguard, type Synthesized } from './synth.js';
 import { acknowledgments, nagFindings } from './nag.js';
+import { createApi } from '../../api/handler.js';
 
 let s: Synthesized;
 
@@ -143,6 +144,16 @@ describe('Relayguard stacks with default settings', () => {
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' })],
     });
+  });
+
+  test('every path of the OpenAPI document is routed by API Gateway', async () => {
+    const doc = (await createApi({} as never)({ method: 'GET', path: '/v1/openapi.json', query: {}, headers: {}, body: undefined })).body as { paths: Record<string, unknown> };
+    const resources = Object.values(s.service.findResources('AWS::ApiGateway::Resource')) as { Properties: { PathPart: string } }[];
+    const parts = new Set(resources.map((r) => r.Properties.PathPart));
+    assert.ok(parts.has('v1') && parts.has('{proxy+}'), 'a proxy resource under /v1');
+    const unrouted = Object.keys(doc.paths).filter((p) => !p.startsWith('/v1/') && !parts.has(p.split('/')[1]!));
+    assert.deepEqual(unrouted, []);
+    s.service.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'NONE', ResourceId: { Ref: Match.stringLikeRegexp('healthz') } });
   });
 
   test('the console is served by CloudFront from a private bucket with /v1/* routed to the API', () => {

@@ -14,8 +14,8 @@ export interface Synthesized {
   service: Template;
 }
 
-export function synthRelayguard(context: Record<string, unknown> = {}): Synthesized {
+export function synthRelayguard(context: Record<string, unknown> = {}, account?: string): Synthesized {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const { data, service } = buildRelayguard(app, parseConfig(context), { env: { region: 'eu-west-1' } });
+  const { data, service } = buildRelayguard(app, parseConfig(context), { env: { region: 'eu-west-1', ...(account ? { account } : {}) } });
   return { app, data: Template.fromStack(data), service: Template.fromStack(service) };
 }

@@ -13,7 +13,8 @@ import { handleDeliverJob } from '../core/pipeline/deliver.js';
 import { SesTransport, createSesClient } from '../adapters/aws/ses-transport.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { transportFromEnv } from '../adapters/transport/index.js';
-import { logger, metrics, pipelineDeps } from './shared/runtime.js';
+import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
+import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
 
 const idempotencyConfig = new IdempotencyConfig({
@@ -63,6 +64,8 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   try {
     return await processSqsBatch(event, context, async (record: SQSRecord) => {
       const job = parseJob<DeliverJob>(record);
+      // A backoff longer than SQS can delay: not due yet, so back on the queue for the rest of the wait.
+      if (await deferIfEarly(awsStores().deliverQueue, job)) return;
       await run(job, transportFor(job));
       metrics.addMetric('DeliveryAttempts', MetricUnit.Count, 1);
     });

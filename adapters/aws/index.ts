@@ -39,7 +39,7 @@ export interface AwsStores {
 export function openAwsStores(res: AwsResources, clientOptions: AwsClientOptions = {}, clock: Clock = systemClock): AwsStores {
   const clients = createAwsClients(clientOptions);
   const messages = new DynamoMessageStore(clients.dynamo, res.tableName, res.retentionSeconds ? { retentionSeconds: res.retentionSeconds } : {});
-  const scoreQueue = new SqsJobQueue<ScoreJob>(clients.sqs, res.scoreQueueUrl);
+  const scoreQueue = new SqsJobQueue<ScoreJob>(clients.sqs, res.scoreQueueUrl, clock);
   return {
     spool: new S3Spool(clients.s3, res.bucketName),
     tenants: new DynamoTenantStore(clients.dynamo, res.tableName),
@@ -48,7 +48,7 @@ export function openAwsStores(res: AwsResources, clientOptions: AwsClientOptions
     suppressions: new DynamoSuppressionStore(clients.dynamo, res.tableName),
     intake: new DynamoSqsIntake(messages, scoreQueue),
     scoreQueue,
-    deliverQueue: new SqsJobQueue<DeliverJob>(clients.sqs, res.deliverQueueUrl),
+    deliverQueue: new SqsJobQueue<DeliverJob>(clients.sqs, res.deliverQueueUrl, clock),
     clients,
     close() { clients.destroy(); },
   };

@@ -186,6 +186,16 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     assert.match(delivered[0].recipients[0].reply, /^250 .*SES/);
   });
 
+  test('a retry due later than SQS can delay waits on the queue instead of running early', async () => {
+    const before = (await emu.ses!.sent()).length;
+    const early = { MessageId: 'early-1', ReceiptHandle: 'rh-early-1', Body: JSON.stringify({ messageId: 'any-message', attempt: 3, notBefore: Date.now() + 3600_000 }) };
+    const out = await deliver(sqsEvent([early]), lambdaContext('deliver'));
+    assert.deepEqual(out.batchItemFailures, []);
+    assert.equal((await emu.ses!.sent()).length, before, 'nothing was sent');
+    const attrs = await stores.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: res.deliverQueueUrl, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }));
+    assert.equal(attrs.Attributes?.ApproximateNumberOfMessagesDelayed, '1', 'the job is back on the queue, delayed');
+  });
+
   test('an SES permanent bounce marks the recipient bounced, and the same event again changes nothing', async () => {
     const { items } = await stores.messages.list((await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id, { recipient: 'bob@partner.example' });
     const msg = items[0]!;

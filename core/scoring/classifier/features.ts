@@ -106,7 +106,61 @@ export function extractFeatures(f: MessageFacts): Set<string> {
   if (f.replyTo && f.from && f.replyTo.domain !== f.from.domain) out.add('meta:replyto-other');
   if (f.encodedWords.count > 0) out.add('meta:encoded-subject');
   addHeaderShape(out, f);
+  addSoftwareFingerprint(out, f);
+  addScriptShape(out, f, body);
   return out;
+}
+
+/** Letters, digits and runs of either, as a shape: "NextPart_000_0001" -> "Aa_9_9". */
+function shape(s: string, max: number): string {
+  return s.slice(0, 64).replace(/[A-Z]+/g, 'A').replace(/[a-z]+/g, 'a').replace(/[0-9]+/g, '9').slice(0, max);
+}
+
+/** Headers every client sets, in the order this one wrote them (relay and list headers are stripped before scoring). */
+const ORDERED_HEADERS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding',
+  'reply-to', 'cc', 'x-mailer', 'x-priority', 'x-msmail-priority', 'importance', 'in-reply-to', 'references', 'user-agent', 'organization', 'x-mimeole']);
+const VALUED_HEADERS = new Set(['x-priority', 'x-msmail-priority', 'importance', 'mime-version', 'content-class']);
+
+/**
+ * Which software wrote the message: the header order, the shape of the
+ * Message-ID and MIME boundary, the mailer's name and version words, and
+ * priority values. Bulk tools and hand-rolled scripts each have a signature
+ * that real mail clients do not share.
+ */
+function addSoftwareFingerprint(out: Set<string>, f: MessageFacts): void {
+  const order: string[] = [];
+  for (const h of f.headers) {
+    if (ORDERED_HEADERS.has(h.name) && order.length < 6) order.push(h.name);
+    if (VALUED_HEADERS.has(h.name)) out.add('hv:' + h.name + '=' + h.value.trim().toLowerCase().slice(0, 20));
+  }
+  out.add('ho:' + order.join(','));
+  if (f.mailer) for (const w of f.mailer.toLowerCase().split(/[^a-z0-9.]+/)) if (w) out.add('xm:' + w.replace(/\d/g, '9').slice(0, 24));
+  const mid = f.messageId ?? '';
+  const at = mid.lastIndexOf('@');
+  out.add('midl:' + shape(mid.slice(0, at), 20));
+  const midDomain = mid.slice(at + 1).toLowerCase();
+  const fromBase = f.from ? baseDomain(f.from.domain) : undefined;
+  out.add('midd:' + (fromBase && midDomain.endsWith(fromBase) ? 'from' : /^\d|\[|^localhost|\.local$|^[a-z0-9-]+$/.test(midDomain) ? 'host' : 'other'));
+  const ct = f.headers.find((h) => h.name === 'content-type')?.value ?? '';
+  const boundary = /boundary\s*=\s*"?([^";\s]+)/i.exec(ct);
+  out.add('bnd:' + (boundary ? shape(boundary[1]!, 30) : 'none'));
+  if (f.from) out.add('fal:' + shape(f.from.address.slice(0, f.from.address.indexOf('@')), 12));
+  if (f.rawEightBitHeaders) out.add('meta:8bit-header');
+  if (f.subject.includes('\ufffd')) out.add('meta:subject-undecodable');
+}
+
+/** Undecodable bytes and how much of the text is in a non-Latin script. */
+function addScriptShape(out: Set<string>, f: MessageFacts, body: string): void {
+  let latin = 0, other = 0, bad = 0;
+  const n = Math.min(body.length, 5000);
+  for (let i = 0; i < n; i++) {
+    const c = body.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) latin++;
+    else if (c === 0xfffd) bad++;
+    else if (c > 0xbf) other++;
+  }
+  if (bad > 0) out.add('repl:' + (bad > 20 ? 2 : 1));
+  if (latin + other > 20) out.add('nonlat:' + (other / (latin + other) > 0.5 ? 2 : other / (latin + other) > 0.05 ? 1 : 0));
 }
 
 /** How the sending software formed its headers: bulk tools and hand-rolled scripts get these subtly wrong. */

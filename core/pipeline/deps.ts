@@ -32,7 +32,7 @@ export interface PipelineDeps {
   virusScanner?: VirusScanner;
   urlReputation?: UrlReputation;
   notifier?: Notifier;
-  /** Cross-sender, cross-tenant campaign index (core/reputation/ports.ts); without it the campaign signal is off. */
+  /** Cross-sender, cross-tenant campaign index (core/reputation/ports.ts); without it campaigns are counted in the SenderStore and earlier senders are not throttled. */
   campaigns?: CampaignIndex;
   /** The tenants' suppression lists (core/suppression). @default none: every recipient is offered to the receiving server and hard bounces are not recorded */
   suppressions?: SuppressionStore;

@@ -23,8 +23,6 @@ export interface WindowCounts {
   hourInvalid: number;
   hourAttempted: number;
   dayRecipients: number;
-  dayComplaints: number;
-  dayDelivered: number;
   /** Recipients this normalised body reached from this sender today. */
   fanoutDay: number;
   /** Never-seen envelope senders behind this IP user this hour (IP users only). */
@@ -69,7 +67,7 @@ export async function countMessage(
   const [hour, day] = await Promise.all([
     // Counters are returned only when named: delivery outcomes are read with a delta of 0.
     store.increment(t, s, bucket.hour(now), { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts, invalid: 0, attempted: 0 }, TTL.hour),
-    store.increment(t, s, bucket.day(now), { messages: 1, recipients: rcpts.length, complaints: 0, delivered: 0 }, TTL.day),
+    store.increment(t, s, bucket.day(now), { messages: 1, recipients: rcpts.length }, TTL.day),
   ]);
   return {
     minuteMessages: minute.messages ?? 0,
@@ -82,8 +80,6 @@ export async function countMessage(
     hourInvalid: hour.invalid ?? 0,
     hourAttempted: hour.attempted ?? 0,
     dayRecipients: day.recipients ?? 0,
-    dayComplaints: day.complaints ?? 0,
-    dayDelivered: day.delivered ?? 0,
     fanoutDay: fanout.recipients ?? 0,
     ipUserNewSenders: ipUser.newSenders ?? 0,
   };

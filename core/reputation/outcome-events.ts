@@ -36,13 +36,19 @@ export async function recordFeedback(deps: ReputationDeps, fb: FeedbackEvent): P
     await invalidEvidence(deps, fb.tenantId, fb.sender, hour.invalid ?? 0, hour.attempted ?? 0, fb.messageId);
     return;
   }
-  const day = await deps.senders.increment(fb.tenantId, fb.sender, bucket.day(now), { complaints: n, delivered: 0 }, TTL.day);
-  const complaints = day.complaints ?? 0, delivered = day.delivered ?? 0;
+  const [today, yesterday] = await Promise.all([
+    deps.senders.increment(fb.tenantId, fb.sender, bucket.day(now), { complaints: n, delivered: 0 }, TTL.day),
+    deps.senders.increment(fb.tenantId, fb.sender, bucket.day(new Date(now.getTime() - 86_400_000)), { complaints: 0, delivered: 0 }, TTL.day),
+  ]);
+  const complaints = (today.complaints ?? 0) + (yesterday.complaints ?? 0);
+  const delivered = (today.delivered ?? 0) + (yesterday.delivered ?? 0);
   if (!complaintRateHigh(complaints, delivered)) return;
   const at = now.toISOString();
-  const detail = `${complaints} complaints today on ${delivered} delivered recipients`;
+  const detail = `${complaints} complaints since yesterday on ${delivered} delivered recipients`;
   const entries: RiskEntry[] = [{ at, family: 'outcome', signal: 'complaints', weight: SIGNAL_RULES.complaints.weight, messageId: fb.messageId, detail }];
-  if (complaints >= THRESHOLDS.complaintsLock) entries.push({ at, family: 'outcome', signal: 'complaints-burst', weight: 1, messageId: fb.messageId, detail });
+  if (complaints >= THRESHOLDS.complaintsLock && complaints / Math.max(1, delivered) > THRESHOLDS.complaintsLockShare) {
+    entries.push({ at, family: 'outcome', signal: 'complaints-burst', weight: 1, messageId: fb.messageId, detail });
+  }
   await applyEvidence(deps, await tenantOf(deps, fb.tenantId), fb.sender, { entries, kind: await senderKindOf(deps, fb.tenantId, fb.sender) });
 }
 

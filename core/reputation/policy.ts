@@ -66,7 +66,7 @@ export const SIGNAL_RULES = {
   // Outcomes: what the world said about earlier mail.
   'spam-history': { family: 'outcome', weight: 2, meaning: 'a large share of the sender\'s recent messages scored as spam' },
   'invalid-recipients': { family: 'outcome', weight: 3, meaning: 'receiving servers refused many recipients as unknown (5.1.x) this hour: a bought or harvested list' },
-  'complaints': { family: 'outcome', weight: 3, meaning: 'recipients complained about this sender\'s mail' },
+  'complaints': { family: 'outcome', weight: 3, meaning: 'recipients complained about this sender\'s mail (three, above 0.3 % of delivered, over two days)' },
   // Access: how the account was used.
   'suspicious-login': { family: 'access', weight: 3, meaning: 'the account logged in suspiciously within the last hour (see the login evidence)' },
   'recent-password-change': { family: 'access', weight: 1, meaning: 'a burst right after the password changed' },
@@ -144,8 +144,12 @@ export const THRESHOLDS = {
   /** Invalid recipients that lock on their own (the list is certainly bought). */
   invalidLockMin: 10,
   invalidLockShare: 0.3,
-  /** Complaints within a day that lock on their own. */
-  complaintsLock: 3,
+  /** complaints: over today and yesterday, at least this many and above this share of delivered recipients. */
+  complaintsMin: 3,
+  complaintsShare: 0.003,
+  /** Complaints that lock on their own (1 % of delivered mail is a spam run, not a newsletter). */
+  complaintsLock: 5,
+  complaintsLockShare: 0.01,
   /** ip-user-new-senders: never-seen envelope senders behind one IP user per hour. */
   ipUserNewSenders: 6,
   /** Logins: failures that make a burst, distinct IPs that make "many". */

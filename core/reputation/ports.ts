@@ -2,8 +2,10 @@
 // senders and tenants, so it cannot live in one sender's record: the index is
 // keyed by content (body fingerprint, URL set) instead.
 // Implementations: adapters/memory/campaign-index.ts (simulation, tests);
-// the SQLite and DynamoDB adapters need one each (a table keyed by `key`
-// with one item per member and a TTL of `windowSeconds`).
+// SQLite and DynamoDB may add one (a table keyed by `key` with one item per
+// member and a TTL of `windowSeconds`). Without one, campaign-step.ts counts
+// distinct senders per content key in the SenderStore's counters: the
+// campaign is still found, but its earlier senders cannot be named.
 
 export interface CampaignMember {
   tenantId: string;

@@ -8,7 +8,7 @@ import type { CampaignIndex } from './ports.js';
 export interface ReputationDeps {
   clock: Clock;
   senders: SenderStore;
-  /** Cross-sender campaign index; without it the campaign signal is off. */
+  /** Cross-sender campaign index; without it campaigns are counted per hour in the SenderStore (no member list to throttle). */
   campaigns?: CampaignIndex;
   /** Password rotation checks (unlock) and the tenant of a campaign member. */
   tenants?: Pick<TenantStore, 'getUser' | 'getTenant'>;

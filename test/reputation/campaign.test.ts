@@ -50,3 +50,16 @@ test('campaign members are forgotten after the window', async () => {
   }
   assert.ok(!last!.signals.some((s) => s.name === 'campaign'));
 });
+
+test('without a campaign index the campaign is still found from the store\'s counters', async () => {
+  const w = makeWorld();
+  delete w.deps.campaigns;
+  const t = w.tenants.get('t1')!;
+  const got: boolean[] = [];
+  for (let i = 0; i < 4; i++) {
+    const id = addMailboxUser(w, 't1', `u${i}@t1.example`);
+    const a = await assessSender(w.deps, t, makeMessage(w, id, `u${i}@t1.example`, [`x${i}@v.example`]), content(0, { bodyFingerprint: 'shared' }));
+    got.push(a.signals.some((s) => s.name === 'campaign' && /senders this hour/.test(s.detail ?? '')));
+  }
+  assert.deepEqual(got, [false, false, true, true]);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assessSender, checkSenderAllowed, isInvalidRecipient, recordDeliveryOutcome, recordFeedback } from '../../core/reputation/index.js';
-import { addMailboxUser, content, makeMessage, makeWorld, rcpts, MIN } from './helpers.js';
+import { assessSender, checkSenderAllowed, explainSender, isInvalidRecipient, recordDeliveryOutcome, recordFeedback } from '../../core/reputation/index.js';
+import { addMailboxUser, content, makeMessage, makeWorld, rcpts, DAY, MIN } from './helpers.js';
 
 test('two spam verdicts among the last ten messages draw spam-history', async () => {
   const w = makeWorld();
@@ -59,20 +59,26 @@ test('a few unknown recipients on a big honest send do not count', async () => {
   assert.ok(!a.signals.some((s) => s.name === 'invalid-recipients'));
 });
 
-test('complaints above 0.3 % of delivered recipients draw the complaints signal; three lock', async () => {
+test('complaints count from three above 0.3 % of delivered recipients over two days; five above 1 % lock', async () => {
   const w = makeWorld();
   const tenant = w.tenants.get('t1')!;
   const id = addMailboxUser(w, 't1', 'gil@t1.example');
-  const list = rcpts(100, 'c');
+  const list = rcpts(400, 'c');
   const m = makeMessage(w, id, 'gil@t1.example', list);
   await recordDeliveryOutcome(w.deps, m, list.map((r) => ({ rcpt: r, code: 250, reply: '250 ok' })));
-  await recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: ['c0@x'] });
-  let a = await assessSender(w.deps, tenant, makeMessage(w, id, 'gil@t1.example', ['q@x.example']), content(0));
-  assert.ok(!a.signals.some((s) => s.name === 'complaints'), 'one complaint in a hundred is noise');
-  await recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: ['c1@x'] });
-  a = await assessSender(w.deps, tenant, makeMessage(w, id, 'gil@t1.example', ['q@x.example']), content(0));
-  assert.ok(a.signals.some((s) => s.name === 'complaints'));
-  await recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: ['c2@x'] });
+  w.clock.advance(DAY); // the next day: yesterday's deliveries still count
+  const complain = (i: number) => recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: [`c${i}@x`] });
+  const evidence = async () => {
+    const rec = await w.deps.senders.get('t1', 'gil@t1.example');
+    return rec ? explainSender(rec, tenant.settings, w.clock.now()).evidence.map((e) => e.signal) : [];
+  };
+  await complain(0); await complain(1);
+  assert.deepEqual(await evidence(), [], 'two complaints are noise');
+  await complain(2);
+  assert.deepEqual(await evidence(), ['complaints'], '3 of 400 = 0.75 %');
+  await complain(3);
+  await checkSenderAllowed(w.deps, { tenant, sender: 'gil@t1.example', clientIp: '192.0.2.1', identity: id });
+  await complain(4);
   await assert.rejects(checkSenderAllowed(w.deps, { tenant, sender: 'gil@t1.example', clientIp: '192.0.2.1', identity: id }), /recipients complained/);
 });
 

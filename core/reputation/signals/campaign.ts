@@ -22,13 +22,14 @@ function hostOf(url: string): string {
  * True when the members make a campaign. Spanning tenants does not lower the
  * bar: two companies can send the same order-confirmation template honestly.
  */
-export function isCampaign(members: { tenantId: string }[], minSenders: number): boolean {
-  return members.length >= minSenders;
+export function isCampaign(senders: number, minSenders: number): boolean {
+  return senders >= minSenders;
 }
 
 export function campaignSignals(i: CheckInput): Signal[] {
   const c = i.campaign;
-  if (!c || !isCampaign(c.members, i.policy.campaignMinSenders)) return [];
+  if (!c || !isCampaign(c.count, i.policy.campaignMinSenders)) return [];
+  if (c.members.length === 0) return [signal('campaign', `${c.key}: ${c.count} senders this hour`)];
   const tenants = new Set(c.members.map((m) => m.tenantId)).size;
-  return [signal('campaign', `${c.key}: ${c.members.length} senders in ${tenants} tenant(s) within ${i.policy.campaignWindowSeconds / 60} min`)];
+  return [signal('campaign', `${c.key}: ${c.count} senders in ${tenants} tenant(s) within ${i.policy.campaignWindowSeconds / 60} min`)];
 }

@@ -21,8 +21,8 @@ export interface CheckInput {
   counts: WindowCounts;
   allow: Allowances;
   bulk?: BulkDeclaration;
-  /** Members of the campaigns this message's content belongs to (largest), if any. */
-  campaign?: { key: string; members: CampaignMember[] };
+  /** The campaign this message's content belongs to (the largest of its keys), if any. */
+  campaign?: { key: string; count: number; members: CampaignMember[] };
   /** When the SMTP user's password last changed, when known. */
   passwordChangedAt?: Date;
 }

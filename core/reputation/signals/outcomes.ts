@@ -1,6 +1,7 @@
 // Outcomes: what the content scorer and the receiving side said about the
 // sender's recent mail — spam share of the last N messages, recipients
-// refused as unknown (5.1.x), complaints.
+// refused as unknown (5.1.x). Complaints arrive later, through
+// recordFeedback (outcome-events.ts), and go to the risk ledger there.
 import type { Signal } from '../../model.js';
 import { THRESHOLDS } from '../policy.js';
 import { signal, type CheckInput } from './input.js';
@@ -23,13 +24,14 @@ export function outcomeSignals(i: CheckInput): Signal[] {
   if (c.hourInvalid >= THRESHOLDS.invalidMin && c.hourInvalid / Math.max(1, c.hourAttempted) >= THRESHOLDS.invalidShare) {
     out.push(signal('invalid-recipients', `${c.hourInvalid} of ${c.hourAttempted} recipients refused as unknown this hour`));
   }
-  if (c.dayComplaints > 0 && complaintRateHigh(c.dayComplaints, c.dayDelivered)) {
-    out.push(signal('complaints', `${c.dayComplaints} complaints today on ${c.dayDelivered} delivered recipients`));
-  }
   return out;
 }
 
-/** Two complaints, and more than 0.3% of what was delivered: a newsletter's usual 0.05% never trips it. */
+/**
+ * Complaints over today and yesterday (a day bucket resets at midnight;
+ * feedback arrives late): three, above 0.3 % of what was delivered — a
+ * newsletter's usual 0.05 % never trips it.
+ */
 export function complaintRateHigh(complaints: number, delivered: number): boolean {
-  return complaints >= 2 && complaints / Math.max(1, delivered) > 0.003;
+  return complaints >= THRESHOLDS.complaintsMin && complaints / Math.max(1, delivered) > THRESHOLDS.complaintsShare;
 }

@@ -5,12 +5,14 @@
 // targets were measured with), otherwise bench/smtp-load.ts; STARTTLS+AUTH
 // cases always use bench/smtp-load.ts. Prints messages/s and the ratio.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const QUICK = process.argv.includes('--quick');
+/** SMTP processes for the gateway under test (INGRESS_PROCESSES); `--processes N`. */
+const PROCESSES = Number(process.argv[process.argv.indexOf('--processes') + 1] ?? 1) || 1;
 const OPERATOR = 'rgop_bench-operator-token-000000';
 const hasSmtpSource = (() => { try { execFileSync('sh', ['-c', 'command -v smtp-source']); return true; } catch { return false; } })();
 
@@ -39,6 +41,19 @@ function run(cmd: string, args: string[]): Promise<string> {
   });
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc: throughput moves with machine load, CPU per message much less. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
+
+/** CPU of the gateway and its ingress child processes (INGRESS_PROCESSES > 1). */
+function gatewayCpuMs(pid: number): number {
+  let children: number[] = [];
+  try { children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { /* no children file */ }
+  return cpuMs(pid) + children.reduce((sum, c) => { try { return sum + cpuMs(c); } catch { return sum; } }, 0);
+}
+
 interface Case { name: string; sessions: number; messages: number; reuse: boolean; auth: boolean }
 
 const cases: Case[] = [
@@ -65,15 +80,15 @@ async function measure(port: number, c: Case, creds: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  console.log(`# Ingress accept throughput, 10 KB messages (client: ${hasSmtpSource ? 'smtp-source for plain, ' : ''}bench/smtp-load.ts for TLS+AUTH${hasSmtpSource ? '' : ' and plain'})`);
+  console.log(`# Ingress accept throughput, 10 KB messages, Relayguard with ${PROCESSES} SMTP process${PROCESSES > 1 ? 'es' : ''} (client: ${hasSmtpSource ? 'smtp-source for plain, ' : ''}bench/smtp-load.ts for TLS+AUTH${hasSmtpSource ? '' : ' and plain'})`);
   const bare = await startChild(['bench/bare-smtp-server.ts'], {}, 'BARE_READY');
   const barePort = JSON.parse(bare.out().split('\n').find((l) => l.includes('BARE_READY'))!).port as number;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'rg-bench-'));
   const [smtpPort, apiPort] = [await freePort(), await freePort()];
-  const gw = await startChild(['local/main.ts'], {
+  const gw = await startChild(['local/main.ts'], { UV_THREADPOOL_SIZE: '16',
     DATA_DIR: dataDir, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', API_PORT: String(apiPort), OPERATOR_TOKEN: OPERATOR,
-    WORKERS: 'off', MAX_CONNECTIONS_PER_IP: '1000', SMTP_HOSTNAME: 'bench.local',
+    WORKERS: 'off', MAX_CONNECTIONS_PER_IP: '1000', SMTP_HOSTNAME: 'bench.local', INGRESS_PROCESSES: String(PROCESSES),
   }, 'GATEWAY_READY');
   try {
     const api = async (path: string, token: string, body: unknown) => (await fetch(`http://127.0.0.1:${apiPort}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
@@ -86,13 +101,18 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2500)); // IP-user list refresh
     const creds = `alice@bench.example:${user.password}`;
 
-    console.log('| case | bare smtp-server (discards) msg/s | Relayguard (durable) msg/s | ratio |');
-    console.log('| --- | ---: | ---: | ---: |');
+    console.log('| case | bare smtp-server msg/s | Relayguard msg/s | ratio | bare CPU µs/msg | Relayguard CPU µs/msg |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const c of cases) {
+      let cpu0 = cpuMs(bare.child.pid!);
       const base = await measure(barePort, c, creds);
+      const baseCpu = ((cpuMs(bare.child.pid!) - cpu0) * 1000) / c.messages;
+      cpu0 = gatewayCpuMs(gw.child.pid!);
       const ours = await measure(smtpPort, c, creds);
-      console.log(`| ${c.name} | ${base.toFixed(0)} | ${ours.toFixed(0)} | ${(ours / base).toFixed(2)} |`);
+      const ourCpu = ((gatewayCpuMs(gw.child.pid!) - cpu0) * 1000) / c.messages;
+      console.log(`| ${c.name} | ${base.toFixed(0)} | ${ours.toFixed(0)} | ${(ours / base).toFixed(2)} | ${baseCpu.toFixed(0)} | ${ourCpu.toFixed(0)} |`);
     }
+    console.log(`\nload average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (on ${(await import('node:os')).cpus().length} cores)`);
     console.log('\nThe bare smtp-server keeps the library\'s fixed 100 ms early-talker wait before its greeting; Relayguard greets registered IP users and trusted networks at once (ingress/smtp-server-patches.ts).');
   } finally {
     gw.child.kill('SIGTERM');

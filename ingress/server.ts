@@ -19,7 +19,7 @@ import { IpUserCache } from './ip-user-cache.js';
 import { DataTap } from './data-tap.js';
 import { receivedHeader } from './received-header.js';
 import { installSmtpServerPatches } from './smtp-server-patches.js';
-import { findIpUser } from '../core/policy/ip-match.js';
+import { compileIpUsers } from '../core/policy/ip-match.js';
 
 export interface IngressDeps {
   clock: Clock;
@@ -81,7 +81,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     idleTimeoutMs: 60_000, sessionTimeoutMs: 30 * 60_000, greetingDelayMs: 100, trustedNetworks: ['127.0.0.0/8', '::1/128'],
     retrySeconds: 48 * 3600, loginThrottle: DEFAULT_LOGIN_THROTTLE, ...options,
   };
-  const trusted = o.trustedNetworks.map((cidr, i) => ({ id: `trusted-${i}`, tenantId: '', cidr, createdAt: '' }));
+  const isTrusted = compileIpUsers(o.trustedNetworks.map((cidr, i) => ({ id: `trusted-${i}`, tenantId: '', cidr, createdAt: '' })));
   const ipUsers = new IpUserCache(deps.tenants, deps.clock);
   const throttle = new LoginThrottle(deps.clock, o.loginThrottle);
   const loginCache = new VerifiedLoginCache();
@@ -182,7 +182,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     maxClients: o.maxClients,
     socketTimeout: o.idleTimeoutMs,
     closeTimeout: 5000,
-    greetingDelayMs: (ip: string) => (findIpUser(trusted, ip) || ipUsers.matchCached(ip) ? 0 : o.greetingDelayMs),
+    greetingDelayMs: (ip: string) => (isTrusted(ip) || ipUsers.matchCached(ip) ? 0 : o.greetingDelayMs),
     onConnect(session, cb) {
       const n = (perIp.get(session.remoteAddress) ?? 0) + 1;
       perIp.set(session.remoteAddress, n);

@@ -48,6 +48,8 @@ const Schema = z.object({
   DELIVERY_RETRY_SECONDS: posInt(48 * 3600),
   /** How long quarantined and rejected mail is kept. */
   RETENTION_DAYS: posInt(30),
+  /** SMTP listener processes sharing the port; more than 1 uses more cores for SMTP (the API and workers stay in the main process). */
+  INGRESS_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** `off` runs only the ingress and the API (like the AWS ingress task): accepted mail waits in the queue. */
   WORKERS: z.enum(['on', 'off']).default('on'),
   SCORE_CONCURRENCY: posInt(4),

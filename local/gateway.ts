@@ -9,7 +9,7 @@ import { transportFromEnv } from '../adapters/transport/index.js';
 import { clamdFromAddress } from '../adapters/clamd/clamd-scanner.js';
 import { DnsblUrlReputation } from '../adapters/url-reputation/dnsbl.js';
 import { createApi } from '../api/handler.js';
-import { systemClock, type Transport } from '../core/ports.js';
+import { systemClock, type Clock, type Transport } from '../core/ports.js';
 import { hashToken } from '../core/tenants/password.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
 import { handleDeliverJob } from '../core/pipeline/deliver.js';
@@ -34,6 +34,9 @@ export interface Gateway {
 export interface GatewayOverrides {
   /** Replaces the transport chosen from the environment (tests). */
   transport?: Transport;
+  /** Set when other processes run the SMTP listeners on this port: this process then runs no SMTP. */
+  smtpPort?: number;
+  smtpsPort?: number;
   log?(event: string, fields: Record<string, unknown>): void;
 }
 
@@ -71,22 +74,10 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     handle: (job) => handleDeliverJob(deps, job),
   });
 
-  const ingressOptions = {
-    hostname: config.SMTP_HOSTNAME, key: tls.key, cert: tls.cert,
-    maxMessageBytes: config.MAX_MESSAGE_BYTES, maxRecipients: config.MAX_RECIPIENTS, maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
-    idleTimeoutMs: config.SMTP_IDLE_TIMEOUT_SECONDS * 1000, sessionTimeoutMs: config.SMTP_SESSION_TIMEOUT_SECONDS * 1000,
-    greetingDelayMs: config.GREETING_DELAY_MS, trustedNetworks: config.TRUSTED_NETWORKS.split(',').map((s) => s.trim()).filter(Boolean),
-    retrySeconds: config.DELIVERY_RETRY_SECONDS,
-  };
-  const ingressDeps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake };
-  const ingress = createIngress(ingressDeps, ingressOptions);
-  const smtpPort = await ingress.listen(config.SMTP_PORT, config.SMTP_HOST);
-  let smtps: Ingress | undefined;
-  let smtpsPort: number | undefined;
-  if (config.SMTPS_PORT !== undefined) {
-    smtps = createIngress(ingressDeps, { ...ingressOptions, secure: true });
-    smtpsPort = await smtps.listen(config.SMTPS_PORT, config.SMTP_HOST);
-  }
+  // With INGRESS_PROCESSES > 1 the SMTP listeners run in child processes (local/main.ts) and this one serves the API and the workers.
+  const smtp = overrides.smtpPort === undefined ? await startSmtpListeners(config, stores, tls, clock) : undefined;
+  const smtpPort = smtp?.smtpPort ?? overrides.smtpPort!;
+  const smtpsPort = smtp ? smtp.smtpsPort : overrides.smtpsPort;
 
   const api = createApi({
     clock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
@@ -100,9 +91,47 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     smtpPort, apiPort: http.port, operatorToken: operator.token, operatorTokenCreated: operator.created, stores,
     ...(smtpsPort !== undefined ? { smtpsPort } : {}),
     async stop() {
-      await Promise.all([ingress.close(), smtps?.close(), http.close()]);
+      await Promise.all([smtp?.close(), http.close()]);
       await Promise.all([scoreWorker && scoreWorker.stop(), deliverWorker && deliverWorker.stop()]);
       stores.close();
     },
   };
+}
+
+export interface SmtpListeners {
+  smtpPort: number;
+  smtpsPort?: number;
+  close(): Promise<void>;
+}
+
+/** The submission listeners (587 and, if configured, 465) on the given stores. */
+export async function startSmtpListeners(config: Config, stores: LocalStores, tls: { key: string; cert: string }, clock: Clock): Promise<SmtpListeners> {
+  const options = {
+    hostname: config.SMTP_HOSTNAME, key: tls.key, cert: tls.cert,
+    maxMessageBytes: config.MAX_MESSAGE_BYTES, maxRecipients: config.MAX_RECIPIENTS, maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
+    idleTimeoutMs: config.SMTP_IDLE_TIMEOUT_SECONDS * 1000, sessionTimeoutMs: config.SMTP_SESSION_TIMEOUT_SECONDS * 1000,
+    greetingDelayMs: config.GREETING_DELAY_MS, trustedNetworks: config.TRUSTED_NETWORKS.split(',').map((s) => s.trim()).filter(Boolean),
+    retrySeconds: config.DELIVERY_RETRY_SECONDS,
+  };
+  const deps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake };
+  const ingress = createIngress(deps, options);
+  const smtpPort = await ingress.listen(config.SMTP_PORT, config.SMTP_HOST);
+  let smtps: Ingress | undefined;
+  let smtpsPort: number | undefined;
+  if (config.SMTPS_PORT !== undefined) {
+    smtps = createIngress(deps, { ...options, secure: true });
+    smtpsPort = await smtps.listen(config.SMTPS_PORT, config.SMTP_HOST);
+  }
+  return {
+    smtpPort, ...(smtpsPort !== undefined ? { smtpsPort } : {}),
+    async close() { await Promise.all([ingress.close(), smtps?.close()]); },
+  };
+}
+
+/** An SMTP-only process of a multi-process gateway: its own connections to the same data folder. */
+export async function startIngressProcess(config: Config): Promise<{ smtp: SmtpListeners; stop(): Promise<void> }> {
+  const stores = openLocalStores(config.dataDir, systemClock);
+  const tls = await loadOrCreateTls(config.dataDir, config.SMTP_HOSTNAME, config.TLS_CERT, config.TLS_KEY);
+  const smtp = await startSmtpListeners(config, stores, tls, systemClock);
+  return { smtp, async stop() { await smtp.close(); stores.close(); } };
 }

@@ -1,6 +1,6 @@
 // Wiring of the embedded storage: one SQLite file and one spool folder in
-// DATA_DIR. Two connections: `intake` (synchronous=FULL, for what a 250
-// promises) and `work` (synchronous=NORMAL, for worker and API updates).
+// DATA_DIR. Two connections: `intake` (group-committed accepts, fsynced by
+// the intake before SMTP says 250) and `work` (worker and API updates).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock, type DeliverJob, type Intake, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type SuppressionStore, type TenantStore } from '../../core/ports.js';
@@ -34,24 +34,26 @@ export function openLocalStores(dataDir: string, clock: Clock = systemClock): Lo
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'relayguard.db');
   const work = openDb(file, 'NORMAL');
-  const intakeDb = openDb(file, 'FULL');
+  const intakeDb = openDb(file, 'NORMAL'); // its commits are fsynced by the intake itself, off the event loop
   const spool = new FsSpool(join(dataDir, 'spool'), work);
   const messages = new SqliteMessageStore(work);
   const intakeMessages = new SqliteMessageStore(intakeDb);
   const intakeScoreQueue = new SqliteQueue<ScoreJob>(intakeDb, 'score', clock);
+  const intake = new GroupCommitIntake(intakeDb, intakeMessages, intakeScoreQueue, spool, `${file}-wal`);
   return {
     spool,
     tenants: new SqliteTenantStore(work),
     messages,
     senders: new SqliteSenderStore(work, clock),
     suppressions: new SqliteSuppressionStore(work),
-    intake: new GroupCommitIntake(intakeDb, intakeMessages, intakeScoreQueue, spool),
+    intake,
     scoreQueue: new SqliteQueue<ScoreJob>(work, 'score', clock),
     deliverQueue: new SqliteQueue<DeliverJob>(work, 'deliver', clock),
     db: work,
     close() {
       work.close();
       intakeDb.close();
+      void intake.close();
     },
   };
 }

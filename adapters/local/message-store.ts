@@ -1,5 +1,5 @@
 // The message log in SQLite: the record as JSON plus the columns the API filters on.
-import type { Db } from './sqlite.js';
+import { stmt, type Db } from './sqlite.js';
 import type { MessageQuery, MessageStore } from '../../core/ports.js';
 import type { MessageRecord } from '../../core/model.js';
 
@@ -28,7 +28,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async get(id: string): Promise<MessageRecord | undefined> {
-    const row = this.db.prepare('SELECT data FROM messages WHERE id = ?').get(id) as { data: string } | undefined;
+    const row = stmt(this.db, 'SELECT data FROM messages WHERE id = ?').get(id) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as MessageRecord) : undefined;
   }
 

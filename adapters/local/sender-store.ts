@@ -1,7 +1,7 @@
 // Per-sender state and bucketed counters in SQLite. `save` is a compare-and-set
 // on `version`; `increment` is one UPSERT … RETURNING, so concurrent workers
 // (even in other processes on the same file) never lose an update.
-import type { Db } from './sqlite.js';
+import { stmt, type Db } from './sqlite.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
 import type { SenderRecord } from '../../core/model.js';
 
@@ -20,14 +20,14 @@ export class SqliteSenderStore implements SenderStore {
   }
 
   async get(tenantId: string, sender: string) {
-    const row = this.db.prepare('SELECT version, data FROM senders WHERE tenant_id = ? AND sender = ?').get(tenantId, sender) as
+    const row = stmt(this.db, 'SELECT version, data FROM senders WHERE tenant_id = ? AND sender = ?').get(tenantId, sender) as
       | { version: number; data: string }
       | undefined;
     return row ? { ...(JSON.parse(row.data) as SenderRecord), version: row.version } : undefined;
   }
 
   async list(tenantId: string): Promise<SenderRecord[]> {
-    const rows = this.db.prepare('SELECT version, data FROM senders WHERE tenant_id = ? ORDER BY sender').all(tenantId) as { version: number; data: string }[];
+    const rows = stmt(this.db, 'SELECT version, data FROM senders WHERE tenant_id = ? ORDER BY sender').all(tenantId) as { version: number; data: string }[];
     return rows.map((r) => JSON.parse(r.data) as SenderRecord);
   }
 
@@ -35,10 +35,10 @@ export class SqliteSenderStore implements SenderStore {
     const { version: _ignored, ...clean } = record as SenderRecord & { version?: number };
     const data = JSON.stringify(clean);
     if (expectedVersion === 0) {
-      return this.db.prepare('INSERT OR IGNORE INTO senders (tenant_id, sender, version, data) VALUES (?, ?, 1, ?)').run(record.tenantId, record.sender, data).changes === 1;
+      return stmt(this.db, 'INSERT OR IGNORE INTO senders (tenant_id, sender, version, data) VALUES (?, ?, 1, ?)').run(record.tenantId, record.sender, data).changes === 1;
     }
     return (
-      this.db.prepare('UPDATE senders SET version = version + 1, data = ? WHERE tenant_id = ? AND sender = ? AND version = ?')
+      stmt(this.db, 'UPDATE senders SET version = version + 1, data = ? WHERE tenant_id = ? AND sender = ? AND version = ?')
         .run(data, record.tenantId, record.sender, expectedVersion).changes === 1
     );
   }

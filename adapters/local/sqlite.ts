@@ -34,9 +34,9 @@ CREATE INDEX IF NOT EXISTS suppressions_tenant_time ON suppressions (tenant_id, 
 `;
 
 /**
- * `synchronous` is per connection: the intake connection uses FULL so a
- * commit is on disk before SMTP says 250; worker connections use NORMAL (WAL
- * survives a process crash, and the next FULL commit flushes their frames).
+ * `synchronous` is per connection. Both use NORMAL: a WAL commit survives a
+ * process crash at once, and the intake fsyncs the WAL itself (off the event
+ * loop) before SMTP says 250 — see intake-sqlite.ts.
  */
 export function openDb(file: string, synchronous: 'FULL' | 'NORMAL'): Db {
   const db = new Database(file);
@@ -46,4 +46,15 @@ export function openDb(file: string, synchronous: 'FULL' | 'NORMAL'): Db {
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   return db;
+}
+
+const cache = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement, prepared once per connection (preparing per call showed in ingress profiles). */
+export function stmt(db: Db, sql: string): Database.Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
 }

@@ -1,5 +1,5 @@
 // Tenants, domains, SMTP users and IP users in SQLite (JSON documents).
-import type { Db } from './sqlite.js';
+import { stmt, type Db } from './sqlite.js';
 import { DomainError } from '../../core/errors.js';
 import type { TenantStore } from '../../core/ports.js';
 import type { DomainRecord, IpUser, SmtpUser, Tenant } from '../../core/model.js';
@@ -15,75 +15,75 @@ export class SqliteTenantStore implements TenantStore {
   constructor(private readonly db: Db) {}
 
   async createTenant(t: Tenant): Promise<void> {
-    this.db.prepare('INSERT INTO tenants (id, token_hash, data) VALUES (?, ?, ?)').run(t.id, t.tokenHash, JSON.stringify(t));
+    stmt(this.db, 'INSERT INTO tenants (id, token_hash, data) VALUES (?, ?, ?)').run(t.id, t.tokenHash, JSON.stringify(t));
   }
   async getTenant(id: string) {
-    return parse<Tenant>(this.db.prepare('SELECT data FROM tenants WHERE id = ?').get(id));
+    return parse<Tenant>(stmt(this.db, 'SELECT data FROM tenants WHERE id = ?').get(id));
   }
   async getTenantByTokenHash(hash: string) {
-    return parse<Tenant>(this.db.prepare('SELECT data FROM tenants WHERE token_hash = ?').get(hash));
+    return parse<Tenant>(stmt(this.db, 'SELECT data FROM tenants WHERE token_hash = ?').get(hash));
   }
   async listTenants() {
-    return parseAll<Tenant>(this.db.prepare('SELECT data FROM tenants ORDER BY id').all());
+    return parseAll<Tenant>(stmt(this.db, 'SELECT data FROM tenants ORDER BY id').all());
   }
   async updateTenant(t: Tenant): Promise<void> {
-    this.db.prepare('UPDATE tenants SET token_hash = ?, data = ? WHERE id = ?').run(t.tokenHash, JSON.stringify(t), t.id);
+    stmt(this.db, 'UPDATE tenants SET token_hash = ?, data = ? WHERE id = ?').run(t.tokenHash, JSON.stringify(t), t.id);
   }
 
   async createDomain(d: DomainRecord): Promise<void> {
     try {
-      this.db.prepare('INSERT INTO domains (domain, tenant_id, data) VALUES (?, ?, ?)').run(d.domain, d.tenantId, JSON.stringify(d));
+      stmt(this.db, 'INSERT INTO domains (domain, tenant_id, data) VALUES (?, ?, ?)').run(d.domain, d.tenantId, JSON.stringify(d));
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('DOMAIN_TAKEN', `domain ${d.domain} is already registered`);
       throw err;
     }
   }
   async getDomain(domain: string) {
-    return parse<DomainRecord>(this.db.prepare('SELECT data FROM domains WHERE domain = ?').get(domain.toLowerCase()));
+    return parse<DomainRecord>(stmt(this.db, 'SELECT data FROM domains WHERE domain = ?').get(domain.toLowerCase()));
   }
   async listDomains(tenantId: string) {
-    return parseAll<DomainRecord>(this.db.prepare('SELECT data FROM domains WHERE tenant_id = ? ORDER BY domain').all(tenantId));
+    return parseAll<DomainRecord>(stmt(this.db, 'SELECT data FROM domains WHERE tenant_id = ? ORDER BY domain').all(tenantId));
   }
   async deleteDomain(tenantId: string, domain: string) {
-    return this.db.prepare('DELETE FROM domains WHERE tenant_id = ? AND domain = ?').run(tenantId, domain.toLowerCase()).changes > 0;
+    return stmt(this.db, 'DELETE FROM domains WHERE tenant_id = ? AND domain = ?').run(tenantId, domain.toLowerCase()).changes > 0;
   }
 
   async createUser(u: SmtpUser): Promise<void> {
     try {
-      this.db.prepare('INSERT INTO users (username, tenant_id, data) VALUES (?, ?, ?)').run(u.username, u.tenantId, JSON.stringify(u));
+      stmt(this.db, 'INSERT INTO users (username, tenant_id, data) VALUES (?, ?, ?)').run(u.username, u.tenantId, JSON.stringify(u));
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('USER_EXISTS', `user ${u.username} already exists`);
       throw err;
     }
   }
   async getUser(username: string) {
-    return parse<SmtpUser>(this.db.prepare('SELECT data FROM users WHERE username = ?').get(username.toLowerCase()));
+    return parse<SmtpUser>(stmt(this.db, 'SELECT data FROM users WHERE username = ?').get(username.toLowerCase()));
   }
   async listUsers(tenantId: string) {
-    return parseAll<SmtpUser>(this.db.prepare('SELECT data FROM users WHERE tenant_id = ? ORDER BY username').all(tenantId));
+    return parseAll<SmtpUser>(stmt(this.db, 'SELECT data FROM users WHERE tenant_id = ? ORDER BY username').all(tenantId));
   }
   async updateUser(u: SmtpUser): Promise<void> {
-    this.db.prepare('UPDATE users SET data = ? WHERE username = ?').run(JSON.stringify(u), u.username);
+    stmt(this.db, 'UPDATE users SET data = ? WHERE username = ?').run(JSON.stringify(u), u.username);
   }
   async deleteUser(tenantId: string, username: string) {
-    return this.db.prepare('DELETE FROM users WHERE tenant_id = ? AND username = ?').run(tenantId, username.toLowerCase()).changes > 0;
+    return stmt(this.db, 'DELETE FROM users WHERE tenant_id = ? AND username = ?').run(tenantId, username.toLowerCase()).changes > 0;
   }
 
   async createIpUser(ip: IpUser, quota: number): Promise<void> {
     // Count and insert in one transaction: two concurrent requests cannot both take the last slot.
     this.db.transaction(() => {
-      const { n } = this.db.prepare('SELECT count(*) AS n FROM ip_users WHERE tenant_id = ?').get(ip.tenantId) as { n: number };
+      const { n } = stmt(this.db, 'SELECT count(*) AS n FROM ip_users WHERE tenant_id = ?').get(ip.tenantId) as { n: number };
       if (n >= quota) throw new DomainError('QUOTA_EXCEEDED', `IP user quota reached: ${n} of ${quota} in use`);
-      this.db.prepare('INSERT INTO ip_users (id, tenant_id, data) VALUES (?, ?, ?)').run(ip.id, ip.tenantId, JSON.stringify(ip));
+      stmt(this.db, 'INSERT INTO ip_users (id, tenant_id, data) VALUES (?, ?, ?)').run(ip.id, ip.tenantId, JSON.stringify(ip));
     }).immediate();
   }
   async listIpUsers(tenantId: string) {
-    return parseAll<IpUser>(this.db.prepare('SELECT data FROM ip_users WHERE tenant_id = ? ORDER BY id').all(tenantId));
+    return parseAll<IpUser>(stmt(this.db, 'SELECT data FROM ip_users WHERE tenant_id = ? ORDER BY id').all(tenantId));
   }
   async listAllIpUsers() {
-    return parseAll<IpUser>(this.db.prepare('SELECT data FROM ip_users').all());
+    return parseAll<IpUser>(stmt(this.db, 'SELECT data FROM ip_users').all());
   }
   async deleteIpUser(tenantId: string, id: string) {
-    return this.db.prepare('DELETE FROM ip_users WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes > 0;
+    return stmt(this.db, 'DELETE FROM ip_users WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes > 0;
   }
 }

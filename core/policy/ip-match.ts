@@ -29,14 +29,25 @@ export function normaliseCidr(input: string): string {
 
 /** The most specific IP user whose CIDR contains `ip`, if any. */
 export function findIpUser(ipUsers: readonly IpUser[], ip: string): IpUser | undefined {
-  const addr = parseAddress(ip);
-  if (!addr) return undefined;
-  let best: { user: IpUser; bits: number } | undefined;
+  return compileIpUsers(ipUsers)(ip);
+}
+
+/**
+ * Parses the CIDRs once and returns a matcher (the ingress asks per
+ * connection and per MAIL FROM; parsing every CIDR each time showed in profiles).
+ */
+export function compileIpUsers(ipUsers: readonly IpUser[]): (ip: string) => IpUser | undefined {
+  const ranges: { user: IpUser; range: [ipaddr.IPv4 | ipaddr.IPv6, number] }[] = [];
   for (const user of ipUsers) {
-    let range: [ipaddr.IPv4 | ipaddr.IPv6, number];
-    try { range = ipaddr.parseCIDR(user.cidr); } catch { continue; }
-    if (range[0].kind() !== addr.kind()) continue;
-    if ((addr as ipaddr.IPv4).match(range as [ipaddr.IPv4, number]) && (!best || range[1] > best.bits)) best = { user, bits: range[1] };
+    try { ranges.push({ user, range: ipaddr.parseCIDR(user.cidr) }); } catch { /* a malformed stored CIDR matches nothing */ }
   }
-  return best?.user;
+  ranges.sort((a, b) => b.range[1] - a.range[1]); // most specific first
+  return (ip) => {
+    const addr = parseAddress(ip);
+    if (!addr) return undefined;
+    for (const { user, range } of ranges) {
+      if (range[0].kind() === addr.kind() && (addr as ipaddr.IPv4).match(range as [ipaddr.IPv4, number])) return user;
+    }
+    return undefined;
+  };
 }

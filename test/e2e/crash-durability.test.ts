@@ -38,13 +38,13 @@ function startProcess(env: Record<string, string>): Promise<ChildProcess> {
   });
 }
 
-test('every message that got 250 survives a SIGKILL mid-load and is delivered after restart', { timeout: 180_000 }, async () => {
+for (const processes of [1, 2]) test(`every message that got 250 survives a SIGKILL mid-load and is delivered after restart (${processes} ingress process${processes > 1 ? 'es' : ''})`, { timeout: 180_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rg-crash-'));
   const receiver = await startReceiver();
   const [smtpPort, apiPort] = [await freePort(), await freePort()];
   const env = {
     DATA_DIR: dataDir, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', API_PORT: String(apiPort), API_HOST: '127.0.0.1',
-    SMARTHOST: `127.0.0.1:${receiver.port}`, OPERATOR_TOKEN: OPERATOR, SMTP_HOSTNAME: 'relay.test',
+    SMARTHOST: `127.0.0.1:${receiver.port}`, OPERATOR_TOKEN: OPERATOR, SMTP_HOSTNAME: 'relay.test', INGRESS_PROCESSES: String(processes),
   };
   let child = await startProcess(env);
   try {
@@ -76,6 +76,12 @@ test('every message that got 250 survives a SIGKILL mid-load and is delivered af
     await Promise.all(Array.from({ length: 8 }, (_, n) => sender(n)));
     assert.ok(killed, 'the gateway was killed mid-load');
     await new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+    // Ingress child processes notice their parent is gone and exit, freeing the port (bounded wait).
+    for (let i = 0; i < 100; i++) {
+      const free = await new Promise<boolean>((r) => { const s = createServer().once('error', () => r(false)).listen(smtpPort, '127.0.0.1', () => s.close(() => r(true))); });
+      if (free) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     child = await startProcess(env);
     const want = new Set(accepted);

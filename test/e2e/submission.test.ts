@@ -14,8 +14,12 @@ before(async () => {
 });
 after(async () => t.stop());
 
+// Each message its own body: identical bodies from several senders are a campaign, which is not what these tests are about.
+const TOPICS = ['the budget review', 'our hiking trip', 'the new office lease', 'the server migration', 'Friday lunch', 'the printer contract',
+  'the conference talk', 'the garden project', 'quarterly taxes', 'the hiring plan', 'the website redesign', 'the warehouse inventory'];
+let serial = 0;
 const msg = (from: string, to: string | string[], extra: Record<string, unknown> = {}) => ({
-  from, to, subject: 'Quarterly report', text: 'Hello Bob,\n\nthe report is attached as discussed.\n\nAlice\n', ...extra,
+  from, to, subject: 'Quarterly report', text: `Hello,\n\nsome notes about ${TOPICS[serial++ % TOPICS.length]} as discussed.\n\nAlice\n`, ...extra,
 });
 
 describe('authentication', () => {

@@ -209,3 +209,29 @@ describe('SMTP smuggling', () => {
     });
   }
 });
+
+describe('timeouts', () => {
+  test('an idle session is closed with 421 and a busy one is cut at the session limit', async () => {
+    const g = await startTestGateway({ SMTP_IDLE_TIMEOUT_SECONDS: '1', SMTP_SESSION_TIMEOUT_SECONDS: '3' });
+    try {
+      const idle = await RawSmtp.connect(g.gw.smtpPort);
+      await idle.reply();
+      const started = Date.now();
+      const bye = await idle.reply(5000);
+      assert.equal(bye.code, 421);
+      assert.ok(Date.now() - started < 4000);
+      idle.close();
+
+      const busy = await RawSmtp.connect(g.gw.smtpPort);
+      await busy.reply();
+      const t0 = Date.now();
+      let closedAfter = 0;
+      for (let i = 0; i < 20; i++) { // NOOP every 0.5 s keeps it from idling; bounded at 10 s
+        try { await busy.cmd('NOOP'); } catch { closedAfter = Date.now() - t0; break; }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(closedAfter >= 2500 && closedAfter < 6000, `closed after ${closedAfter} ms`);
+      busy.close();
+    } finally { await g.stop(); }
+  });
+});

@@ -83,7 +83,7 @@ export class Pipeline extends Construct {
     };
     let deliverNetwork = {};
     if (this.deliveryMode === 'direct-mx') {
-      const sg = new SecurityGroup(this, 'DeliverEgress', { vpc: props.vpc!, allowAllOutbound: false, description: 'Direct-MX delivery: SMTP, DNS over TLS-less UDP/TCP and HTTPS (MTA-STS, AWS APIs)' });
+      const sg = new SecurityGroup(this, 'DeliverEgress', { vpc: props.vpc!, allowAllOutbound: false, description: 'Direct-MX delivery: SMTP to MX hosts, DNS, and HTTPS for MTA-STS and AWS APIs' });
       sg.addEgressRule(Peer.anyIpv4(), Port.tcp(25), 'SMTP to receiving MX hosts');
       sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'MTA-STS policies and AWS APIs');
       sg.addEgressRule(Peer.anyIpv4(), Port.udp(53), 'DNS');

@@ -90,9 +90,10 @@ export interface SesEmulator extends Emulator {
 
 /** aws-ses-v2-local in this process, on 127.0.0.1. */
 export async function startSesLocal(): Promise<SesEmulator> {
-  const mod = await import('aws-ses-v2-local');
-  const start = ((mod as unknown as { default: unknown }).default ?? mod) as unknown as ((c: { host: string; port: number }) => Promise<import('node:http').Server>) & { default?: unknown };
-  const fn = (typeof start === 'function' ? start : (start as { default: typeof start }).default) as (c: { host: string; port: number }) => Promise<import('node:http').Server>;
+  // A CommonJS module with a default export: under ESM it may arrive wrapped once more.
+  type Start = (c: { host: string; port: number }) => Promise<import('node:http').Server>;
+  const mod = (await import('aws-ses-v2-local')) as unknown as { default: Start | { default: Start } };
+  const fn: Start = typeof mod.default === 'function' ? mod.default : mod.default.default;
   const port = await freePort();
   const server = await fn({ host: '127.0.0.1', port });
   const endpoint = `http://127.0.0.1:${port}`;

@@ -76,6 +76,14 @@ export interface MessageStore {
   list(tenantId: string, query: MessageQuery): Promise<{ items: MessageRecord[]; cursor?: string }>;
   /** Messages of one sender still waiting in the pipeline (accepted/queued/delivering/deferred). */
   listPendingBySender(tenantId: string, sender: string): Promise<MessageRecord[]>;
+  /**
+   * Oldest messages received before `before`, any tenant, for the retention
+   * sweep. Optional: stores with native expiry (DynamoDB TTL + S3 lifecycle)
+   * leave it out.
+   */
+  listReceivedBefore?(before: string, limit: number): Promise<MessageRecord[]>;
+  /** Removes a log record for good (retention). */
+  remove?(id: string): Promise<void>;
 }
 
 /**

@@ -13,6 +13,7 @@ import { systemClock, type Clock, type Transport } from '../core/ports.js';
 import { hashToken } from '../core/tenants/password.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
 import { handleDeliverJob } from '../core/pipeline/deliver.js';
+import { purgeExpired } from '../core/pipeline/retention.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import { createIngress, type Ingress } from '../ingress/server.js';
 import type { Config } from './config.js';
@@ -74,6 +75,14 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     handle: (job) => handleDeliverJob(deps, job),
   });
 
+  // Retention sweep: a batch every minute until caught up, so a backlog never makes one long stall.
+  const retention = workersOn && setInterval(() => {
+    purgeExpired(deps, config.RETENTION_DAYS * 86400)
+      .then((n) => { if (n > 0) log('RETENTION_PURGED', { messages: n }); })
+      .catch((err) => log('RETENTION_ERROR', { error: String(err) }));
+  }, 60_000);
+  if (retention) retention.unref();
+
   // With INGRESS_PROCESSES > 1 the SMTP listeners run in child processes (local/main.ts) and this one serves the API and the workers.
   const smtp = overrides.smtpPort === undefined ? await startSmtpListeners(config, stores, tls, clock) : undefined;
   const smtpPort = smtp?.smtpPort ?? overrides.smtpPort!;
@@ -91,6 +100,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     smtpPort, apiPort: http.port, operatorToken: operator.token, operatorTokenCreated: operator.created, stores,
     ...(smtpsPort !== undefined ? { smtpsPort } : {}),
     async stop() {
+      if (retention) clearInterval(retention);
       await Promise.all([smtp?.close(), http.close()]);
       await Promise.all([scoreWorker && scoreWorker.stop(), deliverWorker && deliverWorker.stop()]);
       stores.close();

@@ -57,6 +57,15 @@ export class SqliteMessageStore implements MessageStore {
     return cursor ? { items, cursor } : { items };
   }
 
+  async listReceivedBefore(before: string, limit: number): Promise<MessageRecord[]> {
+    const rows = stmt(this.db, 'SELECT data FROM messages WHERE received_at < ? ORDER BY received_at LIMIT ?').all(before, limit) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as MessageRecord);
+  }
+
+  async remove(id: string): Promise<void> {
+    stmt(this.db, 'DELETE FROM messages WHERE id = ?').run(id);
+  }
+
   async listPendingBySender(tenantId: string, sender: string): Promise<MessageRecord[]> {
     const rows = this.db
       .prepare(`SELECT data FROM messages WHERE tenant_id = ? AND sender = ? AND status IN (${PENDING.map(() => '?').join(',')})`)

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS messages (
   verdict TEXT, received_at TEXT NOT NULL, subject TEXT, recipients TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS messages_tenant_time ON messages (tenant_id, received_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS messages_tenant_sender ON messages (tenant_id, sender, status);
+CREATE INDEX IF NOT EXISTS messages_received ON messages (received_at);
 CREATE TABLE IF NOT EXISTS senders (tenant_id TEXT NOT NULL, sender TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant_id, sender));
 CREATE TABLE IF NOT EXISTS counters (
   tenant_id TEXT NOT NULL, sender TEXT NOT NULL, bucket TEXT NOT NULL, name TEXT NOT NULL,

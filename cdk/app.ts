@@ -10,8 +10,8 @@ const app = new App();
 const config = configFromContext(app);
 // A region is needed at synth (NLB access-log delivery is per region); the account may stay
 // unresolved until deploy unless createVpc=false, whose VPC lookup needs both.
-const region = process.env.CDK_DEFAULT_REGION ?? app.node.tryGetContext('region') ?? 'us-east-1';
-const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION || app.node.tryGetContext('region') || 'us-east-1';
+const account = process.env.CDK_DEFAULT_ACCOUNT || undefined;
 buildRelayguard(app, config, { env: account ? { account, region } : { region } });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

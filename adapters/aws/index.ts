@@ -10,8 +10,10 @@ import { DynamoMessageStore } from './dynamo/message-store.js';
 import { DynamoSenderStore } from './dynamo/sender-store.js';
 import { DynamoSqsIntake } from './intake.js';
 import { DynamoSuppressionStore } from './dynamo/suppression-store.js';
+import { DynamoCampaignIndex } from './dynamo/campaign-index.js';
+import type { CampaignIndex } from '../../core/reputation/ports.js';
 
-export { S3Spool, SqsJobQueue, DynamoTenantStore, DynamoMessageStore, DynamoSenderStore, DynamoSuppressionStore, DynamoSqsIntake, createAwsClients };
+export { S3Spool, SqsJobQueue, DynamoTenantStore, DynamoMessageStore, DynamoSenderStore, DynamoSuppressionStore, DynamoCampaignIndex, DynamoSqsIntake, createAwsClients };
 export { SesTransport } from './ses-transport.js';
 
 export interface AwsResources {
@@ -29,6 +31,7 @@ export interface AwsStores {
   messages: MessageStore;
   senders: SenderStore;
   suppressions: SuppressionStore;
+  campaigns: CampaignIndex;
   intake: Intake;
   scoreQueue: JobQueue<ScoreJob>;
   deliverQueue: JobQueue<DeliverJob>;
@@ -46,6 +49,7 @@ export function openAwsStores(res: AwsResources, clientOptions: AwsClientOptions
     messages,
     senders: new DynamoSenderStore(clients.dynamo, res.tableName, clock),
     suppressions: new DynamoSuppressionStore(clients.dynamo, res.tableName),
+    campaigns: new DynamoCampaignIndex(clients.dynamo, res.tableName),
     intake: new DynamoSqsIntake(messages, scoreQueue),
     scoreQueue,
     deliverQueue: new SqsJobQueue<DeliverJob>(clients.sqs, res.deliverQueueUrl, clock),

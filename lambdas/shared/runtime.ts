@@ -25,7 +25,7 @@ export function pipelineDeps(transport: Transport = noTransport): PipelineDeps {
   return {
     clock: systemClock,
     config: { ...DEFAULT_PIPELINE_CONFIG, hostname: process.env.RELAY_HOSTNAME ?? DEFAULT_PIPELINE_CONFIG.hostname, retentionSeconds: retentionDays * 86400 },
-    spool: s.spool, tenants: s.tenants, messages: s.messages, senders: s.senders, suppressions: s.suppressions, intake: s.intake,
+    spool: s.spool, tenants: s.tenants, messages: s.messages, senders: s.senders, suppressions: s.suppressions, campaigns: s.campaigns, intake: s.intake,
     scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport,
   };
 }

@@ -3,6 +3,7 @@
 // second handle on the same data to play "another worker / another Lambda".
 import type { Clock, DeliverJob, Intake, JobQueue, MessageStore, ScoreJob, SenderStore, SpoolStore, SuppressionStore, TenantStore } from '../../core/ports.js';
 import type { MessageRecord } from '../../core/model.js';
+import type { CampaignIndex } from '../../core/reputation/ports.js';
 
 export interface ContractStores {
   spool: SpoolStore;
@@ -10,6 +11,8 @@ export interface ContractStores {
   messages: MessageStore;
   senders: SenderStore;
   suppressions: SuppressionStore;
+  /** The cross-sender campaign index; shared with handles from reopen(). */
+  campaigns: CampaignIndex;
   intake: Intake;
   scoreQueue: JobQueue<ScoreJob>;
   deliverQueue: JobQueue<DeliverJob>;

@@ -5,6 +5,7 @@ import { tenantStoreContract } from './tenant-store.contract.js';
 import { messageStoreContract } from './message-store.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
 import { suppressionStoreContract } from './suppression-store.contract.js';
+import { campaignIndexContract } from './campaign-index.contract.js';
 import type { StoresFactory } from './factory.js';
 
 export function storesContract(factory: StoresFactory): void {
@@ -13,4 +14,5 @@ export function storesContract(factory: StoresFactory): void {
   messageStoreContract(factory);
   senderStoreContract(factory);
   suppressionStoreContract(factory);
+  campaignIndexContract(factory);
 }

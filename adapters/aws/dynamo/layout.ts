@@ -16,6 +16,7 @@
 //   message           MSG#<id>                    MSG              TENANT#<id>#MSGS / <receivedAt>#<id>    TENANT#<id>#PENDING#<sender> / <receivedAt>#<id>
 //   sender state      SENDER#<tenant>#<sender>    STATE            TENANT#<id>#SENDERS / <sender>
 //   sender counters   SENDER#<tenant>#<sender>    CTR#<bucket>     (expire through TTL)
+//   campaign member   CAMPAIGN#<content key>      M#<tenant>#<sender>  (expire through TTL)
 //
 // Items expire through the TTL attribute `ttl` (epoch seconds): counters and
 // message-log entries. Entity fields are stored as top-level attributes next

@@ -150,6 +150,28 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     }
   });
 
+  test('a score job still failing on its last receive holds its message in quarantine instead of failing again', async () => {
+    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+    const now = new Date().toISOString();
+    // Its spooled body is gone, so scoring throws every time.
+    await stores.messages.put({
+      id: 'msg-lost-body-1', tenantId, spoolKey: 'msg-lost-body-1', envelope: { mailFrom: tenant.mailbox, rcptTo: ['x@partner.example'] },
+      clientIp: '127.0.0.1', identity: { kind: 'smtp-user', tenantId, username: tenant.mailbox, userKind: 'mailbox' }, sender: tenant.mailbox,
+      size: 1, receivedAt: now, status: 'accepted', recipients: [{ rcpt: 'x@partner.example', state: 'pending', attempts: 0 }], updatedAt: now,
+    });
+    const record = (count: string) => {
+      const e = sqsEvent([{ MessageId: `lost-${count}`, ReceiptHandle: 'rh', Body: JSON.stringify({ messageId: 'msg-lost-body-1' }) }]);
+      e.Records[0]!.attributes.ApproximateReceiveCount = count;
+      return e;
+    };
+    assert.deepEqual((await score(record('1'), lambdaContext('score'))).batchItemFailures, [{ itemIdentifier: 'lost-1' }], 'retried while receives remain');
+    assert.equal((await stores.messages.get('msg-lost-body-1'))?.status, 'accepted');
+    assert.deepEqual((await score(record('3'), lambdaContext('score'))).batchItemFailures, [], 'the last receive is acknowledged');
+    const held = await stores.messages.get('msg-lost-body-1');
+    assert.equal(held?.status, 'quarantined');
+    assert.ok(held?.verdict?.signals.some((x) => x.name === 'scoring-failed'));
+  });
+
   test('a poison score job ends in the dead-letter queue after its receives run out', async () => {
     for (let i = 0; i < 5; i++) {
       const batch = await receiveBatch(stores.clients.sqs, res.scoreQueueUrl, 1);

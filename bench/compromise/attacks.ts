@@ -30,6 +30,7 @@ export const SPAM_SCORES: Record<string, [number, number]> = {
   'blended into normal traffic': [4, 2.5],
   'burst after password change': [5.5, 2.5],
   'snowshoe across accounts': [4.5, 2.5],
+  'malware on the victim\'s own machine': [4.5, 2.5],
 };
 
 export const STYLES = Object.keys(SPAM_SCORES);
@@ -102,6 +103,12 @@ const GENERATORS: Record<string, { victims: number; kind: 'mailbox' | 'ip-sender
       const k = c.rng.int(0, vs.length - 1);
       c.inst.sends.push(spam(c, vs[k]!, t, ips[k]!, fresh(c, c.rng.int(2, 5)), c.rng.pick(fps), urls));
     }
+  } },
+  // No access evidence at all: the victim's own address, client and display name.
+  'malware on the victim\'s own machine': { victims: 1, kind: 'mailbox', gen: (c, [v]) => {
+    const fps = [c.rng.id(16), c.rng.id(16)], urls = urlsFor(c);
+    let t = c.at;
+    for (let i = 0; i < 80; i++, t += c.rng.int(2, 4) * MIN) c.inst.sends.push(spam(c, v!, t, v!.ips[0]!, fresh(c, c.rng.int(1, 3)), c.rng.pick(fps), urls, { ownClient: true }));
   } },
 };
 

@@ -103,7 +103,7 @@ export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, a
     const id = e.actor.identity;
     if (id.kind === 'smtp-user') {
       for (const ip of e.failedLogins ?? []) await recordLogin(deps, { tenantId: tenant.id, username: id.username, clientIp: ip, success: false });
-      await recordLogin(deps, { tenantId: tenant.id, username: id.username, clientIp: e.ip, success: true, tlsClient: e.attack ? 'python-smtplib' : e.actor.tlsClient });
+      await recordLogin(deps, { tenantId: tenant.id, username: id.username, clientIp: e.ip, success: true, tlsClient: e.attack && !e.ownClient ? 'python-smtplib' : e.actor.tlsClient });
     }
     try {
       await checkSenderAllowed(deps, { tenant, sender: e.actor.sender, clientIp: e.ip, identity: id });

@@ -45,6 +45,8 @@ export interface SendEvent {
   /** Failed logins that precede this send's successful one (credential stuffing). */
   failedLogins?: string[];
   attack?: AttackTag;
+  /** The attack runs on the victim's machine: its login looks like the owner's (same address, same TLS client). */
+  ownClient?: boolean;
   /** Complaint probability per delivered recipient. */
   complaintRate: number;
   tries: number;

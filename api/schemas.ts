@@ -89,6 +89,7 @@ export const Settings = named('Settings', 'Effective tenant settings (defaults f
   monitorOnly: z.boolean().describe('Record verdicts but deliver everything.'),
   senderHourlyLimit: z.number().int().describe('Messages per sender per hour before the sender is locked; 0 disables.'),
   webhookUrl: z.string().optional(),
+  webhookSigningSecret: z.string().optional().describe('HMAC-SHA256 key of the webhook signature header; verify every delivery with it.'),
   abuseContact: z.string().optional(),
   bulkSenders: z.array(BulkSender).optional(),
   senderPolicy: z.record(z.string(), z.number()).optional(),

@@ -30,6 +30,8 @@ const Schema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   /** Fixed operator token; otherwise one is generated into DATA_DIR/operator-token once. */
   OPERATOR_TOKEN: z.string().min(16, 'OPERATOR_TOKEN must be at least 16 characters').optional(),
+  /** Server secret from which each tenant's webhook signing key is derived; otherwise generated into DATA_DIR/webhook-secret. */
+  WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
   /** PEM files; otherwise a self-signed certificate is generated into DATA_DIR/tls and reused. */
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),
@@ -80,7 +82,7 @@ export function describeConfig(c: Config): string {
   return Object.keys(Schema.shape)
     .map((k) => {
       const v = (c as Record<string, unknown>)[k];
-      return `${k}=${k === 'OPERATOR_TOKEN' && v ? '********' : v ?? '(unset)'}`;
+      return `${k}=${(k === 'OPERATOR_TOKEN' || k === 'WEBHOOK_SECRET') && v ? '********' : v ?? '(unset)'}`;
     })
     .join('\n');
 }

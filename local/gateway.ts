@@ -21,6 +21,8 @@ import { startHttpServer } from './http-server.js';
 import { loadOrCreateOperatorToken } from './operator-token.js';
 import { startQueueWorker } from './queue-worker.js';
 import { loadOrCreateTls } from './tls.js';
+import { loadOrCreateSecret, webhookSecretFor } from './secrets.js';
+import { WebhookNotifier } from '../adapters/webhook/notifier.js';
 
 export interface Gateway {
   smtpPort: number;
@@ -51,12 +53,15 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const operator = loadOrCreateOperatorToken(config.dataDir, config.OPERATOR_TOKEN);
   const transport = overrides.transport ?? transportFromEnv(process.env, config.SMTP_HOSTNAME);
 
+  const webhookSecret = loadOrCreateSecret(config.dataDir, 'webhook-secret', config.WEBHOOK_SECRET);
+  const secretFor = (tenantId: string) => webhookSecretFor(webhookSecret, tenantId);
+  const notifier = new WebhookNotifier({ secretFor: (t) => secretFor(t.id), clock });
   const deps: PipelineDeps = {
     clock,
     config: { deliveryRetrySeconds: config.DELIVERY_RETRY_SECONDS, hostname: config.SMTP_HOSTNAME, retentionSeconds: config.RETENTION_DAYS * 86400 },
     spool: stores.spool, tenants: stores.tenants, messages: stores.messages, senders: stores.senders,
     intake: stores.intake, scoreQueue: stores.scoreQueue, deliverQueue: stores.deliverQueue, transport,
-    suppressions: stores.suppressions,
+    suppressions: stores.suppressions, campaigns: stores.campaigns, notifier,
     ...(config.CLAMD ? { virusScanner: clamdFromAddress(config.CLAMD) } : {}),
     ...(config.URL_BLOCKLISTS ? { urlReputation: new DnsblUrlReputation({ zones: config.URL_BLOCKLISTS.split(",").map((z) => z.trim()).filter(Boolean) }) } : {}),
   };
@@ -91,6 +96,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const api = createApi({
     clock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
     deliverQueue: stores.deliverQueue, operatorTokenHash: hashToken(operator.token), suppressions: stores.suppressions,
+    notifier, webhookSecretFor: secretFor,
     smtpHost: config.PUBLIC_SMTP_HOST ?? config.SMTP_HOSTNAME, smtpPort, publicSmtpPort: config.PUBLIC_SMTP_PORT ?? smtpPort,
     onError: (err, req) => log('API_ERROR', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err) }),
   });

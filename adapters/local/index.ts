@@ -12,6 +12,8 @@ import { SqliteMessageStore } from './message-store.js';
 import { SqliteSenderStore } from './sender-store.js';
 import { SqliteSuppressionStore } from './suppression-store.js';
 import { GroupCommitIntake } from './intake-sqlite.js';
+import { SqliteCampaignIndex } from './campaign-index.js';
+import type { CampaignIndex } from '../../core/reputation/ports.js';
 
 export type { LocalQueue, ReceivedJob } from './queue-sqlite.js';
 
@@ -25,6 +27,7 @@ export interface LocalStores {
   intake: Intake & { stats: { batches: number; messages: number } };
   scoreQueue: LocalQueue<ScoreJob>;
   deliverQueue: LocalQueue<DeliverJob>;
+  campaigns: CampaignIndex;
   /** The worker connection, for small local extras (kv settings). */
   db: Db;
   close(): void;
@@ -49,6 +52,7 @@ export function openLocalStores(dataDir: string, clock: Clock = systemClock): Lo
     intake,
     scoreQueue: new SqliteQueue<ScoreJob>(work, 'score', clock),
     deliverQueue: new SqliteQueue<DeliverJob>(work, 'deliver', clock),
+    campaigns: new SqliteCampaignIndex(work),
     db: work,
     close() {
       work.close();

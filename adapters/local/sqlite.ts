@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   leased INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS jobs_ready ON jobs (queue, visible_at);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS campaign_members (key TEXT NOT NULL, tenant_id TEXT NOT NULL, sender TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, tenant_id, sender));
 CREATE TABLE IF NOT EXISTS spool_blobs (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS suppressions (tenant_id TEXT NOT NULL, address TEXT NOT NULL, created_at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (tenant_id, address));
 CREATE INDEX IF NOT EXISTS suppressions_tenant_time ON suppressions (tenant_id, created_at DESC, address);

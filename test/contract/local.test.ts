@@ -4,18 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLocalStores } from '../../adapters/local/index.js';
-import { MemoryCampaignIndex } from '../../adapters/memory/campaign-index.js';
 import { storesContract } from './suite.js';
 import type { ContractStores, TestClock } from './factory.js';
 
-// The embedded runner keeps campaigns in the SenderStore's counters; the in-process index is the local CampaignIndex.
-function open(dir: string, clock: TestClock, owner: boolean, campaigns = new MemoryCampaignIndex()): ContractStores {
+function open(dir: string, clock: TestClock, owner: boolean): ContractStores {
   const s = openLocalStores(dir, clock);
   return {
     ...s,
-    campaigns,
     receiveScoreJobs: async () => (await s.scoreQueue.receive(10, 30)).map((r) => r.job),
-    reopen: async () => open(dir, clock, false, campaigns),
+    reopen: async () => open(dir, clock, false),
     close: async () => {
       s.close();
       if (owner) rmSync(dir, { recursive: true, force: true });

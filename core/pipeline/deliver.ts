@@ -12,7 +12,7 @@ import { applyAttempt, ensureRecipients, expireDeferred, isPending, messageStatu
 import { isDomainError } from '../errors.js';
 import type { MessageRecord, MessageStatus, RecipientStatus } from '../model.js';
 import type { DeliverJob, RecipientResult } from '../ports.js';
-import { recordDeliveryOutcome } from '../reputation/index.js';
+import { isSenderLocked, recordDeliveryOutcome } from '../reputation/index.js';
 import { applySuppressions, recordHardBounces } from '../suppression/index.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -63,6 +63,17 @@ function isStaleAttempt(recipients: RecipientStatus[], attempt: number): boolean
 export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Promise<void> {
   const original = await deps.messages.get(job.messageId);
   if (!original || !DELIVERABLE.has(original.status)) return;
+  // A sender locked since this message was scored: hold what is still waiting (a retry included) rather
+  // than deliver it. Mail the tenant released by hand goes out, and so do null-sender bounces.
+  if (original.status !== 'released' && original.envelope.mailFrom !== '') {
+    const lock = await isSenderLocked(deps, original.tenantId, original.sender);
+    if (lock) {
+      const signal = { name: 'sender-locked', weight: 0, detail: lock.reason };
+      const verdict = original.verdict ? { ...original.verdict, verdict: 'quarantine' as const, signals: [...original.verdict.signals, signal] } : undefined;
+      await deps.messages.put({ ...original, status: 'quarantined', ...(verdict ? { verdict } : {}), updatedAt: deps.clock.now().toISOString() });
+      return;
+    }
+  }
 
   const now = deps.clock.now();
   // Mail released from quarantine may be days old: its retry window starts at the release.

@@ -149,6 +149,8 @@ export interface MessageRecord {
   receivedAt: string;
   status: MessageStatus;
   verdict?: VerdictRecord;
+  /** Evidence only the ingress can see (e.g. the account's own password in the text), merged into the verdict by the score step. */
+  ingressSignals?: Signal[];
   recipients: RecipientStatus[];
   /** When delivery gives up and bounces what is left. */
   expiresAt?: string;

@@ -11,8 +11,16 @@ export class DataTap {
   oversized = false;
   private prev = 0;
   private bytes = 0;
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
 
-  constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {}
+  /** `keepBytes`: how much of the message to keep for checks after DATA (the password probe); 0 keeps none. */
+  constructor(private readonly maxBytes = Number.POSITIVE_INFINITY, private readonly keepBytes = 0) {}
+
+  /** The start of the message (up to `keepBytes`), as latin1 text. */
+  keptText(): string {
+    return Buffer.concat(this.kept).toString('latin1');
+  }
 
   /** Yields `prefix` (our trace header), then the stream, inspecting every chunk as it passes. */
   async *pipe(source: AsyncIterable<Buffer>, prefix?: Buffer): AsyncIterable<Buffer> {
@@ -22,6 +30,11 @@ export class DataTap {
       if (this.bytes > this.maxBytes) this.oversized = true;
       if (this.oversized) continue;
       this.inspect(chunk);
+      if (this.keptBytes < this.keepBytes) {
+        const part = chunk.subarray(0, this.keepBytes - this.keptBytes);
+        this.kept.push(part);
+        this.keptBytes += part.length;
+      }
       yield chunk;
     }
   }

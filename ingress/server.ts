@@ -13,6 +13,7 @@ import { checkSenderOwnership } from '../core/policy/sender-ownership.js';
 import { senderKey } from '../core/policy/sender-key.js';
 import { LoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from '../core/policy/login-throttle.js';
 import { checkSenderAllowed, recordLogin } from '../core/reputation/index.js';
+import { makePasswordProbe, textContainsPassword, type PasswordProbe } from '../core/reputation/password-probe.js';
 import { verifyPassword } from '../core/tenants/password.js';
 import { VerifiedLoginCache } from './auth-cache.js';
 import { IpUserCache } from './ip-user-cache.js';
@@ -58,10 +59,15 @@ export interface IngressOptions {
 }
 
 interface SessionState {
+  /** Salted digest of this session's login password, to spot it in the message (a leaked-credential probe). */
+  probe?: PasswordProbe;
   identity?: Identity;
   tenant?: Tenant;
   sender?: string;
 }
+
+/** How much of a message the password probe reads: credential checks are short notes. */
+const PROBE_BYTES = 64 * 1024;
 
 const smtpError = (err: unknown): Error & { responseCode: number } => {
   const { code, message } = toSmtpReply(err);
@@ -108,6 +114,8 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       throw new DomainError('AUTH_FAILED', 'Authentication credentials invalid');
     }
     loginCache.add(username, password, user.passwordHash, now);
+    const probe = makePasswordProbe(password);
+    if (probe) state(session).probe = probe;
     throttle.succeed(ip);
     await recordLogin(deps, { tenantId: user.tenantId, username, clientIp: ip, success: true });
     return { kind: 'smtp-user', tenantId: user.tenantId, username: user.username, userKind: user.kind };
@@ -142,7 +150,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
       rcptTo: session.envelope.rcptTo.map((r) => r.address),
     };
-    const tap = new DataTap(o.maxMessageBytes);
+    const tap = new DataTap(o.maxMessageBytes, st.probe ? PROBE_BYTES : 0);
     const trace = receivedHeader({ session, hostname: o.hostname, id, mailFrom: envelope.mailFrom, authenticated: identity.kind === 'smtp-user', now });
     let stored = false;
     try {
@@ -157,6 +165,9 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
         if (sender !== st.sender) await checkSenderAllowed(deps, { tenant, sender, clientIp: session.remoteAddress, identity });
       }
       const record = acceptedRecord({ id, identity, envelope, clientIp: session.remoteAddress, sender, size, headers, now, retrySeconds: o.retrySeconds });
+      if (st.probe && textContainsPassword(tap.keptText(), st.probe)) {
+        record.ingressSignals = [{ name: 'password-in-message', weight: 0, detail: 'the message contains the password this session logged in with' }];
+      }
       await deps.intake.accept(record);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {

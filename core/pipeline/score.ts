@@ -28,7 +28,8 @@ export async function handleScoreJob(deps: PipelineDeps, job: ScoreJob): Promise
   const raw = await deps.spool.get(msg.spoolKey);
   const ownedDomains = (await deps.tenants.listDomains(tenant.id)).map((d) => d.domain);
   const scoreDeps = { ...(deps.virusScanner ? { virusScanner: deps.virusScanner } : {}), ...(deps.urlReputation ? { urlReputation: deps.urlReputation } : {}) };
-  const content = await scoreContent(raw, { tenantId: tenant.id, envelope: msg.envelope, identity: msg.identity, ownedDomains }, scoreDeps);
+  const scored = await scoreContent(raw, { tenantId: tenant.id, envelope: msg.envelope, identity: msg.identity, ownedDomains }, scoreDeps);
+  const content = msg.ingressSignals?.length ? { ...scored, signals: [...scored.signals, ...msg.ingressSignals] } : scored;
   const facts = content.facts;
   if (facts.messageId && !msg.messageId) msg.messageId = facts.messageId;
   if (facts.subject !== undefined && msg.subject === undefined) msg.subject = facts.subject;

@@ -92,3 +92,20 @@ test('a sender past the tenant\'s hourly ceiling is refused at MAIL FROM with th
   assert.equal(s.status, 200);
   assert.ok(s.body.throttledUntil || s.body.lock, `the sender shows its state: ${JSON.stringify(s.body)}`);
 });
+
+test('a message containing the account\'s own SMTP password locks the sender (leaked-credential probe)', async () => {
+  const ten = await t.tenant('probe.example');
+  const info = await t.client({ user: ten.mailbox, pass: ten.mailboxPassword }).sendMail({
+    from: ten.mailbox, to: 'buyer@elsewhere.example', subject: 'works', text: `login ${ten.mailbox} pass ${ten.mailboxPassword} ok\n`,
+  });
+  const m = await t.waitForMessage(ten.token, queuedId(info.response), (x) => x.status !== 'accepted' && x.status !== 'queued');
+  assert.notEqual(m.status, 'delivered');
+  assert.ok(m.verdict.signals.some((s: any) => s.name === 'password-in-message'), JSON.stringify(m.verdict.signals));
+  assert.ok(!JSON.stringify(m).includes(ten.mailboxPassword), 'the password itself is never recorded');
+  const s = await t.api('GET', `/v1/senders/${encodeURIComponent(ten.mailbox)}`, ten.token);
+  assert.ok(s.body.lock, `locked: ${JSON.stringify(s.body)}`);
+  await assert.rejects(
+    t.client({ user: ten.mailbox, pass: ten.mailboxPassword }).sendMail({ from: ten.mailbox, to: 'x@elsewhere.example', subject: 'again', text: 'hi' }),
+    (err: any) => err.responseCode === 550 && /locked/.test(err.response),
+  );
+});

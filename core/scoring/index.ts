@@ -35,6 +35,8 @@ export interface ContentFacts {
   messageId?: string;
   subject?: string;
   headerFrom?: string;
+  /** The Reply-To mailbox, same form as headerFrom. */
+  replyTo?: string;
   /** Fingerprint of the normalised body: the same campaign gives the same value. */
   bodyFingerprint?: string;
   urls: string[];
@@ -92,11 +94,18 @@ export function contentSignals(facts: MessageFacts, ctx: ContentContext, model: 
   return signals;
 }
 
+function mailboxText(m: { name: string; address: string }): string {
+  const name = m.name.replace(/["<>]/g, '').trim();
+  return name ? `"${name}" <${m.address}>` : m.address;
+}
+
 function contentFacts(f: MessageFacts): ContentFacts {
   return {
     ...(f.messageId ? { messageId: f.messageId } : {}),
     ...(f.hasSubject ? { subject: f.subject } : {}),
-    ...(f.from?.address ? { headerFrom: f.from.address } : {}),
+    // "Name <address>": the reputation policy watches display names and Reply-To domains change.
+    ...(f.from?.address ? { headerFrom: mailboxText(f.from) } : {}),
+    ...(f.replyTo?.address ? { replyTo: mailboxText(f.replyTo) } : {}),
     bodyFingerprint: bodyFingerprint(f),
     urls: [...new Set(f.urls.map((u) => u.url))].slice(0, 100),
     ...(f.xAuthUser ? { xAuthUser: f.xAuthUser } : {}),

@@ -20,7 +20,7 @@ describe('scoreContent', () => {
     assert.equal(v.verdict, 'deliver', JSON.stringify(signals));
     assert.equal(facts.messageId, 'test-1@example.com');
     assert.equal(facts.subject, 'Lunch on Thursday?');
-    assert.equal(facts.headerFrom, 'alice@example.com');
+    assert.equal(facts.headerFrom, '"Alice Example" <alice@example.com>');
     assert.equal(facts.xAuthUser, 'alice@example.com');
     assert.match(facts.bodyFingerprint ?? '', /^[0-9a-f]{32}$/);
     assert.deepEqual(facts.urls, []);

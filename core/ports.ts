@@ -1,6 +1,7 @@
 // The ports: every piece of I/O core needs, as interfaces. adapters/local
 // (spool folder + SQLite) and adapters/aws (S3, SQS, DynamoDB, SES) each
 // implement all of them; test/contract runs one suite against both.
+import type { CampaignIndex } from './reputation/ports.js';
 import type {
   DomainRecord,
   IpUser,
@@ -194,3 +195,16 @@ export interface SuppressionStore {
 }
 
 export type { VerdictRecord, LockState };
+
+/** Every store port, as one adapter set (local or AWS) provides them; each set adds its own extras. */
+export interface StorePorts {
+  spool: SpoolStore;
+  tenants: TenantStore;
+  messages: MessageStore;
+  senders: SenderStore;
+  suppressions: SuppressionStore;
+  campaigns: CampaignIndex;
+  intake: Intake;
+  scoreQueue: JobQueue<ScoreJob>;
+  deliverQueue: JobQueue<DeliverJob>;
+}

@@ -1,7 +1,7 @@
 // Wiring of the AWS storage: the same shape as openLocalStores, built from
 // SDK clients and resource names (environment variables on AWS, emulator
 // endpoints in tests). Only lambdas/, ingress/aws-main.ts and tests call this.
-import { systemClock, type Clock, type DeliverJob, type Intake, type JobQueue, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type SuppressionStore, type TenantStore } from '../../core/ports.js';
+import { systemClock, type Clock, type DeliverJob, type ScoreJob, type StorePorts } from '../../core/ports.js';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './clients.js';
 import { S3Spool } from './s3-spool.js';
 import { SqsJobQueue } from './sqs-queue.js';
@@ -11,7 +11,6 @@ import { DynamoSenderStore } from './dynamo/sender-store.js';
 import { DynamoSqsIntake } from './intake.js';
 import { DynamoSuppressionStore } from './dynamo/suppression-store.js';
 import { DynamoCampaignIndex } from './dynamo/campaign-index.js';
-import type { CampaignIndex } from '../../core/reputation/ports.js';
 
 export { S3Spool, SqsJobQueue, DynamoTenantStore, DynamoMessageStore, DynamoSenderStore, DynamoSuppressionStore, DynamoCampaignIndex, DynamoSqsIntake, createAwsClients };
 export { SesTransport } from './ses-transport.js';
@@ -25,16 +24,7 @@ export interface AwsResources {
   retentionSeconds?: number;
 }
 
-export interface AwsStores {
-  spool: SpoolStore;
-  tenants: TenantStore;
-  messages: MessageStore;
-  senders: SenderStore;
-  suppressions: SuppressionStore;
-  campaigns: CampaignIndex;
-  intake: Intake;
-  scoreQueue: JobQueue<ScoreJob>;
-  deliverQueue: JobQueue<DeliverJob>;
+export interface AwsStores extends StorePorts {
   clients: AwsClients;
   close(): void;
 }

@@ -1,21 +1,11 @@
 // What a contract suite needs from an adapter set: the ports, a clock the
 // test can move, a way to see score jobs (receiving is not a port), and a
 // second handle on the same data to play "another worker / another Lambda".
-import type { Clock, DeliverJob, Intake, JobQueue, MessageStore, ScoreJob, SenderStore, SpoolStore, SuppressionStore, TenantStore } from '../../core/ports.js';
+import type { Clock, ScoreJob, StorePorts } from '../../core/ports.js';
 import type { MessageRecord } from '../../core/model.js';
-import type { CampaignIndex } from '../../core/reputation/ports.js';
 
-export interface ContractStores {
-  spool: SpoolStore;
-  tenants: TenantStore;
-  messages: MessageStore;
-  senders: SenderStore;
-  suppressions: SuppressionStore;
-  /** The cross-sender campaign index; shared with handles from reopen(). */
-  campaigns: CampaignIndex;
-  intake: Intake;
-  scoreQueue: JobQueue<ScoreJob>;
-  deliverQueue: JobQueue<DeliverJob>;
+/** The ports (campaigns shared with handles from reopen()) plus what the suites need to look inside. */
+export interface ContractStores extends StorePorts {
   /** Score jobs now visible on the queue (received and hidden). */
   receiveScoreJobs(): Promise<ScoreJob[]>;
   /** Another independent handle (own connection / own SDK clients) on the same data. */

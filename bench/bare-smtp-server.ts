@@ -10,3 +10,4 @@ const server = new SMTPServer({
   onData(stream, _s, cb) { stream.on('data', () => {}); stream.on('end', () => cb(null, 'Ok')); },
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ event: 'BARE_READY', port: (server.server.address() as { port: number }).port }) + '\n'));
+process.on('SIGINT', () => process.exit(0)); // a clean exit (writes --cpu-prof profiles)

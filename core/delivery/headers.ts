@@ -36,10 +36,3 @@ export function firstAddress(value: string | undefined): string | undefined {
   return undefined;
 }
 
-/** Lower-case domain of an address, or undefined for the null sender and malformed input. */
-export function domainOf(address: string | undefined): string | undefined {
-  if (!address) return undefined;
-  const at = address.lastIndexOf('@');
-  if (at < 0 || at === address.length - 1) return undefined;
-  return address.slice(at + 1).replace(/^\[|\]$/g, '').toLowerCase();
-}

@@ -6,13 +6,15 @@
 import { decideRetry, deliveryExpiry } from '../delivery/backoff.js';
 import { chooseSigningDomain } from '../delivery/signing-domain.js';
 import { signMessage } from '../delivery/dkim.js';
-import { domainOf, firstAddress, headerValue } from '../delivery/headers.js';
+import { firstAddress, headerValue } from '../delivery/headers.js';
+import { domainOf } from '../policy/sender-key.js';
 import { emitDsn, isGeneratedDsn, wantsDsn } from '../delivery/emit-dsn.js';
 import { applyAttempt, ensureRecipients, expireDeferred, isPending, messageStatusFor } from '../delivery/recipients.js';
 import { isDomainError } from '../errors.js';
 import type { MessageRecord, MessageStatus, RecipientStatus } from '../model.js';
 import type { DeliverJob, RecipientResult } from '../ports.js';
 import { isSenderLocked, recordDeliveryOutcome } from '../reputation/index.js';
+import { heldForLock } from '../reputation/after-lock.js';
 import { applySuppressions, recordHardBounces } from '../suppression/index.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -22,7 +24,7 @@ const DELIVERABLE: ReadonlySet<MessageStatus> = new Set(['queued', 'delivering',
 async function signForTenant(deps: PipelineDeps, record: MessageRecord, raw: Buffer, now: Date): Promise<Buffer> {
   const domain = await chooseSigningDomain(
     record.tenantId,
-    { headerFromDomain: domainOf(firstAddress(headerValue(raw, 'From'))), mailFromDomain: domainOf(record.envelope.mailFrom) },
+    { headerFromDomain: domainOf(firstAddress(headerValue(raw, 'From')) ?? '') || undefined, mailFromDomain: domainOf(record.envelope.mailFrom) || undefined },
     (d) => deps.tenants.getDomain(d),
   );
   if (!domain) return raw;
@@ -68,9 +70,7 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
   if (original.status !== 'released' && original.envelope.mailFrom !== '') {
     const lock = await isSenderLocked(deps, original.tenantId, original.sender);
     if (lock) {
-      const signal = { name: 'sender-locked', weight: 0, detail: lock.reason };
-      const verdict = original.verdict ? { ...original.verdict, verdict: 'quarantine' as const, signals: [...original.verdict.signals, signal] } : undefined;
-      await deps.messages.put({ ...original, status: 'quarantined', ...(verdict ? { verdict } : {}), updatedAt: deps.clock.now().toISOString() });
+      await deps.messages.put(heldForLock(original, lock, deps.clock.now().toISOString()));
       return;
     }
   }

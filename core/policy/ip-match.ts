@@ -27,13 +27,9 @@ export function normaliseCidr(input: string): string {
   }
 }
 
-/** The most specific IP user whose CIDR contains `ip`, if any. */
-export function findIpUser(ipUsers: readonly IpUser[], ip: string): IpUser | undefined {
-  return compileIpUsers(ipUsers)(ip);
-}
-
 /**
- * Parses the CIDRs once and returns a matcher (the ingress asks per
+ * The most specific IP user whose CIDR contains an address: parses the CIDRs
+ * once and returns a matcher (the ingress asks per
  * connection and per MAIL FROM; parsing every CIDR each time showed in profiles).
  */
 export function compileIpUsers(ipUsers: readonly IpUser[]): (ip: string) => IpUser | undefined {

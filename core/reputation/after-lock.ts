@@ -9,6 +9,15 @@ import type { ReputationDeps } from './types.js';
 /** Statuses the lock step may still move to quarantine: not yet in a delivery worker's hands. */
 const HOLDABLE = new Set(['accepted', 'queued']);
 
+/** A message held because its sender is locked: quarantined, with the lock as a signal on its verdict. */
+export function heldForLock(m: MessageRecord, lock: LockState, now: string): MessageRecord {
+  const signal = { name: 'sender-locked', weight: 0, detail: lock.reason };
+  const verdict = m.verdict
+    ? { ...m.verdict, verdict: 'quarantine' as const, signals: [...m.verdict.signals, signal], decidedAt: now }
+    : { verdict: 'quarantine' as const, score: 0, thresholds: { quarantine: 0, reject: 0 }, signals: [signal], monitorOnly: false, decidedAt: now };
+  return { ...m, status: 'quarantined', verdict, updatedAt: now };
+}
+
 /**
  * Holds every message of `sender` still waiting in the pipeline. A message
  * already being delivered is left to the delivery step, which must call
@@ -20,11 +29,7 @@ export async function holdPendingMessages(deps: Pick<ReputationDeps, 'messages' 
   const held: MessageRecord[] = [];
   for (const m of await deps.messages.listPendingBySender(tenantId, sender)) {
     if (!HOLDABLE.has(m.status)) continue;
-    const signal = { name: 'sender-locked', weight: 0, detail: lock.reason };
-    const verdict = m.verdict
-      ? { ...m.verdict, verdict: 'quarantine' as const, signals: [...m.verdict.signals, signal], decidedAt: now }
-      : { verdict: 'quarantine' as const, score: 0, thresholds: { quarantine: 0, reject: 0 }, signals: [signal], monitorOnly: false, decidedAt: now };
-    const next: MessageRecord = { ...m, status: 'quarantined', verdict, updatedAt: now };
+    const next = heldForLock(m, lock, now);
     await deps.messages.put(next);
     held.push(next);
   }

@@ -3,13 +3,14 @@
 import { createHash } from 'node:crypto';
 import { sniffType } from './attachments/sniff.js';
 import type { AttachmentFact } from './attachments/check.js';
-import { renderHtml, type HtmlLink } from './html.js';
+import { renderHtml, type HtmlFacts } from './html.js';
 import { decodeHeaderValue, type EncodedWordStats } from './mime/decode.js';
 import { countAddresses, headerCount, headerValue, parseMailbox, type HeaderField, type Mailbox } from './mime/headers.js';
 import { leafText, walkMime } from './mime/walk.js';
 import { extractUrls, type UrlFact } from './urls.js';
 
-export interface MessageFacts {
+/** The HTML facts (links, hidden text, images, forms, scripts) ride along; their rendered text is htmlText. */
+export interface MessageFacts extends Omit<HtmlFacts, 'text'> {
   headers: HeaderField[];
   messageId?: string;
   /** Decoded subject ('' when absent). */
@@ -27,12 +28,6 @@ export interface MessageFacts {
   htmlText: string;
   hasTextPart: boolean;
   hasHtmlPart: boolean;
-  links: HtmlLink[];
-  hiddenChars: number;
-  images: number;
-  forms: number;
-  passwordInputs: number;
-  scripts: number;
   urls: UrlFact[];
   attachments: AttachmentFact[];
   /** Every decoded leaf, including text parts (EICAR can hide in a text part too). */

@@ -2,6 +2,7 @@
 // and a test over message facts. Weights are in the same units as the
 // classifier's log-odds (see docs/scoring.md). A test returns a detail
 // string when the rule matches, undefined otherwise.
+import { isOwnedDomain } from '../../policy/sender-key.js';
 import type { MessageFacts } from '../facts.js';
 import type { ContentContext } from '../index.js';
 import { baseDomain, hostOf } from '../urls.js';
@@ -21,7 +22,6 @@ const firstMatch = (text: string, patterns: RegExp[]) => {
 };
 const list = (items: string[]) => (items.length ? [...new Set(items)].slice(0, 5).join(', ') : undefined);
 const tld = (host: string) => host.slice(host.lastIndexOf('.') + 1);
-const domainOwned = (domain: string, owned: string[]) => owned.some((d) => domain === d || domain.endsWith('.' + d));
 
 export const RULES: Rule[] = [
   {
@@ -99,7 +99,7 @@ export const RULES: Rule[] = [
       const shown = /[a-z0-9._%+-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b/i.exec(f.from.name)?.[1]?.toLowerCase();
       if (shown && f.from.domain && baseDomain(shown) !== baseDomain(f.from.domain)) return `"${f.from.name}" <${f.from.address}>`;
       const ownedShown = ctx.ownedDomains.find((d) => f.from!.name.toLowerCase().includes(d.toLowerCase()));
-      if (ownedShown && !domainOwned(f.from.domain, ctx.ownedDomains)) return `"${f.from.name}" names ${ownedShown}`;
+      if (ownedShown && !isOwnedDomain(f.from.domain, ctx.ownedDomains)) return `"${f.from.name}" names ${ownedShown}`;
       return undefined;
     },
   },
@@ -110,7 +110,7 @@ export const RULES: Rule[] = [
     test: (f, ctx) => {
       if (ctx.ownedDomains.length === 0) return undefined; // nothing to compare with
       if (!f.from?.domain) return 'no From domain';
-      return domainOwned(f.from.domain, ctx.ownedDomains.map((d) => d.toLowerCase())) ? undefined : f.from.domain;
+      return isOwnedDomain(f.from.domain, ctx.ownedDomains.map((d) => d.toLowerCase())) ? undefined : f.from.domain;
     },
   },
   {

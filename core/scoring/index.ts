@@ -5,7 +5,7 @@
 import { DomainError } from '../errors.js';
 import type { Envelope, Identity, Signal } from '../model.js';
 import type { UrlReputation, VirusScanner } from '../ports.js';
-import { checkAttachments, containsEicar } from './attachments/check.js';
+import { ATTACHMENT_WEIGHTS, checkAttachments, containsEicar } from './attachments/check.js';
 import { extractFeatures } from './classifier/features.js';
 import { calibratedWeight, predict, type ClassifierModel } from './classifier/model.js';
 import { defaultModel } from './default-model.js';
@@ -83,7 +83,7 @@ export function contentSignals(facts: MessageFacts, ctx: ContentContext, model: 
   signals.push(...checkAttachments(facts.attachments));
   // EICAR in a text part (not an attachment) counts too: "anywhere".
   if (!signals.some((s) => s.name === 'attachment-eicar') && containsEicar(Buffer.from(facts.text + facts.htmlText, 'latin1'))) {
-    signals.push({ name: 'attachment-eicar', weight: 10, detail: 'EICAR test string in the message text' });
+    signals.push({ name: 'attachment-eicar', weight: ATTACHMENT_WEIGHTS['attachment-eicar'], detail: 'EICAR test string in the message text' });
   }
   const prediction = predict(model, extractFeatures(facts), 5);
   signals.push({

@@ -58,14 +58,12 @@ describe('URL reputation when DNS cannot answer', () => {
 
   it('gives url-check-unavailable within the core deadline and still scores the rest', async () => {
     const rep = new DnsblUrlReputation({ zones: ['dbl.test'], servers: [`127.0.0.1:${dns.port}`], timeoutMs: 5000 });
-    const started = Date.now();
     const { signals } = await scoreContent(message({ text: 'see http://slow.example.org/' }), CONTEXT, { urlReputation: rep, urlCheckTimeoutMs: 150 });
-    const elapsed = Date.now() - started;
     const s = signals.find((x) => x.name === 'url-check-unavailable');
     assert.ok(s, `signals: ${signals.map((x) => x.name).join(', ')}`);
     assert.equal(s.weight, 0);
+    // Core's deadline answered, not the adapter's 5 s failure (which would say "unreachable").
+    assert.equal(s.detail, 'no answer within 150 ms');
     assert.ok(signals.some((x) => x.name === 'classifier'));
-    // Generous bound: the point is "not the adapter's 5 s", not a speed target.
-    assert.ok(elapsed < 4000, `took ${elapsed} ms`);
   });
 });

@@ -10,7 +10,7 @@ import { parseMessage } from '../core/scoring/facts.js';
 import { scoreContent } from '../core/scoring/index.js';
 import { defaultModel } from '../core/scoring/default-model.js';
 import { stripRelayTrace } from '../core/scoring/trace.js';
-import { CORPUS_CONTEXT, corpusDir, readMessages, TRAINING_SPLITS } from '../scripts/scoring-corpus.js';
+import { CORPUS_CONTEXT, corpusDir, readMessages, TRAINING_GROUPS } from '../scripts/scoring-corpus.js';
 
 const PASSES = Number(process.env.BENCH_PASSES ?? 3);
 
@@ -43,7 +43,7 @@ async function measureAll(cases: [string, (raw: Buffer) => unknown][], messages:
 }
 
 async function main(): Promise<void> {
-  const groups = [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam];
+  const groups = TRAINING_GROUPS;
   const messages = groups.flatMap((g) => readMessages(corpusDir(g)).map((m) => stripRelayTrace(m.raw)));
   const bytes = messages.reduce((s, m) => s + m.length, 0);
   const t0 = performance.now();

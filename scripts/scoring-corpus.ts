@@ -15,6 +15,8 @@ export function corpusDir(group: string): string {
 
 /** The splits DESIGN.md allows for training and tuning. */
 export const TRAINING_SPLITS = { ham: ['easy-ham-1', 'hard-ham-1'], spam: ['spam-1'] } as const;
+/** Every training split, ham first. */
+export const TRAINING_GROUPS = [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam];
 /** The held-out splits: evaluation only. */
 export const HELD_OUT_SPLITS = { ham: ['easy-ham-2'], spam: ['spam-2'] } as const;
 

@@ -13,7 +13,7 @@ import { RULES } from '../core/scoring/rules/table.js';
 import { checkAttachments } from '../core/scoring/attachments/check.js';
 import { stripRelayTrace } from '../core/scoring/trace.js';
 import { DEFAULT_TENANT_SETTINGS } from '../core/settings.js';
-import { CORPUS_CONTEXT, corpusDir, readMessages, TRAINING_SPLITS } from './scoring-corpus.js';
+import { CORPUS_CONTEXT, corpusDir, readMessages, TRAINING_GROUPS, TRAINING_SPLITS } from './scoring-corpus.js';
 
 const FOLDS = 5;
 /** Cross-validated limits the calibration must keep, per allowed ham split (fraction of messages stopped). */
@@ -90,23 +90,23 @@ function stoppedShare(examples: Example[], logits: number[], cal: Calibration, g
 function main(): void {
   const t0 = performance.now();
   const examples = load();
-  console.log(`loaded ${examples.length} messages from ${[...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`loaded ${examples.length} messages from ${TRAINING_GROUPS.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const logits = crossValidatedLogits(examples);
   // A higher offset stops more spam and more ham: take the highest that keeps every ham limit.
   const best = highestPassingOffset(examples, logits) ?? { offset: 0, ...CALIBRATION_BOUNDS };
   console.log(`cross-validated (${FOLDS} folds) at quarantine ${DEFAULT_TENANT_SETTINGS.quarantineThreshold}, offset ${best.offset}:`);
-  for (const g of [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam]) {
+  for (const g of TRAINING_GROUPS) {
     console.log(`  ${g}: ${(stoppedShare(examples, logits, best, g) * 100).toFixed(2)}% stopped`);
   }
   if (process.argv.includes('--cv-only')) {
-    console.log('offset  ' + [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].map((g) => g.padStart(11)).join(''));
+    console.log('offset  ' + TRAINING_GROUPS.map((g) => g.padStart(11)).join(''));
     for (let offset = best.offset - 3; offset <= best.offset + 3; offset += 1) {
       const cal = { offset, ...CALIBRATION_BOUNDS };
-      console.log(`${offset.toFixed(2).padStart(6)}  ` + [...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].map((g) => `${(stoppedShare(examples, logits, cal, g) * 100).toFixed(2)}%`.padStart(11)).join(''));
+      console.log(`${offset.toFixed(2).padStart(6)}  ` + TRAINING_GROUPS.map((g) => `${(stoppedShare(examples, logits, cal, g) * 100).toFixed(2)}%`.padStart(11)).join(''));
     }
     return;
   }
-  const model = fit(examples, `npm run train: logistic, ${examples.length} messages of ${[...TRAINING_SPLITS.ham, ...TRAINING_SPLITS.spam].join(', ')} (relay trace stripped); calibration by ${FOLDS}-fold CV`);
+  const model = fit(examples, `npm run train: logistic, ${examples.length} messages of ${TRAINING_GROUPS.join(', ')} (relay trace stripped); calibration by ${FOLDS}-fold CV`);
   model.calibration = best;
   const json = JSON.stringify(serializeModel(model));
   writeFileSync(OUT, json + '\n');

@@ -13,7 +13,7 @@ export const TRACE_HEADERS = [
   'x-keywords', 'x-uid', 'x-uidl', 'content-length', 'lines', 'x-rcpt-to', 'x-from-line', 'x-reply-to-list',
   'x-sequence', 'x-topica-*', 'x-returned-mail', 'x-mailer-version', 'x-recipient', 'resent-*',
   'x-spam', 'x-sieve', 'x-mail-from', 'x-delivered-to', 'x-mozilla-status*', 'x-received', 'x-imap*', 'x-evolution*',
-  'x-uidl', 'x-gmail-*', 'x-antiabuse', 'x-authenticated-*', 'x-mda*', 'x-mailer-daemon*', 'x-info', 'x-info2',
+  'x-gmail-*', 'x-antiabuse', 'x-authenticated-*', 'x-mda*', 'x-mailer-daemon*', 'x-info', 'x-info2',
 ];
 
 const exact = new Set(TRACE_HEADERS.filter((h) => !h.endsWith('*')));

@@ -3,6 +3,7 @@
 import type { DomainRecord, IpUser, MessageRecord, SenderRecord, SmtpUser, Tenant } from '../core/model.js';
 import type { SenderExplanation } from '../core/reputation/index.js';
 import { dnsRecordsFor } from '../core/tenants/domains.js';
+import { lockInForce } from '../core/tenants/sender-locks.js';
 
 export const tenantView = (t: Tenant) => ({ id: t.id, name: t.name, ipUserQuota: t.ipUserQuota, createdAt: t.createdAt });
 
@@ -22,9 +23,8 @@ export const ipUserView = (u: IpUser) => ({ id: u.id, cidr: u.cidr, createdAt: u
 
 /** `history`: add the lock history (one sender, lock and unlock answers; the list leaves it out to stay small). */
 export function senderView(s: SenderRecord, now: Date, opts: { history?: boolean } = {}) {
-  const locked = !!s.lock && (!s.lock.until || new Date(s.lock.until) > now);
   return {
-    sender: s.sender, locked, autoUnlocks: s.autoUnlocks, firstSeenAt: s.firstSeenAt, lastSeenAt: s.lastSeenAt,
+    sender: s.sender, locked: lockInForce(s.lock, now), autoUnlocks: s.autoUnlocks, firstSeenAt: s.firstSeenAt, lastSeenAt: s.lastSeenAt,
     ...(s.lock ? { lock: s.lock } : {}),
     ...(s.throttledUntil ? { throttledUntil: s.throttledUntil, throttleReason: s.throttleReason } : {}),
     ...(opts.history ? { lockHistory: s.lockHistory ?? [] } : {}),

@@ -2,8 +2,13 @@
 import { lockSenderManually, requireSender, unlockSender } from '../../core/tenants/sender-locks.js';
 import { json, route } from '../route.js';
 import { explainSender } from '../../core/reputation/index.js';
+import type { SenderRecord } from '../../core/model.js';
 import { LockBody, Sender, SenderDetail, SenderList, SenderParam, UnlockBody } from '../schemas.js';
+import type { ApiDeps } from '../types.js';
 import { reputationSummary, senderView } from '../views.js';
+
+/** The lock and unlock answer: the sender as it is now, with its lock history. */
+const withHistory = (deps: ApiDeps, rec: SenderRecord) => json(200, senderView(rec, deps.clock.now(), { history: true }));
 
 export const senderRoutes = [
   route({
@@ -39,8 +44,7 @@ export const senderRoutes = [
     params: SenderParam,
     body: LockBody.optional(),
     responses: { 200: { description: 'The locked sender with its lock history', schema: Sender } },
-    handle: async ({ deps, tenant, params, body }) =>
-      json(200, senderView(await lockSenderManually(deps, tenant.id, params.sender, body?.reason), deps.clock.now(), { history: true })),
+    handle: async ({ deps, tenant, params, body }) => withHistory(deps, await lockSenderManually(deps, tenant.id, params.sender, body?.reason)),
   }),
   route({
     method: 'POST', path: '/v1/senders/{sender}/unlock', auth: 'tenant', operationId: 'unlockSender', tag: 'senders',
@@ -48,7 +52,6 @@ export const senderRoutes = [
     params: SenderParam,
     body: UnlockBody.optional(),
     responses: { 200: { description: 'The unlocked sender with its lock history', schema: Sender } },
-    handle: async ({ deps, tenant, params, body }) =>
-      json(200, senderView(await unlockSender(deps, tenant.id, params.sender, body?.reason), deps.clock.now(), { history: true })),
+    handle: async ({ deps, tenant, params, body }) => withHistory(deps, await unlockSender(deps, tenant.id, params.sender, body?.reason)),
   }),
 ];

@@ -2,7 +2,11 @@
 import { createTenant, requireTenant, rotateTenantToken, updateTenant } from '../../core/tenants/tenants.js';
 import { json, route } from '../route.js';
 import { CreateTenantBody, IdParam, Tenant, TenantList, TenantWithToken, UpdateTenantBody } from '../schemas.js';
+import type { Tenant as TenantRecord } from '../../core/model.js';
 import { tenantView } from '../views.js';
+
+/** A tenant with the token just issued (create and rotate; shown in that response only). */
+const withToken = ({ tenant, token }: { tenant: TenantRecord; token: string }) => ({ ...tenantView(tenant), token });
 
 export const tenantRoutes = [
   route({
@@ -10,10 +14,7 @@ export const tenantRoutes = [
     summary: 'Create a tenant; its bearer token is in this response only',
     body: CreateTenantBody,
     responses: { 201: { description: 'Created', schema: TenantWithToken } },
-    handle: async ({ deps, body }) => {
-      const { tenant, token } = await createTenant(deps, body);
-      return json(201, { ...tenantView(tenant), token });
-    },
+    handle: async ({ deps, body }) => json(201, withToken(await createTenant(deps, body))),
   }),
   route({
     method: 'GET', path: '/v1/tenants', auth: 'operator', operationId: 'listTenants', tag: 'operator',
@@ -41,9 +42,6 @@ export const tenantRoutes = [
     summary: "Replace a tenant's token (the old one stops working); the new token is in this response only",
     params: IdParam,
     responses: { 200: { description: 'The tenant with its new token', schema: TenantWithToken } },
-    handle: async ({ deps, params }) => {
-      const { tenant, token } = await rotateTenantToken(deps, params.id);
-      return json(200, { ...tenantView(tenant), token });
-    },
+    handle: async ({ deps, params }) => json(200, withToken(await rotateTenantToken(deps, params.id))),
   }),
 ];

@@ -18,6 +18,15 @@ export interface SenderLockDeps {
   notifier?: Notifier;
 }
 
+/**
+ * The lock has not run out yet (a lock with no `until` never does). This is
+ * what the API's `locked` and the dashboard's active locks show; it does not
+ * count an expired lock still awaiting a password rotation (core/reputation lockStatus).
+ */
+export function lockInForce(lock: LockState | undefined, now: Date): boolean {
+  return !!lock && (!lock.until || new Date(lock.until) > now);
+}
+
 /** Sender keys are addresses (or X-AuthUser values), kept lower-case (core/policy/sender-key.ts). */
 export function normaliseSender(input: string): string {
   const sender = input.trim().toLowerCase();

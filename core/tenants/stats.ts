@@ -4,6 +4,7 @@
 // come from each sender's lock history, so a lock lifted since still counts.
 import type { MessageRecord, SenderRecord } from '../model.js';
 import type { Clock, MessageStore, SenderStore } from '../ports.js';
+import { lockInForce } from './sender-locks.js';
 
 export interface TenantStats {
   since: string;
@@ -40,7 +41,7 @@ const HOUR = 3600_000;
  */
 export function locksSince(s: SenderRecord, start: number, now: Date): LockInWindow[] {
   const history = s.lockHistory ?? [];
-  const inForce = !!s.lock && (!s.lock.until || new Date(s.lock.until) > now);
+  const inForce = lockInForce(s.lock, now);
   const out: LockInWindow[] = [];
   for (const e of history) {
     if (e.type !== 'locked' || Date.parse(e.at) < start) continue;

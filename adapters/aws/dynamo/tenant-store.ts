@@ -13,14 +13,18 @@ import { byGsi1, queryAll } from './query.js';
 
 const byName = <T>(field: keyof T) => (a: T, b: T) => String(a[field]).localeCompare(String(b[field]));
 
+const tenantItem = (t: Tenant) => ({ ...t, ...key.tenant(t.id), gsi1pk: 'TENANTS', gsi1sk: t.id, entity: 'tenant' });
+const tokenItem = (t: Tenant) => ({ ...key.token(t.tokenHash), tenantId: t.id, entity: 'token' });
+const userItem = (u: SmtpUser) => ({ ...u, ...key.user(u.username), gsi1pk: `TENANT#${u.tenantId}#USERS`, gsi1sk: u.username.toLowerCase(), entity: 'user' });
+
 export class DynamoTenantStore implements TenantStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async createTenant(t: Tenant): Promise<void> {
     await this.db.send(new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: this.table, Item: { ...t, ...key.tenant(t.id), gsi1pk: 'TENANTS', gsi1sk: t.id, entity: 'tenant' }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: this.table, Item: { ...key.token(t.tokenHash), tenantId: t.id, entity: 'token' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: tenantItem(t), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: tokenItem(t), ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     })).catch((err) => {
       if (cancelledConditions(err)?.length) throw new DomainError('CONFLICT', `tenant ${t.id} or its token already exists`);
@@ -29,8 +33,7 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key.tenant(id) }));
-    return stripKeys<Tenant>(out.Item);
+    return this.getItem<Tenant>(key.tenant(id));
   }
 
   async getTenantByTokenHash(tokenHash: string): Promise<Tenant | undefined> {
@@ -43,8 +46,7 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async listTenants(): Promise<Tenant[]> {
-    const items = await queryAll(this.db, byGsi1(this.table, 'TENANTS'));
-    return items.map((i) => stripKeys<Tenant>(i)!).sort(byName<Tenant>('id'));
+    return (await this.listGsi1<Tenant>('TENANTS')).sort(byName<Tenant>('id'));
   }
 
   async updateTenant(t: Tenant): Promise<void> {
@@ -53,11 +55,11 @@ export class DynamoTenantStore implements TenantStore {
     const tokenMoves = old.tokenHash !== t.tokenHash;
     await this.db.send(new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: this.table, Item: { ...t, ...key.tenant(t.id), gsi1pk: 'TENANTS', gsi1sk: t.id, entity: 'tenant' }, ConditionExpression: 'attribute_exists(pk)' } },
+        { Put: { TableName: this.table, Item: tenantItem(t), ConditionExpression: 'attribute_exists(pk)' } },
         ...(tokenMoves
           ? [
               { Delete: { TableName: this.table, Key: key.token(old.tokenHash) } },
-              { Put: { TableName: this.table, Item: { ...key.token(t.tokenHash), tenantId: t.id, entity: 'token' } } },
+              { Put: { TableName: this.table, Item: tokenItem(t) } },
             ]
           : []),
       ],
@@ -65,26 +67,18 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async createDomain(d: DomainRecord): Promise<void> {
-    try {
-      await this.db.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...d, ...key.domain(d.domain), gsi1pk: `TENANT#${d.tenantId}#DOMAINS`, gsi1sk: d.domain.toLowerCase(), entity: 'domain' },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
-    } catch (err) {
-      if (isConditionalFailure(err)) throw new DomainError('DOMAIN_TAKEN', `domain ${d.domain} is already registered`);
-      throw err;
-    }
+    await this.putNew(
+      { ...d, ...key.domain(d.domain), gsi1pk: `TENANT#${d.tenantId}#DOMAINS`, gsi1sk: d.domain.toLowerCase(), entity: 'domain' },
+      () => new DomainError('DOMAIN_TAKEN', `domain ${d.domain} is already registered`),
+    );
   }
 
   async getDomain(domain: string): Promise<DomainRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key.domain(domain) }));
-    return stripKeys<DomainRecord>(out.Item);
+    return this.getItem<DomainRecord>(key.domain(domain));
   }
 
   async listDomains(tenantId: string): Promise<DomainRecord[]> {
-    const items = await queryAll(this.db, byGsi1(this.table, `TENANT#${tenantId}#DOMAINS`));
-    return items.map((i) => stripKeys<DomainRecord>(i)!).sort(byName<DomainRecord>('domain'));
+    return (await this.listGsi1<DomainRecord>(`TENANT#${tenantId}#DOMAINS`)).sort(byName<DomainRecord>('domain'));
   }
 
   async deleteDomain(tenantId: string, domain: string): Promise<boolean> {
@@ -92,33 +86,22 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async createUser(u: SmtpUser): Promise<void> {
-    try {
-      await this.db.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...u, ...key.user(u.username), gsi1pk: `TENANT#${u.tenantId}#USERS`, gsi1sk: u.username.toLowerCase(), entity: 'user' },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
-    } catch (err) {
-      if (isConditionalFailure(err)) throw new DomainError('USER_EXISTS', `user ${u.username} already exists`);
-      throw err;
-    }
+    await this.putNew(userItem(u), () => new DomainError('USER_EXISTS', `user ${u.username} already exists`));
   }
 
   async getUser(username: string): Promise<SmtpUser | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key.user(username) }));
-    return stripKeys<SmtpUser>(out.Item);
+    return this.getItem<SmtpUser>(key.user(username));
   }
 
   async listUsers(tenantId: string): Promise<SmtpUser[]> {
-    const items = await queryAll(this.db, byGsi1(this.table, `TENANT#${tenantId}#USERS`));
-    return items.map((i) => stripKeys<SmtpUser>(i)!).sort(byName<SmtpUser>('username'));
+    return (await this.listGsi1<SmtpUser>(`TENANT#${tenantId}#USERS`)).sort(byName<SmtpUser>('username'));
   }
 
   async updateUser(u: SmtpUser): Promise<void> {
     try {
       await this.db.send(new PutCommand({
         TableName: this.table,
-        Item: { ...u, ...key.user(u.username), gsi1pk: `TENANT#${u.tenantId}#USERS`, gsi1sk: u.username.toLowerCase(), entity: 'user' },
+        Item: userItem(u),
         // Only an existing user of the same tenant is replaced; an update never creates.
         ConditionExpression: 'attribute_exists(pk) AND tenantId = :t',
         ExpressionAttributeValues: { ':t': u.tenantId },
@@ -173,8 +156,7 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async listAllIpUsers(): Promise<IpUser[]> {
-    const items = await queryAll(this.db, byGsi1(this.table, 'IPUSERS'));
-    return items.map((i) => stripKeys<IpUser>(i)!);
+    return this.listGsi1<IpUser>('IPUSERS');
   }
 
   async deleteIpUser(tenantId: string, id: string): Promise<boolean> {
@@ -196,6 +178,26 @@ export class DynamoTenantStore implements TenantStore {
       return true;
     } catch (err) {
       if (cancelledConditions(err)?.includes(0)) return false;
+      throw err;
+    }
+  }
+
+  private async getItem<T>(k: { pk: string; sk: string }): Promise<T | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: k }));
+    return stripKeys<T>(out.Item);
+  }
+
+  private async listGsi1<T>(gsi1pk: string): Promise<T[]> {
+    const items = await queryAll(this.db, byGsi1(this.table, gsi1pk));
+    return items.map((i) => stripKeys<T>(i)!);
+  }
+
+  /** Puts an item only when its key is free; a taken key throws `taken()`. */
+  private async putNew(item: Record<string, unknown>, taken: () => DomainError): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (err) {
+      if (isConditionalFailure(err)) throw taken();
       throw err;
     }
   }

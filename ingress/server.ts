@@ -10,6 +10,7 @@ import type { Identity, Tenant } from '../core/model.js';
 import type { Clock, Intake, SenderStore, SpoolStore, TenantStore } from '../core/ports.js';
 import { acceptedRecord } from '../core/pipeline/accept.js';
 import { checkSenderOwnership } from '../core/policy/sender-ownership.js';
+import { checkRecipientAddress } from '../core/policy/recipient.js';
 import { senderKey } from '../core/policy/sender-key.js';
 import { LoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from '../core/policy/login-throttle.js';
 import { checkSenderAllowed, recordLogin } from '../core/reputation/index.js';
@@ -164,10 +165,8 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
         sender = senderKey(identity, envelope.mailFrom, headers.xAuthUser);
         if (sender !== st.sender) await checkSenderAllowed(deps, { tenant, sender, clientIp: session.remoteAddress, identity });
       }
-      const record = acceptedRecord({ id, identity, envelope, clientIp: session.remoteAddress, sender, size, headers, now, retrySeconds: o.retrySeconds });
-      if (st.probe && textContainsPassword(tap.keptText(), st.probe)) {
-        record.ingressSignals = [{ name: 'password-in-message', weight: 0, detail: 'the message contains the password this session logged in with' }];
-      }
+      const passwordInMessage = !!st.probe && textContainsPassword(tap.keptText(), st.probe);
+      const record = acceptedRecord({ id, identity, envelope, clientIp: session.remoteAddress, sender, size, headers, now, retrySeconds: o.retrySeconds, passwordInMessage });
       await deps.intake.accept(record);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
@@ -213,8 +212,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       mailFrom(address, session).then(() => cb(), (err) => cb(smtpError(err)));
     },
     onRcptTo(address, _session, cb) {
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address.address)) return cb(smtpError(new DomainError('BAD_SYNTAX', `Recipient address <${address.address}> is not a valid address`)));
-      cb();
+      try { checkRecipientAddress(address.address); cb(); } catch (err) { cb(smtpError(err)); }
     },
     onData(stream, session, cb) {
       data(stream, session).then((msg) => cb(null, msg), (err) => cb(smtpError(err)));

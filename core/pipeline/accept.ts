@@ -13,6 +13,8 @@ export interface AcceptedMessage {
   now: Date;
   /** When delivery gives up on deferred recipients. */
   retrySeconds: number;
+  /** The ingress found the session's own login password in the text (a leaked-credential probe). */
+  passwordInMessage?: boolean;
 }
 
 export function acceptedRecord(m: AcceptedMessage): MessageRecord {
@@ -35,5 +37,9 @@ export function acceptedRecord(m: AcceptedMessage): MessageRecord {
   if (m.headers.messageId) record.messageId = m.headers.messageId;
   if (m.headers.subject !== undefined) record.subject = m.headers.subject;
   if (m.headers.from) record.headerFrom = m.headers.from;
+  // Evidence only the ingress can see; weight 0 here, the sender policy weighs it (and locks).
+  if (m.passwordInMessage) {
+    record.ingressSignals = [{ name: 'password-in-message', weight: 0, detail: 'the message contains the password this session logged in with' }];
+  }
   return record;
 }

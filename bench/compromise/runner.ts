@@ -9,9 +9,10 @@ import { isDomainError } from '../../core/errors.js';
 import type { MessageRecord, Tenant } from '../../core/model.js';
 import type { Notifier } from '../../core/ports.js';
 import {
-  assessSender, checkSenderAllowed, recordDeliveryOutcome, recordFeedback, recordLogin, verdictWithSender, type ReputationDeps,
+  assessSender, checkSenderAllowed, recordDeliveryOutcome, recordFeedback, recordLogin, type ReputationDeps,
 } from '../../core/reputation/index.js';
 import type { ContentResult } from '../../core/scoring/index.js';
+import { decideVerdict } from '../../core/verdict.js';
 import type { AttackInstance } from './attacks.js';
 import type { Population, SimConfig } from './population.js';
 import type { Rng } from './rng.js';
@@ -135,7 +136,8 @@ export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, a
       facts: { bodyFingerprint: e.fingerprint, urls: e.urls, headerFrom: fromHeader, ...(e.replyTo ? { replyTo: e.replyTo } : {}) } as ContentResult['facts'],
     };
     const assessment = await assessSender(deps, tenant, message, content);
-    const verdict = verdictWithSender(content.signals, assessment, tenant.settings, clock.now());
+    // As the score step (core/pipeline/score.ts): content and behaviour signals add up.
+    const verdict = decideVerdict([...content.signals, ...assessment.signals], tenant.settings, clock.now());
     if (tenant.settings.monitorOnly && assessment.wouldLock) monitorWouldLock.push({ at: e.at, sender: e.actor.sender, reason: assessment.wouldLock });
     const held = verdict.verdict !== 'deliver' && !tenant.settings.monitorOnly;
     const bySender = held && (e.contentScore < tenant.settings.quarantineThreshold || !!assessment.locked);

@@ -17,12 +17,13 @@ import { CONTENT_RISK, policyFor, THRESHOLDS } from './policy.js';
 import { profileOf, remember, rollOver, type RiskEntry } from './profile.js';
 import { accessSignals } from './signals/access.js';
 import { campaignSignals } from './signals/campaign.js';
-import { identityFacts, identitySignals, parseFromHeader } from './signals/identity.js';
+import { identitySignals } from './signals/identity.js';
 import type { CheckInput } from './signals/input.js';
 import { contentMark, outcomeSignals } from './signals/outcomes.js';
 import { spreadSignals } from './signals/spread.js';
 import { THROTTLING_SIGNALS, volumeSignals } from './signals/volume.js';
 import { domainOf } from '../policy/sender-key.js';
+import { parseMailbox } from '../scoring/mime/headers.js';
 import type { ReputationDeps, SenderAssessment } from './types.js';
 
 /** Signals that say how the mail is sent (rate, spread): the ones a burst is made of. */
@@ -77,8 +78,8 @@ export async function assessSender(deps: ReputationDeps, tenant: Tenant, message
   // sender was locked in it (evidence.ts): an honest sender's growth is
   // learned, an attack's never is.
   const flagged = signals.some((s) => s.name === 'spam-history' || s.name === 'campaign' || s.name === 'password-in-message');
-  const from = parseFromHeader(content.facts.headerFrom ?? message.headerFrom);
-  const replyTo = parseFromHeader(identityFacts(input).replyTo);
+  const from = parseMailbox(content.facts.headerFrom ?? message.headerFrom);
+  const replyTo = parseMailbox(content.facts.replyTo);
   const n = message.envelope.rcptTo.length;
 
   const outcome = await applyEvidence(deps, tenant, sender, {

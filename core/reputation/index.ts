@@ -15,7 +15,6 @@ export { recordLogin, networkOf } from './login.js';
 export { recordDeliveryOutcome, recordFeedback, isInvalidRecipient } from './outcome-events.js';
 export { lockSender } from './manual.js';
 export { holdPendingMessages } from './after-lock.js';
-export { verdictWithSender } from './verdict.js';
 export { makePasswordProbe, textContainsPassword, type PasswordProbe } from './password-probe.js';
 export { explainSender, type SenderExplanation } from './explain.js';
 export { DEFAULT_SENDER_POLICY, SIGNAL_RULES, LOGIN_RULES, MATURITY_FLOORS, THRESHOLDS, policyFor, type SenderPolicy } from './policy.js';

@@ -30,7 +30,7 @@ export interface SenderContext {
 }
 
 export interface SenderAssessment {
-  /** Behaviour signals; their weights add to the verdict score (see verdictWithSender). */
+  /** Behaviour signals; their weights add to the verdict score (core/verdict.ts decideVerdict, called by core/pipeline/score.ts). */
   signals: Signal[];
   /** Set when this message caused (or found) a lock: the message is held. */
   locked?: LockState;

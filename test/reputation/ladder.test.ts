@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assessSender, checkSenderAllowed, lockSender, verdictWithSender } from '../../core/reputation/index.js';
+import { assessSender, checkSenderAllowed, lockSender } from '../../core/reputation/index.js';
+import { decideVerdict } from '../../core/verdict.js';
 import { addMailboxUser, content, makeMessage, makeWorld, rcpts, DAY, MIN } from './helpers.js';
 
 test('behaviour weights add to a borderline content score and hold the message; the same text from a quiet sender passes', async () => {
@@ -9,9 +10,9 @@ test('behaviour weights add to a borderline content score and hold the message; 
   const id = addMailboxUser(w, 't1', 'ann@t1.example');
   const text = content(3);
   const quiet = await assessSender(w.deps, tenant, makeMessage(w, id, 'ann@t1.example', ['a@x.example']), text);
-  assert.equal(verdictWithSender(text.signals, quiet, tenant.settings, w.clock.now()).verdict, 'deliver');
+  assert.equal(decideVerdict([...text.signals, ...quiet.signals], tenant.settings, w.clock.now()).verdict, 'deliver');
   const wide = await assessSender(w.deps, tenant, makeMessage(w, id, 'ann@t1.example', rcpts(14, 'w')), content(3));
-  const v = verdictWithSender(text.signals, wide, tenant.settings, w.clock.now());
+  const v = decideVerdict([...text.signals, ...wide.signals], tenant.settings, w.clock.now());
   assert.equal(v.verdict, 'quarantine');
   assert.ok(v.signals.some((s) => s.name === 'recipients-per-message-high'));
 });
@@ -23,7 +24,7 @@ test('a locked sender\'s next message is held with the sender-locked signal what
   await lockSender(w.deps, 't1', 'bo@t1.example', { reason: 'test', lockedAt: w.clock.now().toISOString(), by: 'manual' });
   const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'bo@t1.example', ['a@x.example']), content(0));
   assert.ok(a.locked);
-  assert.equal(verdictWithSender([], a, tenant.settings, w.clock.now()).verdict, 'quarantine');
+  assert.equal(decideVerdict(a.signals, tenant.settings, w.clock.now()).verdict, 'quarantine');
 });
 
 test('behind an IP user the lock is per envelope sender: the shared server\'s other senders keep sending', async () => {

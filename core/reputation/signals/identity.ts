@@ -4,19 +4,11 @@
 // message contains the sender's own SMTP password).
 import type { Signal } from '../../model.js';
 import { domainOf } from '../../policy/sender-key.js';
+import { parseMailbox } from '../../scoring/mime/headers.js';
 import { isEstablished, signal, type CheckInput } from './input.js';
 
-/** Splits `"Name" <addr@x>` into its display name and address. */
-export function parseFromHeader(value: string | undefined): { name: string; address: string } | undefined {
-  if (!value) return undefined;
-  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(value);
-  if (m) return { name: m[1]!.trim(), address: m[2]!.trim().toLowerCase() };
-  return { name: '', address: value.trim().toLowerCase() };
-}
-
-/** Facts the identity checks read beyond ContentFacts (the scorer may add them; absent means "not known"). */
+/** Facts the identity checks read beyond ContentFacts (absent means "not known"). */
 export interface IdentityFacts {
-  replyTo?: string;
   /** Set by the ingress or scorer when the message contains the sender's SMTP password (see password-probe.ts). */
   passwordInMessage?: boolean;
 }
@@ -27,7 +19,7 @@ export function identityFacts(i: CheckInput): IdentityFacts {
 
 export function identitySignals(i: CheckInput): Signal[] {
   const out: Signal[] = [];
-  const from = parseFromHeader(i.content.facts.headerFrom ?? i.message.headerFrom);
+  const from = parseMailbox(i.content.facts.headerFrom ?? i.message.headerFrom);
   const facts = identityFacts(i);
   if (from) {
     const fromDomain = domainOf(from.address);
@@ -43,7 +35,7 @@ export function identitySignals(i: CheckInput): Signal[] {
     }
   }
   const replyDomains = i.profile.known.replyToDomains;
-  const replyTo = parseFromHeader(facts.replyTo);
+  const replyTo = parseMailbox(i.content.facts.replyTo);
   const rd = replyTo ? domainOf(replyTo.address) : '';
   if (isEstablished(i.profile) && rd && replyDomains.length > 0 && !replyDomains.includes(rd)) {
     out.push(signal('new-reply-to-domain', `Reply-To domain ${rd} never used before`));

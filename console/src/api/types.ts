@@ -1,8 +1,11 @@
-// Response shapes of the REST API as the console reads them (mirrors
-// api/schemas.ts; GET /v1/openapi.json is the source of truth).
-import type { MessageRecord, LockState, TenantSettings } from '../../../core/model.js';
+// Response shapes of the REST API as the console reads them (api/schemas.ts;
+// GET /v1/openapi.json is the source of truth). Record shapes are derived from
+// core/model.ts (type-only: nothing of core reaches the bundle).
+import type {
+  IpUser as IpUserRecord, MessageRecord, SenderRecord, SmtpUser as SmtpUserRecord, SuppressionEntry, Tenant as TenantRecord, TenantSettings,
+} from '../../../core/model.js';
 
-export interface Tenant { id: string; name: string; ipUserQuota: number; createdAt: string }
+export type Tenant = Pick<TenantRecord, 'id' | 'name' | 'ipUserQuota' | 'createdAt'>;
 export interface TenantWithToken extends Tenant { token: string }
 
 export interface SmtpEndpoint { host: string; port: number }
@@ -21,26 +24,16 @@ export type Settings = TenantSettings & { smtp?: SmtpEndpoint };
 
 export interface DnsRecord { type: 'TXT'; name: string; value: string; strings: string[]; purpose: string }
 export interface Domain { domain: string; dkimSelector: string; createdAt: string; dnsRecords: DnsRecord[] }
-export interface Credentials { username: string; password: string; kind: 'domain' | 'mailbox'; passwordVersion: number }
+export type Credentials = Pick<SmtpUserRecord, 'username' | 'kind' | 'passwordVersion'> & { password: string };
 export interface DomainCreated extends Domain { domainUser: Credentials }
 
-export interface SmtpUser { username: string; kind: 'domain' | 'mailbox'; passwordVersion: number; createdAt: string; passwordChangedAt: string }
+export type SmtpUser = Omit<SmtpUserRecord, 'tenantId' | 'passwordHash'>;
 
-export interface IpUser { id: string; cidr: string; createdAt: string }
+export type IpUser = Omit<IpUserRecord, 'tenantId'>;
 export interface IpUserList { items: IpUser[]; quota?: number }
 
-export interface Sender {
-  sender: string;
-  locked: boolean;
-  lock?: LockState;
-  autoUnlocks: number;
-  throttledUntil?: string;
-  throttleReason?: string;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  /** Present when the API reports reputation facts (score, bounce and complaint rates…). */
-  reputation?: Record<string, unknown>;
-}
+/** `reputation` is present when the API reports reputation facts (score, bounce and complaint rates…). */
+export type Sender = Omit<SenderRecord, 'tenantId' | 'lockHistory'> & { locked: boolean };
 
 export type Message = Omit<MessageRecord, 'tenantId' | 'spoolKey' | 'identity'> & {
   identity: { kind: 'smtp-user'; username: string; userKind: string } | { kind: 'ip-user'; ipUserId: string; cidr: string };
@@ -57,14 +50,5 @@ export interface Stats {
   truncated: boolean;
 }
 
-export interface Suppression {
-  address: string;
-  /** hard-bounce, complaint or manual */
-  reason: string;
-  /** The receiving server's reply, the complaint feedback, or the note given when added. */
-  detail?: string;
-  /** The message that bounced or drew the complaint. */
-  messageId?: string;
-  createdAt: string;
-}
+export type Suppression = Omit<SuppressionEntry, 'tenantId'>;
 export interface SuppressionList { items: Suppression[]; cursor?: string }

@@ -40,6 +40,7 @@ export const ATTACHMENT_WEIGHTS = {
 } as const;
 
 export type AttachmentSignalName = keyof typeof ATTACHMENT_WEIGHTS;
+type Hit = (name: AttachmentSignalName, detail: string) => void;
 
 const HTML_EXTENSIONS = new Set(['html', 'htm', 'shtml', 'xhtml', 'svg', 'mht', 'mhtml']);
 const ACTIVE_HTML = /<form\b|<script\b|<meta[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document)\.location|\batob\s*\(|<iframe\b/i;
@@ -57,7 +58,7 @@ function hasMacros(b: Buffer, type: SniffedType, entries?: { name: string }[]): 
 
 export function checkAttachments(attachments: AttachmentFact[]): Signal[] {
   const found = new Map<AttachmentSignalName, string[]>();
-  const hit = (name: AttachmentSignalName, detail: string) => {
+  const hit: Hit = (name, detail) => {
     const list = found.get(name) ?? [];
     if (list.length < 5 && !list.includes(detail)) list.push(detail);
     found.set(name, list);
@@ -68,7 +69,7 @@ export function checkAttachments(attachments: AttachmentFact[]): Signal[] {
 
 function inspect(
   name: string, content: Buffer, type: SniffedType, declared: string, depth: number,
-  hit: (name: AttachmentSignalName, detail: string) => void,
+  hit: Hit,
 ): void {
   const ext = extensionOf(name);
   if (containsEicar(content)) hit('attachment-eicar', `${name} is the EICAR test file`);
@@ -93,11 +94,7 @@ function inspect(
     if (inArchive && ARCHIVE_TYPES.has(type)) hit('attachment-nested-archive', name);
     const listing = type === 'rar' ? readRar(content) : type === '7z' ? read7z(content) : undefined;
     if (listing?.encrypted) hit('attachment-encrypted-archive', `${name}: password-protected ${type}`);
-    for (const inner of listing?.names ?? []) {
-      const innerExt = extensionOf(inner);
-      if (DANGEROUS_EXTENSIONS.has(innerExt)) hit('attachment-executable-in-archive', `${name} › ${inner}`);
-      if (ARCHIVE_EXTENSIONS.has(innerExt)) hit('attachment-nested-archive', `${name} › ${inner}`);
-    }
+    for (const inner of listing?.names ?? []) judgeEntryByName(name, inner, hit);
     return;
   }
   const isOffice = entries.some((e) => e.name === '[Content_Types].xml');
@@ -107,14 +104,15 @@ function inspect(
   if (depth >= 3) return;
   for (const e of entries) {
     if (e.name.endsWith('/')) continue;
-    const innerType = e.content ? sniffType(e.content) : 'unknown';
-    const innerExt = extensionOf(e.name);
-    if (!e.content) {
-      // Encrypted or unreadable: judge by name only.
-      if (DANGEROUS_EXTENSIONS.has(innerExt)) hit('attachment-executable-in-archive', `${name} › ${e.name}`);
-      if (ARCHIVE_EXTENSIONS.has(innerExt)) hit('attachment-nested-archive', `${name} › ${e.name}`);
-      continue;
-    }
-    inspect(`${name} › ${e.name}`, e.content, innerType, '', depth + 1, hit);
+    // Encrypted or unreadable: judge by name only.
+    if (!e.content) judgeEntryByName(name, e.name, hit);
+    else inspect(`${name} › ${e.name}`, e.content, sniffType(e.content), '', depth + 1, hit);
   }
+}
+
+/** An archive entry whose content cannot be read (a rar/7z listing, an encrypted zip entry), judged by its name. */
+function judgeEntryByName(archive: string, entry: string, hit: Hit): void {
+  const ext = extensionOf(entry);
+  if (DANGEROUS_EXTENSIONS.has(ext)) hit('attachment-executable-in-archive', `${archive} › ${entry}`);
+  if (ARCHIVE_EXTENSIONS.has(ext)) hit('attachment-nested-archive', `${archive} › ${entry}`);
 }

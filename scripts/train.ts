@@ -9,7 +9,7 @@ import { extractFeatures } from '../core/scoring/classifier/features.js';
 import { calibratedWeight, predict, serializeModel, type Calibration, type ClassifierModel } from '../core/scoring/classifier/model.js';
 import { trainLogistic, type TrainingExample, type TrainOptions } from '../core/scoring/classifier/train.js';
 import { parseMessage } from '../core/scoring/facts.js';
-import { RULES } from '../core/scoring/rules/table.js';
+import { ruleSignals } from '../core/scoring/rules/table.js';
 import { checkAttachments } from '../core/scoring/attachments/check.js';
 import { stripRelayTrace } from '../core/scoring/trace.js';
 import { DEFAULT_TENANT_SETTINGS } from '../core/settings.js';
@@ -33,8 +33,7 @@ function load(): Example[] {
   for (const [group, spam] of groups) {
     for (const m of readMessages(corpusDir(group))) {
       const facts = parseMessage(stripRelayTrace(m.raw));
-      let ruleWeight = checkAttachments(facts.attachments).reduce((s, x) => s + x.weight, 0);
-      for (const r of RULES) if (r.test(facts, CORPUS_CONTEXT) !== undefined) ruleWeight += r.weight;
+      const ruleWeight = [...checkAttachments(facts.attachments), ...ruleSignals(facts, CORPUS_CONTEXT)].reduce((s, x) => s + x.weight, 0);
       out.push({ features: extractFeatures(facts), spam, group, ruleWeight });
     }
   }

@@ -10,7 +10,7 @@ import { extractFeatures } from './classifier/features.js';
 import { calibratedWeight, predict, type ClassifierModel } from './classifier/model.js';
 import { defaultModel } from './default-model.js';
 import { bodyFingerprint, parseMessage, type MessageFacts } from './facts.js';
-import { RULES } from './rules/table.js';
+import { ruleSignals } from './rules/table.js';
 import { checkUrlReputation } from './url-reputation.js';
 
 export interface ContentContext {
@@ -75,12 +75,7 @@ export async function scoreContent(raw: Buffer, ctx: ContentContext, deps: Conte
 
 /** Every check that needs no I/O: rules, attachments, classifier. Exported for eval and bench. */
 export function contentSignals(facts: MessageFacts, ctx: ContentContext, model: ClassifierModel): Signal[] {
-  const signals: Signal[] = [];
-  for (const rule of RULES) {
-    const detail = rule.test(facts, ctx);
-    if (detail !== undefined) signals.push({ name: rule.name, weight: rule.weight, detail });
-  }
-  signals.push(...checkAttachments(facts.attachments));
+  const signals = [...ruleSignals(facts, ctx), ...checkAttachments(facts.attachments)];
   // EICAR in a text part (not an attachment) counts too: "anywhere".
   if (!signals.some((s) => s.name === 'attachment-eicar') && containsEicar(Buffer.from(facts.text + facts.htmlText, 'latin1'))) {
     signals.push({ name: 'attachment-eicar', weight: ATTACHMENT_WEIGHTS['attachment-eicar'], detail: 'EICAR test string in the message text' });

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMessage } from '../../core/scoring/facts.js';
-import { RULES } from '../../core/scoring/rules/table.js';
+import { RULES, ruleSignals } from '../../core/scoring/rules/table.js';
 import type { ContentContext } from '../../core/scoring/index.js';
 import { message } from './helpers/messages.js';
 import { CONTEXT } from './helpers/context.js';
@@ -38,13 +38,7 @@ const CASES: Record<string, { raw: Buffer; ctx?: ContentContext }> = {
 };
 
 function fired(raw: Buffer, ctx: ContentContext): Map<string, string> {
-  const facts = parseMessage(raw);
-  const out = new Map<string, string>();
-  for (const r of RULES) {
-    const d = r.test(facts, ctx);
-    if (d !== undefined) out.set(r.name, d);
-  }
-  return out;
+  return new Map(ruleSignals(parseMessage(raw), ctx).map((s) => [s.name, s.detail ?? '']));
 }
 
 describe('content rules', () => {

@@ -3,6 +3,7 @@
 // classifier's log-odds (see docs/scoring.md). A test returns a detail
 // string when the rule matches, undefined otherwise.
 import { isOwnedDomain } from '../../policy/sender-key.js';
+import type { Signal } from '../../model.js';
 import type { MessageFacts } from '../facts.js';
 import type { ContentContext } from '../index.js';
 import { baseDomain, hostOf } from '../urls.js';
@@ -195,3 +196,13 @@ export const RULES: Rule[] = [
     test: (f) => list(f.oddities),
   },
 ];
+
+/** The signals of every rule that matches, in table order. */
+export function ruleSignals(facts: MessageFacts, ctx: ContentContext): Signal[] {
+  const signals: Signal[] = [];
+  for (const rule of RULES) {
+    const detail = rule.test(facts, ctx);
+    if (detail !== undefined) signals.push({ name: rule.name, weight: rule.weight, detail });
+  }
+  return signals;
+}

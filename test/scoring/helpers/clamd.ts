@@ -1,7 +1,7 @@
 // Starts a real clamd (Debian clamav-daemon) in the foreground on loopback
 // with a signature database the test writes itself: no download needed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,6 @@ export async function startClamd(): Promise<RunningClamd> {
   if (!CLAMD_BINARY) throw new Error('clamd not installed: apt-get install clamav-daemon (.ci/apt-packages lists it)');
   const dir = mkdtempSync(join(tmpdir(), 'relayguard-clamd-'));
   const db = join(dir, 'db');
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(db);
   // .hdb: md5:size:name of the EICAR file; .ndb: a hex body signature for our own marker.
   writeFileSync(join(db, 'test.hdb'), `${createHash('md5').update(EICAR).digest('hex')}:${EICAR.length}:Eicar-Test-Signature\n`);

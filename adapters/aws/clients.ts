@@ -2,10 +2,10 @@
 // only the deliver function sends, and only it should bundle that client). On AWS every option comes
 // from the Lambda/Fargate environment; in tests `endpoint` points at a local
 // emulator (DynamoDB Local, fauxqs, aws-ses-v2-local) with dummy credentials.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient } from './dynamo/client.js';
 
 export interface AwsClientOptions {
   /** @default process.env.AWS_REGION, else us-east-1 */
@@ -27,16 +27,12 @@ export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
   const region = opts.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const base = { region, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
   const ep = opts.endpoints ?? {};
-  const raw = new DynamoDBClient({ ...base, ...(ep.dynamodb ? { endpoint: ep.dynamodb } : {}) });
-  const dynamo = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+  const dynamo = createDocumentClient(opts);
   // Path-style addressing keeps bucket names out of hostnames, which an emulator on 127.0.0.1 needs.
   const s3 = new S3Client({ ...base, ...(ep.s3 ? { endpoint: ep.s3, forcePathStyle: true } : {}) });
   const sqs = new SQSClient({ ...base, ...(ep.sqs ? { endpoint: ep.sqs } : {}) });
   return {
-    dynamo, s3, sqs,
-    destroy() { dynamo.destroy(); raw.destroy(); s3.destroy(); sqs.destroy(); },
+    dynamo: dynamo.db, s3, sqs,
+    destroy() { dynamo.destroy(); s3.destroy(); sqs.destroy(); },
   };
 }
-
-
-export { clientOptionsFromEnv } from './env.js';

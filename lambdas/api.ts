@@ -3,6 +3,7 @@
 // ApiRequest and the ApiResponse becomes the proxy result.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createApi, type Api, type ApiRequest, type ApiResponse } from '../api/handler.js';
+import { problem } from '../api/problem.js';
 import { systemClock } from '../core/ports.js';
 import { awsStores, logger } from './shared/runtime.js';
 
@@ -29,10 +30,7 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest | ApiRespo
   if (event.body) {
     const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     try { body = JSON.parse(text); } catch {
-      return {
-        status: 400, headers: { 'content-type': 'application/problem+json' },
-        body: { type: 'https://relayguard.dev/errors/validation', title: 'Invalid request', status: 400, detail: 'The request body is not valid JSON', code: 'VALIDATION' },
-      };
+      return problem('VALIDATION', 'The request body is not valid JSON');
     }
   }
   return { method: event.httpMethod, path: event.path, query, headers: { ...event.headers }, body };

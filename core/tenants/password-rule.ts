@@ -19,8 +19,7 @@ const CLASSES = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u];
 /** Why `password` breaks the rule for `username` (canonical, lower-case), or undefined when it is fine. */
 export function passwordProblem(password: string, username: string): string | undefined {
   const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) return `it has ${length} characters`;
-  if (length > PASSWORD_MAX_LENGTH) return `it has ${length} characters`;
+  if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) return `it has ${length} characters`;
   // NUL ends an AUTH PLAIN field, and other control characters do not survive every mail client.
   if (/\p{Cc}/u.test(password)) return 'it contains a control character';
   const lower = password.toLowerCase();

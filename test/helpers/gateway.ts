@@ -8,7 +8,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { createSmarthostTransport } from '../../adapters/transport/index.js';
 import { loadConfig } from '../../local/config.js';
 import { startGateway, type Gateway } from '../../local/gateway.js';
-import { startReceiver, type Receiver, type ReceiverOptions } from '../delivery/helpers.js';
+import { startReceiver, type Receiver, type ReceiverOptions } from './receiving-smtp.js';
 
 export interface ApiReply { status: number; body: any }
 

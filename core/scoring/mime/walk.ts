@@ -7,13 +7,11 @@ import { headerValue, parseHeaderBlock, parseStructured, splitHeadBody, type Hea
 export interface LeafPart {
   contentType: string;
   charset?: string;
-  transferEncoding: string;
   disposition: string;
   /** Decoded filename (Content-Disposition filename or Content-Type name). */
   filename?: string;
   /** Transfer-decoded bytes. */
   content: Buffer;
-  depth: number;
 }
 
 export interface MimeTree {
@@ -21,7 +19,6 @@ export interface MimeTree {
   leaves: LeafPart[];
   /** Names of structural oddities: see ODDITIES in rules for their meaning. */
   oddities: string[];
-  maxDepth: number;
   partCount: number;
 }
 
@@ -31,7 +28,7 @@ const MAX_PARTS = 300;
 export function walkMime(raw: string): MimeTree {
   const { headEnd, bodyStart } = splitHeadBody(raw);
   const headers = parseHeaderBlock(raw.slice(0, headEnd));
-  const tree: MimeTree = { headers, leaves: [], oddities: [], maxDepth: 0, partCount: 0 };
+  const tree: MimeTree = { headers, leaves: [], oddities: [], partCount: 0 };
   walkEntity(tree, headers, raw, bodyStart, raw.length, 0);
   return tree;
 }
@@ -42,12 +39,11 @@ function odd(tree: MimeTree, name: string): void {
 
 function walkEntity(tree: MimeTree, headers: HeaderField[], s: string, start: number, end: number, depth: number): void {
   tree.partCount++;
-  if (depth > tree.maxDepth) tree.maxDepth = depth;
   const ct = parseStructured(headerValue(headers, 'content-type'));
   const type = ct.value || 'text/plain';
   if (type.startsWith('multipart/')) {
     const boundary = ct.params.boundary;
-    if (!boundary) { odd(tree, 'multipart-without-boundary'); return addLeaf(tree, headers, ct.params, 'text/plain', s.slice(start, end), depth); }
+    if (!boundary) { odd(tree, 'multipart-without-boundary'); return addLeaf(tree, headers, ct.params, 'text/plain', s.slice(start, end)); }
     if (depth >= MAX_DEPTH) { odd(tree, 'mime-too-deep'); return; }
     const parts = splitMultipart(s, start, end, boundary);
     if (!parts.closed) odd(tree, 'multipart-not-closed');
@@ -66,10 +62,10 @@ function walkEntity(tree: MimeTree, headers: HeaderField[], s: string, start: nu
     const inner = parseHeaderBlock(s.slice(start, Math.min(hb.headEnd, end)));
     return walkEntity(tree, inner, s, Math.min(hb.bodyStart, end), end, depth + 1);
   }
-  addLeaf(tree, headers, ct.params, type, s.slice(start, end), depth);
+  addLeaf(tree, headers, ct.params, type, s.slice(start, end));
 }
 
-function addLeaf(tree: MimeTree, headers: HeaderField[], ctParams: Record<string, string>, type: string, body: string, depth: number): void {
+function addLeaf(tree: MimeTree, headers: HeaderField[], ctParams: Record<string, string>, type: string, body: string): void {
   const transferEncoding = (headerValue(headers, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
   const disp = parseStructured(headerValue(headers, 'content-disposition'));
   const rawName = disp.params.filename ?? ctParams.name;
@@ -78,11 +74,9 @@ function addLeaf(tree: MimeTree, headers: HeaderField[], ctParams: Record<string
   tree.leaves.push({
     contentType: type,
     charset: ctParams.charset,
-    transferEncoding,
     disposition: disp.value,
     filename,
     content: decodeTransfer(body, transferEncoding),
-    depth,
   });
 }
 

@@ -16,3 +16,8 @@ export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsC
   };
   return { ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), ...(Object.keys(endpoints).length ? { endpoints } : {}) };
 }
+
+/** Message-log retention from RETENTION_DAYS (days, set by the CDK app); undefined when unset, so the default applies. */
+export function retentionSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return env.RETENTION_DAYS ? Number(env.RETENTION_DAYS) * 86400 : undefined;
+}

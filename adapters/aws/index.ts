@@ -3,6 +3,7 @@
 // endpoints in tests). Only lambdas/, ingress/aws-main.ts and tests call this.
 import { systemClock, type Clock, type DeliverJob, type ScoreJob, type StorePorts } from '../../core/ports.js';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './clients.js';
+import { retentionSecondsFromEnv } from './env.js';
 import { S3Spool } from './s3-spool.js';
 import { SqsJobQueue } from './sqs-queue.js';
 import { DynamoTenantStore } from './dynamo/tenant-store.js';
@@ -55,11 +56,12 @@ export function resourcesFromEnv(env: NodeJS.ProcessEnv = process.env): AwsResou
     if (!v) throw new Error(`environment variable ${name} is required (set by the CDK app)`);
     return v;
   };
+  const retention = retentionSecondsFromEnv(env);
   return {
     tableName: need('TABLE_NAME'),
     bucketName: need('SPOOL_BUCKET'),
     scoreQueueUrl: need('SCORE_QUEUE_URL'),
     deliverQueueUrl: need('DELIVER_QUEUE_URL'),
-    ...(env.RETENTION_DAYS ? { retentionSeconds: Number(env.RETENTION_DAYS) * 86400 } : {}),
+    ...(retention ? { retentionSeconds: retention } : {}),
   };
 }

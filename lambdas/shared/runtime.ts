@@ -3,7 +3,7 @@
 // and the PipelineDeps the core functions take.
 import { systemClock, type Transport } from '../../core/ports.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineDeps } from '../../core/pipeline/deps.js';
-import { clientOptionsFromEnv } from '../../adapters/aws/env.js';
+import { clientOptionsFromEnv, retentionSecondsFromEnv } from '../../adapters/aws/env.js';
 import { openAwsStores, resourcesFromEnv, type AwsStores } from '../../adapters/aws/index.js';
 
 export { logger, metrics } from './powertools.js';
@@ -21,10 +21,9 @@ export const noTransport: Transport = {
 
 export function pipelineDeps(transport: Transport = noTransport): PipelineDeps {
   const s = awsStores();
-  const retentionDays = Number(process.env.RETENTION_DAYS ?? 30);
   return {
     clock: systemClock,
-    config: { ...DEFAULT_PIPELINE_CONFIG, hostname: process.env.RELAY_HOSTNAME ?? DEFAULT_PIPELINE_CONFIG.hostname, retentionSeconds: retentionDays * 86400 },
+    config: { ...DEFAULT_PIPELINE_CONFIG, hostname: process.env.RELAY_HOSTNAME ?? DEFAULT_PIPELINE_CONFIG.hostname, retentionSeconds: retentionSecondsFromEnv() ?? DEFAULT_PIPELINE_CONFIG.retentionSeconds },
     spool: s.spool, tenants: s.tenants, messages: s.messages, senders: s.senders, suppressions: s.suppressions, campaigns: s.campaigns, intake: s.intake,
     scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport,
   };

@@ -5,7 +5,7 @@
 import { DomainError } from '../errors.js';
 import type { Envelope, Identity, Signal } from '../model.js';
 import type { UrlReputation, VirusScanner } from '../ports.js';
-import { ATTACHMENT_WEIGHTS, checkAttachments, containsEicar } from './attachments/check.js';
+import { ATTACHMENT_WEIGHTS, checkAttachments, containsEicar, type AttachmentFact } from './attachments/check.js';
 import { extractFeatures } from './classifier/features.js';
 import { calibratedWeight, predict, type ClassifierModel } from './classifier/model.js';
 import { defaultModel } from './default-model.js';
@@ -42,7 +42,7 @@ export interface ContentFacts {
   urls: string[];
   xAuthUser?: string;
   /** Attachments as seen by content (not by name): for the message log. */
-  attachments?: { filename?: string; declaredType: string; sniffedType: string; size: number; sha256: string }[];
+  attachments?: Omit<AttachmentFact, 'content'>[];
 }
 
 export interface ContentResult {

@@ -1,5 +1,5 @@
 // The message log and the quarantine.
-import { deleteHeldMessage, readMessageSource, releaseMessage, requireMessage } from '../../core/tenants/messages.js';
+import { deleteHeldMessage, listMessages, readMessageSource, releaseMessage, requireMessage } from '../../core/tenants/messages.js';
 import { json, noContent, route } from '../route.js';
 import { IdParam, Message, MessageList, MessageQuery, MessageSource } from '../schemas.js';
 import { messageView } from '../views.js';
@@ -11,14 +11,7 @@ export const messageRoutes = [
     query: MessageQuery,
     responses: { 200: { description: 'A page of messages', schema: MessageList } },
     handle: async ({ deps, tenant, query }) => {
-      // Stores compare ISO strings: bring any offset the client used to UTC first.
-      const page = await deps.messages.list(tenant.id, {
-        ...query,
-        limit: query.limit ?? 50,
-        ...(query.sender ? { sender: query.sender.trim().toLowerCase() } : {}),
-        ...(query.since ? { since: new Date(query.since).toISOString() } : {}),
-        ...(query.until ? { until: new Date(query.until).toISOString() } : {}),
-      });
+      const page = await listMessages(deps, tenant.id, query);
       return json(200, { items: page.items.map(messageView), ...(page.cursor ? { cursor: page.cursor } : {}) });
     },
   }),

@@ -3,7 +3,7 @@
 // tenant's message is "not found", never "forbidden".
 import { DomainError } from '../errors.js';
 import type { MessageRecord, MessageStatus } from '../model.js';
-import type { Clock, DeliverJob, JobQueue, MessageStore, SpoolStore } from '../ports.js';
+import type { Clock, DeliverJob, JobQueue, MessageQuery, MessageStore, SpoolStore } from '../ports.js';
 
 export interface MessageOpsDeps {
   clock: Clock;
@@ -14,6 +14,25 @@ export interface MessageOpsDeps {
 
 /** States a tenant may release or delete: the gateway holds the message and nothing else owns it. */
 const HELD: MessageStatus[] = ['quarantined', 'rejected'];
+
+/**
+ * A page of the tenant's message log, newest first (50 by default). Senders
+ * are keyed lower-case, and stores compare ISO strings, so any offset the
+ * client used becomes UTC first.
+ */
+export async function listMessages(
+  deps: Pick<MessageOpsDeps, 'messages'>,
+  tenantId: string,
+  query: MessageQuery,
+): Promise<{ items: MessageRecord[]; cursor?: string }> {
+  return deps.messages.list(tenantId, {
+    ...query,
+    limit: query.limit ?? 50,
+    ...(query.sender ? { sender: query.sender.trim().toLowerCase() } : {}),
+    ...(query.since ? { since: new Date(query.since).toISOString() } : {}),
+    ...(query.until ? { until: new Date(query.until).toISOString() } : {}),
+  });
+}
 
 export async function requireMessage(deps: Pick<MessageOpsDeps, 'messages'>, tenantId: string, id: string): Promise<MessageRecord> {
   const rec = await deps.messages.get(id);

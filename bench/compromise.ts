@@ -1,6 +1,6 @@
 // npm run bench:compromise [-- --seed N --per-style N --mailbox-users N --days N --no-campaigns --content corpus|synthetic]
 // Seeded, reproducible simulation of the compromised-sender policy: weeks of
-// a legitimate population with attacks of eight styles mixed in, driven
+// a legitimate population with attacks of nine styles mixed in, driven
 // through the same core entry points the SMTP ingress and the workers call,
 // with a simulated clock. Prints the tables recorded in docs/compromise.md.
 import { parseArgs } from 'node:util';

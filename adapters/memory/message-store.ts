@@ -4,7 +4,7 @@
 import type { MessageRecord, MessageStatus } from '../../core/model.js';
 import type { MessageQuery, MessageStore } from '../../core/ports.js';
 
-/** Statuses that mean "not yet out of the gateway". */
+/** Statuses that mean "not yet out of the gateway" (as adapters/local/message-store.ts). */
 const PENDING: ReadonlySet<MessageStatus> = new Set(['accepted', 'queued', 'delivering']);
 
 export class MemoryMessageStore implements MessageStore {
@@ -30,9 +30,10 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   async listPendingBySender(tenantId: string, sender: string): Promise<MessageRecord[]> {
+    // The same statuses as the SQLite and DynamoDB stores; a message with a
+    // deferred recipient is still 'delivering' (core/delivery/recipients.ts).
     return [...this.byId.values()]
-      .filter((r) => r.tenantId === tenantId && r.sender === sender && (PENDING.has(r.status) || r.recipients.some((x) => x.state === 'deferred')))
-      .filter((r) => !['quarantined', 'rejected', 'deleted', 'delivered', 'bounced'].includes(r.status))
+      .filter((r) => r.tenantId === tenantId && r.sender === sender && PENDING.has(r.status))
       .map((r) => structuredClone(r));
   }
 }

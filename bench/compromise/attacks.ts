@@ -1,4 +1,4 @@
-// The eight attack styles, each a generator of spam sends against chosen
+// The nine attack styles, each a generator of spam sends against chosen
 // victims. Content scores of spam come from the content model
 // (content-scores.ts): by default real scores of held-out corpus spam, of
 // which a share scores below the quarantine threshold and would pass on

@@ -7,6 +7,7 @@ import { WebhookNotifier } from '../../adapters/webhook/notifier.js';
 import { buildArfReport } from '../../core/notify/arf.js';
 import { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from '../../core/notify/signature.js';
 import { assessSender } from '../../core/reputation/index.js';
+import { freePort } from '../helpers/free-port.js';
 import { content, domainUser, makeMessage, makeTenant, makeWorld, MIN } from './helpers.js';
 
 const ORIGINAL = Buffer.from('From: spammer@t1.example\r\nTo: v@x.example\r\nSubject: Cheap pills\r\nMessage-ID: <abc@t1.example>\r\n\r\nBuy now http://pills.example/\r\n');
@@ -97,8 +98,9 @@ test('the webhook notifier gives up after its attempts and does not retry a 4xx 
 });
 
 test('a webhook to a port nobody listens on fails after bounded retries, never hangs', async () => {
+  const port = await freePort(); // free a moment ago: nobody listens there
   const n = new WebhookNotifier({ secretFor: () => 'k', baseDelayMs: 1, maxAttempts: 2, timeoutMs: 2000 });
-  await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: 'http://127.0.0.1:9/hook' }), { type: 'x', detail: {} }), /after 2 attempt/);
+  await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: `http://127.0.0.1:${port}/hook` }), { type: 'x', detail: {} }), /after 2 attempt/);
 });
 
 test('a lock sends an ARF report of the offending messages to the tenant\'s abuse contact, straight to the transport', async () => {

@@ -8,12 +8,12 @@ import { parseMailbox } from '../../scoring/mime/headers.js';
 import { isEstablished, signal, type CheckInput } from './input.js';
 
 /** Facts the identity checks read beyond ContentFacts (absent means "not known"). */
-export interface IdentityFacts {
+interface IdentityFacts {
   /** Set by the ingress or scorer when the message contains the sender's SMTP password (see password-probe.ts). */
   passwordInMessage?: boolean;
 }
 
-export function identityFacts(i: CheckInput): IdentityFacts {
+function identityFacts(i: CheckInput): IdentityFacts {
   return i.content.facts as IdentityFacts;
 }
 

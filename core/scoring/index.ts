@@ -55,10 +55,9 @@ export const VIRUS_WEIGHT = 10;
 
 export async function scoreContent(raw: Buffer, ctx: ContentContext, deps: ContentDeps): Promise<ContentResult> {
   // Start the scan first: it runs in another process while we parse here.
-  const scan = deps.virusScanner?.scan(raw).then(
-    (r) => r,
-    (err: unknown) => { throw new DomainError('TEMPORARY', `virus scanner unavailable: ${(err as Error).message ?? String(err)}`); },
-  );
+  const scan = deps.virusScanner?.scan(raw).catch((err: unknown) => {
+    throw new DomainError('TEMPORARY', `virus scanner unavailable: ${(err as Error).message ?? String(err)}`);
+  });
   scan?.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
   const facts = parseMessage(raw);
   const signals = contentSignals(facts, ctx, deps.model ?? defaultModel());

@@ -8,7 +8,7 @@ import type { ContentResult } from '../scoring/index.js';
 import { effectiveSettings } from '../settings.js';
 import { allowancesFor, bulkDeclarationFor } from './allowances.js';
 import { propagateCampaign, noteCampaign } from './campaign-step.js';
-import { passwordRotatedSince } from './check.js';
+import { holdingLock } from './check.js';
 import { countMessage } from './counters.js';
 import { applyEvidence } from './evidence.js';
 import { familyOf } from './ladder.js';
@@ -35,12 +35,8 @@ export async function assessSender(deps: ReputationDeps, tenant: Tenant, message
   const policy = policyFor(settings);
   const sender = message.sender;
   const existing = await deps.senders.get(tenant.id, sender);
-  if (existing?.lock) {
-    const status = lockStatus(existing.lock, now, await passwordRotatedSince(deps, tenant.id, sender, existing.lock));
-    if (status === 'active' || status === 'awaiting-rotation') {
-      return { signals: [{ name: 'sender-locked', weight: 0, detail: existing.lock.reason }], locked: existing.lock };
-    }
-  }
+  const held = await holdingLock(deps, tenant.id, sender, existing);
+  if (held) return { signals: [{ name: 'sender-locked', weight: 0, detail: held.reason }], locked: held };
   const profile = profileOf(existing);
   rollOver(profile, now);
   const bulk = bulkDeclarationFor(settings, sender);

@@ -35,13 +35,17 @@ export async function checkSenderAllowed(deps: ReputationDeps, ctx: SenderContex
 
 /** For the delivery step: true when the sender is locked now (deliver nothing more of theirs; hold it). */
 export async function isSenderLocked(deps: ReputationDeps, tenantId: string, sender: string): Promise<LockState | undefined> {
-  const rec = await deps.senders.get(tenantId, sender);
+  return holdingLock(deps, tenantId, sender, await deps.senders.get(tenantId, sender));
+}
+
+/** The record's lock when it holds the sender's mail now: active, or expired but still awaiting a password rotation. */
+export async function holdingLock(deps: ReputationDeps, tenantId: string, sender: string, rec: SenderRecord | undefined): Promise<LockState | undefined> {
   if (!rec?.lock) return undefined;
   const status = lockStatus(rec.lock, deps.clock.now(), await passwordRotatedSince(deps, tenantId, sender, rec.lock));
   return status === 'active' || status === 'awaiting-rotation' ? rec.lock : undefined;
 }
 
-export function lockedError(sender: string, lock: LockState): DomainError {
+function lockedError(sender: string, lock: LockState): DomainError {
   const until = lock.until ? ` until ${lock.until}` : ' until your administrator unlocks it';
   return new DomainError('SENDER_LOCKED', `Sender ${sender} is locked${until}: ${replyText(lock.reason)}`);
 }

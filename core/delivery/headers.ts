@@ -1,30 +1,19 @@
-// Just enough header reading for delivery: the header block of a raw
-// message, one unfolded header value, and the domain of an address. The
-// scorer parses messages fully; delivery must not depend on that parse.
+// Just enough header reading for delivery: one unfolded header value and the
+// first address of an address header, on the same header-block parser the
+// scorer uses (delivery does not depend on the scorer's full parse).
 import addressparser from 'nodemailer/lib/addressparser';
+import { headerValue as fieldValue, parseHeaderBlock, splitHeadBody } from '../scoring/mime/headers.js';
 
-/** The raw header block (without the blank line that ends it). */
+/** The raw header block (without the blank line that ends it), as latin1 so its bytes are kept exactly. */
 export function headerBlock(raw: Buffer): string {
-  const limit = Math.min(raw.length, 256 * 1024);
-  const head = raw.subarray(0, limit).toString('latin1');
-  const crlf = head.indexOf('\r\n\r\n');
-  const lf = head.indexOf('\n\n');
-  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf : lf;
-  return end >= 0 ? head.slice(0, end) : head;
+  const head = raw.subarray(0, Math.min(raw.length, 256 * 1024)).toString('latin1');
+  return head.slice(0, splitHeadBody(head).headEnd);
 }
 
-/** First value of header `name`, unfolded, or undefined. */
+/** First value of header `name`, unfolded, or undefined (the head is read as latin1, the value returned as UTF-8). */
 export function headerValue(raw: Buffer, name: string): string | undefined {
-  const lines = headerBlock(raw).split(/\r?\n/);
-  const prefix = name.toLowerCase() + ':';
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.toLowerCase().startsWith(prefix)) {
-      let value = lines[i]!.slice(prefix.length);
-      while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1]!)) value += ' ' + lines[++i]!.trim();
-      return Buffer.from(value.trim(), 'latin1').toString('utf8');
-    }
-  }
-  return undefined;
+  const value = fieldValue(parseHeaderBlock(headerBlock(raw)), name.toLowerCase());
+  return value === undefined ? undefined : Buffer.from(value, 'latin1').toString('utf8');
 }
 
 /** The first mailbox address in an address header value ("Alice <a@x>" gives a@x). */

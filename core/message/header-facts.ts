@@ -2,6 +2,7 @@
 // the sender key, Message-ID and Subject for the log), read from the header
 // block only. The full parse happens in the score step.
 import libmime from 'libmime';
+import { headerValue, parseHeaderBlock, splitHeadBody } from '../scoring/mime/headers.js';
 
 export interface HeaderFacts {
   messageId?: string;
@@ -30,24 +31,21 @@ export class HeaderCollector {
 
   facts(): HeaderFacts {
     const text = Buffer.concat(this.parts).subarray(0, this.limit).toString('latin1');
-    const end = text.search(/\r?\n\r?\n/);
-    return parseHeaderFacts(end >= 0 ? text.slice(0, end) : text);
+    return parseHeaderFacts(text.slice(0, splitHeadBody(text).headEnd));
   }
 }
 
 export function parseHeaderFacts(block: string): HeaderFacts {
-  const unfolded = block.replace(/\r?\n[ \t]+/g, ' ');
+  const fields = parseHeaderBlock(block);
   const out: HeaderFacts = {};
-  for (const line of unfolded.split(/\r?\n/)) {
-    const m = /^([!-9;-~]+):[ \t]*(.*)$/.exec(line);
-    if (!m) continue;
-    const name = m[1]!.toLowerCase();
-    const value = m[2]!.trim();
-    if (name === 'message-id' && out.messageId === undefined) out.messageId = value.slice(0, 998);
-    else if (name === 'subject' && out.subject === undefined) out.subject = decode(value).slice(0, 998);
-    else if (name === 'from' && out.from === undefined) out.from = decode(value).slice(0, 998);
-    else if (name === 'x-authuser' && out.xAuthUser === undefined) out.xAuthUser = value.slice(0, 320);
-  }
+  const messageId = headerValue(fields, 'message-id');
+  const subject = headerValue(fields, 'subject');
+  const from = headerValue(fields, 'from');
+  const xAuthUser = headerValue(fields, 'x-authuser');
+  if (messageId !== undefined) out.messageId = messageId.slice(0, 998);
+  if (subject !== undefined) out.subject = decode(subject).slice(0, 998);
+  if (from) out.from = decode(from).slice(0, 998);
+  if (xAuthUser !== undefined) out.xAuthUser = xAuthUser.slice(0, 320);
   return out;
 }
 

@@ -46,18 +46,7 @@ export async function startHarness(opts: { staticDir?: string; publicSmtpPort?: 
   });
   const server = await startHttpServer({ api, host: '127.0.0.1', port: 0, ...(opts.staticDir ? { staticDir: opts.staticDir } : {}) });
   const base = `http://127.0.0.1:${server.port}`;
-
-  const call: Harness['call'] = async (method, path, o = {}) => {
-    const headers: Record<string, string> = { ...(o.headers ?? {}) };
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    let body: string | undefined = o.rawBody;
-    if (o.body !== undefined) body = JSON.stringify(o.body);
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await res.text();
-    const type = res.headers.get('content-type') ?? '';
-    return { status: res.status, headers: res.headers, body: text && type.includes('json') ? JSON.parse(text) : text };
-  };
+  const call = httpCaller(base);
 
   return {
     base, stores, clock, call,
@@ -71,6 +60,21 @@ export async function startHarness(opts: { staticDir?: string; publicSmtpPort?: 
       stores.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A fetch wrapper for the API at `base`: bearer token, JSON body, JSON (or text) reply. */
+export function httpCaller(base: string): Harness['call'] {
+  return async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    let body: string | undefined = o.rawBody;
+    if (o.body !== undefined) body = JSON.stringify(o.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await res.text();
+    const type = res.headers.get('content-type') ?? '';
+    return { status: res.status, headers: res.headers, body: text && type.includes('json') ? JSON.parse(text) : text };
   };
 }
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { createApi } from '../../api/handler.js';
 import { hashToken } from '../../core/tenants/password.js';
 import { startHttpServer } from '../../local/http-server.js';
-import { expectProblem, OPERATOR_TOKEN, startHarness, type Harness, type Reply } from '../api/harness.js';
+import { expectProblem, httpCaller, OPERATOR_TOKEN, startHarness, type Harness } from '../api/harness.js';
 
 let h: Harness;
 let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -23,13 +23,7 @@ before(async () => {
     suppressions: h.stores.suppressions,
   });
   server = await startHttpServer({ api, host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${server.port}`;
-  call = async (method, path, o = {}): Promise<Reply> => {
-    const headers: Record<string, string> = { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) };
-    const res = await fetch(base + path, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
-  };
+  call = httpCaller(`http://127.0.0.1:${server.port}`);
   t1 = await h.tenant('Acme');
   t2 = await h.tenant('Other');
 });

@@ -4,6 +4,8 @@
 // the offending message itself (message/rfc822), or only its headers
 // (text/rfc822-headers) when it is too large to attach.
 import { randomBytes } from 'node:crypto';
+import { rfc5322Date } from '../delivery/dsn.js';
+import { headerBlock } from '../delivery/headers.js';
 
 export interface ArfInput {
   /** Who writes the report, e.g. abuse-reports@relayguard.example. */
@@ -35,12 +37,12 @@ export function buildArfReport(input: ArfInput): Buffer {
   const maxBytes = input.maxOriginalBytes ?? 512 * 1024;
   const o = input.original;
   const fullOriginal = o.raw.length <= maxBytes;
-  const originalPart = fullOriginal ? o.raw : headersOf(o.raw);
+  const originalPart = fullOriginal ? o.raw : Buffer.from(headerBlock(o.raw), 'latin1');
   const header = [
     `From: Relayguard abuse reports <${input.reporter}>`,
     `To: <${input.to}>`,
     `Subject: Abuse report: message from <${o.mailFrom || 'null sender'}> held`,
-    `Date: ${input.now.toUTCString().replace('GMT', '+0000')}`,
+    `Date: ${rfc5322Date(input.now)}`,
     `Message-ID: <${randomBytes(12).toString('hex')}@${input.hostname}>`,
     'MIME-Version: 1.0',
     // Marks the report as machine-made: no auto-replies, no loops (RFC 3834).
@@ -53,7 +55,7 @@ export function buildArfReport(input: ArfInput): Buffer {
     'Version: 1',
     `Original-Mail-From: <${o.mailFrom}>`,
     ...o.rcptTo.slice(0, 100).map((r) => `Original-Rcpt-To: <${r}>`),
-    `Arrival-Date: ${o.arrivalDate.toUTCString().replace('GMT', '+0000')}`,
+    `Arrival-Date: ${rfc5322Date(o.arrivalDate)}`,
     `Source-IP: ${o.sourceIp}`,
     `Reporting-MTA: dns; ${input.hostname}`,
     ...(input.reportedDomain ? [`Reported-Domain: ${input.reportedDomain}`] : []),
@@ -78,12 +80,6 @@ export function buildArfReport(input: ArfInput): Buffer {
   ].join(CRLF);
   const tail = `${CRLF}--${boundary}--${CRLF}`;
   return Buffer.concat([Buffer.from(header + CRLF + CRLF + text, 'utf8'), toCrlf(originalPart), Buffer.from(tail, 'utf8')]);
-}
-
-function headersOf(raw: Buffer): Buffer {
-  const s = raw.toString('latin1');
-  const end = s.search(/\r?\n\r?\n/);
-  return Buffer.from(end < 0 ? s : s.slice(0, end), 'latin1');
 }
 
 function toCrlf(b: Buffer): Buffer {

@@ -81,7 +81,7 @@ export function parseMessage(raw: Buffer): MessageFacts {
     });
   }
   const text = textParts.join('\n').slice(0, MAX_TEXT);
-  const html = renderHtml(htmlParts.join('\n').slice(0, MAX_TEXT * 2));
+  const { text: htmlText, ...html } = renderHtml(htmlParts.join('\n').slice(0, MAX_TEXT * 2));
   const from = parseMailbox(dec('from'));
   const replyTo = parseMailbox(dec('reply-to'));
   const oddities = [...tree.oddities];
@@ -104,16 +104,11 @@ export function parseMessage(raw: Buffer): MessageFacts {
     ...(xAuthUser ? { xAuthUser } : {}),
     ...(mailer ? { mailer } : {}),
     text,
-    htmlText: html.text,
+    htmlText,
     hasTextPart: textParts.length > 0,
     hasHtmlPart: htmlParts.length > 0,
-    links: html.links,
-    hiddenChars: html.hiddenChars,
-    images: html.images,
-    forms: html.forms,
-    passwordInputs: html.passwordInputs,
-    scripts: html.scripts,
-    urls: extractUrls(text + '\n' + html.text, html.links),
+    ...html,
+    urls: extractUrls(text + '\n' + htmlText, html.links),
     attachments,
     leafCount: tree.leaves.length,
     oddities,

@@ -22,7 +22,6 @@ const idempotencyConfig = new IdempotencyConfig({
   expiresAfterSeconds: 24 * 3600,
 });
 
-let persistence: DynamoDBPersistenceLayer | undefined;
 let deliverOnce: ((job: DeliverJob, transport: Transport) => Promise<boolean>) | undefined;
 let directMx: Transport | undefined;
 let ses: SesTransport | undefined;
@@ -30,7 +29,7 @@ let ses: SesTransport | undefined;
 function idempotentDeliver() {
   if (deliverOnce) return deliverOnce;
   const opts = clientOptionsFromEnv();
-  persistence = new DynamoDBPersistenceLayer({
+  const persistence = new DynamoDBPersistenceLayer({
     tableName: process.env.IDEMPOTENCY_TABLE ?? 'relayguard-idempotency',
     clientConfig: {
       ...(opts.region ? { region: opts.region } : {}),

@@ -3,7 +3,7 @@
 // established sender never used, and the leaked-credential probe (the
 // message contains the sender's own SMTP password).
 import type { Signal } from '../../model.js';
-import { domainOf } from '../../policy/sender-key.js';
+import { domainOf, isOwnedDomain } from '../../policy/sender-key.js';
 import { parseMailbox } from '../../scoring/mime/headers.js';
 import { isEstablished, signal, type CheckInput } from './input.js';
 
@@ -26,7 +26,7 @@ export function identitySignals(i: CheckInput): Signal[] {
     const allowed = new Set([domainOf(i.message.envelope.mailFrom)]);
     const id = i.message.identity;
     if (id.kind === 'smtp-user') allowed.add(id.userKind === 'domain' ? id.username.toLowerCase() : domainOf(id.username));
-    if (fromDomain && ![...allowed].some((d) => d && (fromDomain === d || fromDomain.endsWith('.' + d)))) {
+    if (fromDomain && !isOwnedDomain(fromDomain, [...allowed].filter(Boolean))) {
       out.push(signal('from-mismatch', `From ${from.address} matches neither <${i.message.envelope.mailFrom}> nor the login`));
     }
     const names = i.profile.known.displayNames;

@@ -8,6 +8,8 @@ import { z } from 'zod';
 
 const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
 const posInt = (def: number) => z.coerce.number().int().positive().default(def);
+/** A comma-separated list, as an array without blanks. */
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional());
 
 const Schema = z.object({
@@ -45,7 +47,7 @@ const Schema = z.object({
   /** Early-talker wait before the greeting for unknown addresses (0 = off). */
   GREETING_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** Comma-separated CIDRs greeted at once (they still must log in or be IP users). */
-  TRUSTED_NETWORKS: z.string().default('127.0.0.0/8,::1/128'),
+  TRUSTED_NETWORKS: list.default(['127.0.0.0/8', '::1/128']),
   /** How long 4xx-deferred mail is retried before it bounces. */
   DELIVERY_RETRY_SECONDS: posInt(48 * 3600),
   /** How long quarantined and rejected mail is kept. */
@@ -59,7 +61,7 @@ const Schema = z.object({
   /** clamd address, host:port or a Unix socket path; unset = no virus scanning (signatures only). */
   CLAMD: z.string().optional(),
   /** Comma-separated DNS blocklist zones for URL hosts (e.g. dbl.spamhaus.org); unset = no lookups. */
-  URL_BLOCKLISTS: z.string().optional(),
+  URL_BLOCKLISTS: list.optional(),
 });
 
 export type Config = z.infer<typeof Schema> & { dataDir: string };

@@ -63,7 +63,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     intake: stores.intake, scoreQueue: stores.scoreQueue, deliverQueue: stores.deliverQueue, transport,
     suppressions: stores.suppressions, campaigns: stores.campaigns, notifier,
     ...(config.CLAMD ? { virusScanner: clamdFromAddress(config.CLAMD) } : {}),
-    ...(config.URL_BLOCKLISTS ? { urlReputation: new DnsblUrlReputation({ zones: config.URL_BLOCKLISTS.split(",").map((z) => z.trim()).filter(Boolean) }) } : {}),
+    ...(config.URL_BLOCKLISTS?.length ? { urlReputation: new DnsblUrlReputation({ zones: config.URL_BLOCKLISTS }) } : {}),
   };
 
   // This process is the only consumer of its queues: jobs leased by a process that died go back now.
@@ -126,7 +126,7 @@ export async function startSmtpListeners(config: Config, stores: LocalStores, tl
     hostname: config.SMTP_HOSTNAME, key: tls.key, cert: tls.cert,
     maxMessageBytes: config.MAX_MESSAGE_BYTES, maxRecipients: config.MAX_RECIPIENTS, maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
     idleTimeoutMs: config.SMTP_IDLE_TIMEOUT_SECONDS * 1000, sessionTimeoutMs: config.SMTP_SESSION_TIMEOUT_SECONDS * 1000,
-    greetingDelayMs: config.GREETING_DELAY_MS, trustedNetworks: config.TRUSTED_NETWORKS.split(',').map((s) => s.trim()).filter(Boolean),
+    greetingDelayMs: config.GREETING_DELAY_MS, trustedNetworks: config.TRUSTED_NETWORKS,
     retrySeconds: config.DELIVERY_RETRY_SECONDS,
   };
   const deps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake };

@@ -6,7 +6,7 @@ import { DomainError } from '../errors.js';
 import type { SuppressionEntry } from '../model.js';
 import type { SuppressionQuery } from '../ports.js';
 import { parseSuppressionAddress } from './address.js';
-import { boundedDetail, type SuppressionDeps } from './record.js';
+import { addIfAbsent, type SuppressionDeps } from './record.js';
 
 export async function listSuppressions(
   deps: Pick<SuppressionDeps, 'suppressions'>,
@@ -28,17 +28,8 @@ export async function addSuppression(
   note?: string,
 ): Promise<{ entry: SuppressionEntry; created: boolean }> {
   const address = parseSuppressionAddress(input);
-  const existing = await deps.suppressions.get(tenantId, address);
-  if (existing) return { entry: existing, created: false };
-  const entry: SuppressionEntry = {
-    tenantId,
-    address,
-    reason: 'manual',
-    detail: note?.trim() ? boundedDetail(note) : 'added by the tenant',
-    createdAt: deps.clock.now().toISOString(),
-  };
-  await deps.suppressions.put(entry);
-  return { entry, created: true };
+  const { entry, added } = await addIfAbsent(deps, { tenantId, address, reason: 'manual', detail: note?.trim() ? note : 'added by the tenant' });
+  return { entry, created: added };
 }
 
 /** Takes an address off the list; NOT_FOUND when it was not on it. */

@@ -14,12 +14,13 @@ export interface SuppressionDeps {
 }
 
 /** Remote replies can be long and multi-line: one line, bounded, is enough to explain an entry. */
-export function boundedDetail(text: string, max = 1000): string {
+function boundedDetail(text: string, max = 1000): string {
   const flat = text.replace(/[\r\n]+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
 }
 
-async function addIfAbsent(
+/** Adds an entry unless the address already has one; the first entry stands (`added` tells which). */
+export async function addIfAbsent(
   deps: SuppressionDeps,
   input: { tenantId: string; address: string; reason: SuppressionReason; detail: string; messageId?: string },
 ): Promise<{ entry: SuppressionEntry; added: boolean }> {

@@ -6,7 +6,8 @@ import { ClamdScanner, clamdFromAddress, parseScanReply } from '../../adapters/c
 import { scoreContent } from '../../core/scoring/index.js';
 import { isDomainError } from '../../core/errors.js';
 import { EICAR, message, zip } from './helpers/messages.js';
-import { freePort, startClamd, TEST_MARKER, type RunningClamd } from './helpers/clamd.js';
+import { startClamd, TEST_MARKER, type RunningClamd } from './helpers/clamd.js';
+import { freePort } from '../helpers/free-port.js';
 import { CONTEXT } from './helpers/context.js';
 
 describe('clamd adapter against a real clamd', () => {

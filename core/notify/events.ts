@@ -49,7 +49,7 @@ export async function notifySenderEvent(deps: NotifyDeps, tenant: Tenant, event:
 }
 
 /** Sends one ARF report per message; returns how many went out. */
-export async function sendAbuseReports(deps: NotifyDeps, tenant: Tenant, event: SenderEvent, messageIds: string[]): Promise<number> {
+async function sendAbuseReports(deps: NotifyDeps, tenant: Tenant, event: SenderEvent, messageIds: string[]): Promise<number> {
   const to = tenant.settings.abuseContact;
   if (!to || !deps.transport || !deps.spool || !deps.messages) return 0;
   const hostname = deps.config?.hostname ?? 'relayguard.local';

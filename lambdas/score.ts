@@ -8,12 +8,11 @@ import type { ScoreJob } from '../core/ports.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
 import { logger, maxReceives, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch, receiveCount } from './shared/sqs-batch.js';
-import { observeLocks } from './shared/lock-metric.js';
+import { lockListener } from './shared/lock-metric.js';
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
-  const base = pipelineDeps();
-  const deps = { ...base, senders: observeLocks(base.senders, base.clock, (sender) => {
+  const deps = { ...pipelineDeps(), notifier: lockListener((sender) => {
     metrics.addMetric('SenderLocked', MetricUnit.Count, 1);
     logger.warn('SENDER_LOCKED', { sender });
   }) };

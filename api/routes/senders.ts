@@ -1,5 +1,5 @@
 // Senders and their locks, as the tenant sees and changes them.
-import { lockSenderManually, requireSender, unlockSender } from '../../core/tenants/sender-locks.js';
+import { listSenders, lockSenderManually, requireSender, unlockSender } from '../../core/tenants/sender-locks.js';
 import { json, route } from '../route.js';
 import { explainSender } from '../../core/reputation/index.js';
 import type { SenderRecord } from '../../core/model.js';
@@ -17,9 +17,8 @@ export const senderRoutes = [
     responses: { 200: { description: 'Senders', schema: SenderList } },
     handle: async ({ deps, tenant }) => {
       const now = deps.clock.now();
-      const items = (await deps.senders.list(tenant.id))
-        .map((s) => ({ ...senderView(s, now), reputation: reputationSummary(explainSender(s, tenant.settings, now)) }))
-        .sort((a, b) => Number(b.locked) - Number(a.locked) || b.lastSeenAt.localeCompare(a.lastSeenAt));
+      const items = (await listSenders(deps, tenant.id, now))
+        .map((s) => ({ ...senderView(s, now), reputation: reputationSummary(explainSender(s, tenant.settings, now)) }));
       return json(200, { items });
     },
   }),

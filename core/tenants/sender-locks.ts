@@ -36,6 +36,12 @@ export function normaliseSender(input: string): string {
   return sender;
 }
 
+/** The tenant's senders as the console lists them: locked ones first, then the most recently seen. */
+export async function listSenders(deps: Pick<SenderLockDeps, 'senders'>, tenantId: string, now: Date): Promise<SenderRecord[]> {
+  return [...(await deps.senders.list(tenantId))]
+    .sort((a, b) => Number(lockInForce(b.lock, now)) - Number(lockInForce(a.lock, now)) || b.lastSeenAt.localeCompare(a.lastSeenAt));
+}
+
 export async function requireSender(deps: Pick<SenderLockDeps, 'senders'>, tenantId: string, input: string): Promise<SenderRecord> {
   const rec = await deps.senders.get(tenantId, normaliseSender(input));
   if (!rec) throw new DomainError('NOT_FOUND', `No sender ${input} has been seen`);

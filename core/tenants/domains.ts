@@ -6,7 +6,8 @@ import type { DomainRecord, SmtpUser } from '../model.js';
 import type { TenantOpsDeps } from './deps.js';
 import { generateDkimKey } from './dkim.js';
 import { normaliseDomain } from './domain-name.js';
-import { generatePassword, hashPassword } from './password.js';
+import { generatePassword } from './password.js';
+import { newSmtpUser } from './users.js';
 
 export async function addDomain(
   deps: TenantOpsDeps,
@@ -29,9 +30,7 @@ export async function addDomain(
     throw err;
   }
   const password = generatePassword();
-  const user: SmtpUser = {
-    tenantId, username: name, kind: 'domain', passwordHash: await hashPassword(password), passwordVersion: 1, createdAt: at, passwordChangedAt: at,
-  };
+  const user = await newSmtpUser(tenantId, name, 'domain', password, now);
   try {
     await deps.tenants.createUser(user);
   } catch (err) {

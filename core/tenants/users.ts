@@ -4,7 +4,7 @@
 // user may be created with a chosen password (bulk import) that passes
 // password-rule.ts; otherwise one is generated.
 import { DomainError } from '../errors.js';
-import type { SmtpUser } from '../model.js';
+import type { SmtpUser, SmtpUserKind } from '../model.js';
 import type { TenantOpsDeps } from './deps.js';
 import { normaliseAddress, normaliseDomain } from './domain-name.js';
 import { generatePassword, hashPassword } from './password.js';
@@ -19,12 +19,15 @@ export async function addMailboxUser(deps: TenantOpsDeps, tenantId: string, inpu
     throw new DomainError('VALIDATION', `${address} is not in one of your domains (${mine.length ? mine.join(', ') : 'none yet'}); add ${domain} with POST /v1/domains first`);
   }
   const password = chosenPassword ?? generatePassword();
-  const at = deps.clock.now().toISOString();
-  const user: SmtpUser = {
-    tenantId, username: address, kind: 'mailbox', passwordHash: await hashPassword(password), passwordVersion: 1, createdAt: at, passwordChangedAt: at,
-  };
+  const user = await newSmtpUser(tenantId, address, 'mailbox', password, deps.clock.now());
   await deps.tenants.createUser(user);
   return { user, password };
+}
+
+/** A new login at its first password version (not yet stored). */
+export async function newSmtpUser(tenantId: string, username: string, kind: SmtpUserKind, password: string, now: Date): Promise<SmtpUser> {
+  const at = now.toISOString();
+  return { tenantId, username, kind, passwordHash: await hashPassword(password), passwordVersion: 1, createdAt: at, passwordChangedAt: at };
 }
 
 /** Login names are domains or addresses; both compare case-insensitively. */

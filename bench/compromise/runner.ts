@@ -6,7 +6,7 @@
 import { MemoryCampaignIndex } from '../../adapters/memory/campaign-index.js';
 import { MemorySenderStore } from '../../adapters/memory/sender-store.js';
 import { isDomainError } from '../../core/errors.js';
-import type { MessageRecord, Tenant } from '../../core/model.js';
+import type { MessageRecord } from '../../core/model.js';
 import type { Notifier } from '../../core/ports.js';
 import {
   assessSender, checkSenderAllowed, recordDeliveryOutcome, recordFeedback, recordLogin, type ReputationDeps,
@@ -64,9 +64,10 @@ export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, a
     async notify(tenant, event) { policyEvents.push({ at: clock.t, type: event.type, tenantId: tenant.id, sender: event.sender ?? '', detail: event.detail }); },
   };
   const tenantsById = new Map(pop.tenants.map((t) => [t.id, t]));
+  const senders = new MemorySenderStore(clock);
   const deps: ReputationDeps = {
     clock,
-    senders: new MemorySenderStore(clock),
+    senders,
     ...(opts.campaigns === false ? {} : { campaigns: new MemoryCampaignIndex() }),
     tenants: { getUser: async (u) => pop.users.get(u), getTenant: async (id) => tenantsById.get(id) },
     notifier,
@@ -79,6 +80,8 @@ export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, a
   const monitorWouldLock: RunResult['monitorWouldLock'] = [];
   const refusedInARow = new Map<string, number>();
   let enforced = false, processed = 0, msgSeq = 0;
+  // Onboarding: every tenant monitor-only until cfg.enforceAt.
+  for (const t of pop.tenants) t.settings.monitorOnly = true;
 
   for (let e = q.pop(); e; e = q.pop()) {
     clock.t = e.at;
@@ -86,8 +89,6 @@ export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, a
     if (!enforced && e.at >= cfg.enforceAt) {
       enforced = true;
       for (const t of pop.tenants) t.settings.monitorOnly = false;
-    } else if (!enforced) {
-      for (const t of pop.tenants) t.settings.monitorOnly = true;
     }
     if (e.type === 'password-change') {
       const u = pop.users.get(e.username);
@@ -150,8 +151,5 @@ export async function runSimulation(rng: Rng, cfg: SimConfig, pop: Population, a
       q.push({ type: 'feedback', at: e.at + rng.int(10, 40) * MIN, tenantId: tenant.id, sender: e.actor.sender, messageId: message.id, recipients: complainers });
     }
   }
-  const store = deps.senders as MemorySenderStore;
-  return { outcomes, events: policyEvents, monitorWouldLock, processed, counters: store.counterCount, store };
+  return { outcomes, events: policyEvents, monitorWouldLock, processed, counters: senders.counterCount, store: senders };
 }
-
-export type { Tenant };

@@ -5,6 +5,7 @@
 // are open, so adding a field later breaks no client.
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '../core/tenants/password-rule.js';
+import { DEFAULT_IP_USER_QUOTA } from '../core/tenants/tenants.js';
 
 /** Named schemas, emitted as #/components/schemas/<id>. */
 export const components = z.registry<{ id: string; description?: string }>();
@@ -33,14 +34,17 @@ const SmtpEndpoint = z.object({ host: z.string(), port: z.number().int() }).desc
 
 // ---- operator: tenants --------------------------------------------------
 
+const tenantName = z.string().trim().min(1).max(200);
+const ipUserQuota = z.number().int().min(0).max(10_000);
+
 export const CreateTenantBody = named('CreateTenantRequest', 'A new tenant.', z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  ipUserQuota: z.number().int().min(0).max(10_000).optional().describe('IP users this tenant may register (default 5).'),
+  name: tenantName,
+  ipUserQuota: ipUserQuota.optional().describe(`IP users this tenant may register (default ${DEFAULT_IP_USER_QUOTA}).`),
 }));
 
 export const UpdateTenantBody = named('UpdateTenantRequest', 'Operator changes to a tenant.', z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  ipUserQuota: z.number().int().min(0).max(10_000).optional(),
+  name: tenantName.optional(),
+  ipUserQuota: ipUserQuota.optional(),
 }));
 
 export const Tenant = named('Tenant', 'A tenant as the operator sees it.', z.object({

@@ -40,19 +40,9 @@ export interface RouteSpec<A extends Auth, P extends z.ZodType, Q extends z.ZodT
 }
 
 /** The table's row type, with the handler's input types erased. */
-export interface Route {
-  method: Method;
-  path: string;
-  auth: Auth;
-  operationId: string;
-  summary: string;
-  tag: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+export type Route = Omit<RouteSpec<Auth, z.ZodType, z.ZodType, z.ZodType>, 'handle'> & {
   handle(ctx: RouteContext<Auth, unknown, unknown, unknown>): Promise<Reply>;
-}
+};
 
 /** Declares a route with typed handler inputs, checked against its schemas. */
 export function route<A extends Auth, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(

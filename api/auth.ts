@@ -7,7 +7,7 @@ import { hashToken } from '../core/tenants/password.js';
 import type { Auth } from './route.js';
 import type { ApiDeps } from './types.js';
 
-export function header(headers: Record<string, string | undefined>, name: string): string | undefined {
+function header(headers: Record<string, string | undefined>, name: string): string | undefined {
   const want = name.toLowerCase();
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === want) return v;
   return undefined;

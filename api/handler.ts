@@ -12,7 +12,7 @@ import type { Api, ApiDeps, ApiRequest, ApiResponse } from './types.js';
 
 export type { Api, ApiDeps, ApiRequest, ApiResponse } from './types.js';
 
-export const API_VERSION = '0.1.0';
+const API_VERSION = '0.1.0';
 
 class InputError {
   constructor(readonly error: z.ZodError, readonly where: string) {}

@@ -25,7 +25,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
       } catch (err) {
         logger.error('SCORE_FAILED', { messageId: job.messageId, receiveCount: receiveCount(record), error: err as Error });
         if (receiveCount(record) < maxReceives()) throw err;
-        await holdAfterScoringFailure(deps, job.messageId, err instanceof Error ? err.message : String(err));
+        await holdAfterScoringFailure(deps, job.messageId, err);
         metrics.addMetric('ScoringHeld', MetricUnit.Count, 1);
       }
     });

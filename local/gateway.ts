@@ -73,7 +73,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const scoreWorker = workersOn && startQueueWorker({
     name: 'score', queue: stores.scoreQueue, concurrency: config.SCORE_CONCURRENCY, maxAttempts: 5, log,
     handle: (job) => handleScoreJob(deps, job),
-    onGiveUp: (job, err) => holdAfterScoringFailure(deps, job.messageId, `scoring failed repeatedly: ${(err as Error)?.message ?? err}`),
+    onGiveUp: (job, err) => holdAfterScoringFailure(deps, job.messageId, err),
   });
   const deliverWorker = workersOn && startQueueWorker({
     name: 'deliver', queue: stores.deliverQueue, concurrency: config.DELIVER_CONCURRENCY, maxAttempts: 10, log,

@@ -58,7 +58,8 @@ export async function handleScoreJob(deps: PipelineDeps, job: ScoreJob): Promise
  * message in quarantine with the reason, rather than dropping it: the tenant
  * can look at it and release it. Nothing accepted is lost.
  */
-export async function holdAfterScoringFailure(deps: PipelineDeps, messageId: string, reason: string): Promise<void> {
+export async function holdAfterScoringFailure(deps: PipelineDeps, messageId: string, err: unknown): Promise<void> {
+  const reason = `scoring failed repeatedly: ${err instanceof Error ? err.message : String(err)}`;
   const msg = await deps.messages.get(messageId);
   if (!msg || msg.status !== 'accepted') return;
   const tenant = await deps.tenants.getTenant(msg.tenantId);

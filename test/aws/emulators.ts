@@ -3,7 +3,10 @@
 // for S3 and SQS, aws-ses-v2-local for SES. Every one gets a free port; S3,
 // SQS and SES listen on 127.0.0.1 only. `stop()` ends each of them.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../helpers/free-port.js';
+
+export { freePort };
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
@@ -16,17 +19,6 @@ import type { AwsResources } from '../../adapters/aws/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

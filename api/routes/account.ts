@@ -5,6 +5,7 @@ import { updateSettings } from '../../core/tenants/tenants.js';
 import { json, route } from '../route.js';
 import { Me, Settings, Stats, UpdateSettingsBody } from '../schemas.js';
 import type { ApiDeps } from '../types.js';
+import { tenantView } from '../views.js';
 
 const smtp = (deps: ApiDeps) => ({ host: deps.smtpHost, port: deps.publicSmtpPort ?? deps.smtpPort });
 
@@ -15,10 +16,7 @@ export const accountRoutes = [
     responses: { 200: { description: 'The tenant', schema: Me } },
     handle: async ({ deps, tenant }) => {
       const [ipUsers, domains] = await Promise.all([deps.tenants.listIpUsers(tenant.id), deps.tenants.listDomains(tenant.id)]);
-      return json(200, {
-        id: tenant.id, name: tenant.name, ipUserQuota: tenant.ipUserQuota, ipUsers: ipUsers.length, domains: domains.length,
-        smtp: smtp(deps), createdAt: tenant.createdAt,
-      });
+      return json(200, { ...tenantView(tenant), ipUsers: ipUsers.length, domains: domains.length, smtp: smtp(deps) });
     },
   }),
   route({

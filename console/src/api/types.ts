@@ -10,15 +10,7 @@ export interface TenantWithToken extends Tenant { token: string }
 
 export interface SmtpEndpoint { host: string; port: number }
 
-export interface Me {
-  id: string;
-  name: string;
-  ipUserQuota: number;
-  ipUsers: number;
-  domains: number;
-  smtp: SmtpEndpoint;
-  createdAt: string;
-}
+export interface Me extends Tenant { ipUsers: number; domains: number; smtp: SmtpEndpoint }
 
 export type Settings = TenantSettings & { smtp?: SmtpEndpoint };
 

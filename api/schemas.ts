@@ -9,7 +9,7 @@ import { DEFAULT_IP_USER_QUOTA } from '../core/tenants/tenants.js';
 
 /** Named schemas, emitted as #/components/schemas/<id>. */
 export const components = z.registry<{ id: string; description?: string }>();
-function named<T extends z.ZodType>(id: string, description: string, schema: T): T {
+export function named<T extends z.ZodType>(id: string, description: string, schema: T): T {
   components.add(schema, { id, description });
   return schema;
 }

@@ -8,13 +8,8 @@ import type { SuppressionEntry } from '../../core/model.js';
 import type { SuppressionStore } from '../../core/ports.js';
 import { addSuppression, listSuppressions, removeSuppression } from '../../core/suppression/index.js';
 import { json, noContent, route } from '../route.js';
-import { components } from '../schemas.js';
+import { named } from '../schemas.js';
 import type { ApiDeps } from '../types.js';
-
-function named<T extends z.ZodType>(id: string, description: string, schema: T): T {
-  components.add(schema, { id, description });
-  return schema;
-}
 
 export const Suppression = named('Suppression', 'An address the tenant\'s mail is no longer sent to; mail to it bounces at once with a DSN.', z.object({
   address: z.string().describe('Lower-case, the domain in ASCII (punycode).'),

@@ -2,7 +2,7 @@
 // GET /v1/openapi.json is the source of truth). Record shapes are derived from
 // core/model.ts (type-only: nothing of core reaches the bundle).
 import type {
-  IpUser as IpUserRecord, MessageRecord, SenderRecord, SmtpUser as SmtpUserRecord, SuppressionEntry, Tenant as TenantRecord, TenantSettings,
+  Identity, IpUser as IpUserRecord, MessageRecord, SenderRecord, SmtpUser as SmtpUserRecord, SuppressionEntry, Tenant as TenantRecord, TenantSettings,
 } from '../../../core/model.js';
 
 export type Tenant = Pick<TenantRecord, 'id' | 'name' | 'ipUserQuota' | 'createdAt'>;
@@ -27,8 +27,11 @@ export interface IpUserList { items: IpUser[]; quota?: number }
 /** `reputation` is present when the API reports reputation facts (score, bounce and complaint rates…). */
 export type Sender = Omit<SenderRecord, 'tenantId' | 'lockHistory'> & { locked: boolean };
 
+/** Each member of a union without its tenantId (the API leaves it out of tenant-scoped views). */
+type WithoutTenant<T> = T extends unknown ? Omit<T, 'tenantId'> : never;
+
 export type Message = Omit<MessageRecord, 'tenantId' | 'spoolKey' | 'identity'> & {
-  identity: { kind: 'smtp-user'; username: string; userKind: string } | { kind: 'ip-user'; ipUserId: string; cidr: string };
+  identity: WithoutTenant<Identity>;
 };
 export interface MessageList { items: Message[]; cursor?: string }
 

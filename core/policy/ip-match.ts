@@ -2,7 +2,6 @@
 // clients that arrive as IPv4-mapped IPv6 (::ffff:192.0.2.1) match IPv4 CIDRs.
 import ipaddr from 'ipaddr.js';
 import type { IpUser } from '../model.js';
-import { DomainError } from '../errors.js';
 
 function parseAddress(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   try {
@@ -10,20 +9,6 @@ function parseAddress(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
     return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
   } catch {
     return undefined;
-  }
-}
-
-/** Parses and normalises a CIDR ("192.0.2.7/24" → "192.0.2.0/24"); a bare address gets /32 or /128. */
-export function normaliseCidr(input: string): string {
-  const text = input.trim();
-  try {
-    const [addr, bits] = text.includes('/') ? ipaddr.parseCIDR(text) : [ipaddr.parse(text), ipaddr.parse(text).kind() === 'ipv4' ? 32 : 128];
-    const network = addr.kind() === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${bits}`)
-      : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${bits}`);
-    return `${network.toString()}/${bits}`;
-  } catch {
-    throw new DomainError('VALIDATION', `"${input}" is not a valid IPv4 or IPv6 address or CIDR (e.g. 192.0.2.0/24, 2001:db8::/64)`);
   }
 }
 

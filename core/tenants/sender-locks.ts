@@ -7,6 +7,7 @@ import { DomainError, isDomainError } from '../errors.js';
 import type { LockState, SenderRecord } from '../model.js';
 import type { Clock, MessageStore, Notifier, SenderStore, TenantStore } from '../ports.js';
 import { lockSender } from '../reputation/index.js';
+import { lockStatus } from '../reputation/lock-lifecycle.js';
 
 export interface SenderLockDeps {
   clock: Clock;
@@ -24,7 +25,11 @@ export interface SenderLockDeps {
  * count an expired lock still awaiting a password rotation (core/reputation lockStatus).
  */
 export function lockInForce(lock: LockState | undefined, now: Date): boolean {
-  return !!lock && (!lock.until || new Date(lock.until) > now);
+  // The sender policy's own rule (core/reputation/lock-lifecycle.ts): a lock past its time that still waits
+  // for a password rotation keeps refusing mail, so it is shown as in force. (A rotation done since lifts it
+  // at the sender's next MAIL FROM.)
+  const status = lockStatus(lock, now, false);
+  return status === 'active' || status === 'awaiting-rotation';
 }
 
 /** Sender keys are addresses (or X-AuthUser values), kept lower-case (core/policy/sender-key.ts). */

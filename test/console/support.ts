@@ -4,25 +4,18 @@
 // Chromium through playwright-core, and a nodemailer client for port 587.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
+import { freePort } from '../helpers/free-port.js';
 import { chromium, type Browser } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export { ensureConsoleBuilt } from '../../scripts/console-build.js';
 
-/** A port that was free a moment ago on 127.0.0.1 (the gateway must know its real SMTP port to show it). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((ok, fail) => { srv.once('error', fail); srv.listen(0, '127.0.0.1', ok); });
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((ok) => srv.close(() => ok()));
-  return port;
-}
+export { freePort };
 
 export interface GatewayProcess {
   apiBase: string;

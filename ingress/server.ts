@@ -18,6 +18,7 @@ import { makePasswordProbe, textContainsPassword, type PasswordProbe } from '../
 import { verifyPassword } from '../core/tenants/password.js';
 import { VerifiedLoginCache } from './auth-cache.js';
 import { IpUserCache } from './ip-user-cache.js';
+import { TenantCache } from './tenant-cache.js';
 import { DataTap } from './data-tap.js';
 import { receivedHeader } from './received-header.js';
 import { installSmtpServerPatches } from './smtp-server-patches.js';
@@ -90,6 +91,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
   };
   const isTrusted = compileIpUsers(o.trustedNetworks.map((cidr, i) => ({ id: `trusted-${i}`, tenantId: '', cidr, createdAt: '' })));
   const ipUsers = new IpUserCache(deps.tenants, deps.clock);
+  const tenants = new TenantCache(deps.tenants, deps.clock);
   const throttle = new LoginThrottle(deps.clock, o.loginThrottle);
   const loginCache = new VerifiedLoginCache();
   const sessions = new Map<string, SessionState>();
@@ -130,10 +132,10 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       if (!ipUser) throw new DomainError('AUTH_REQUIRED', 'Authentication required: log in with your SMTP credentials after STARTTLS');
       identity = { kind: 'ip-user', tenantId: ipUser.tenantId, ipUserId: ipUser.id, cidr: ipUser.cidr };
     }
-    const tenant = await deps.tenants.getTenant(identity.tenantId);
+    const tenant = await tenants.tenant(identity.tenantId);
     if (!tenant) throw new DomainError('AUTH_FAILED', 'This account no longer exists');
     if (identity.kind === 'smtp-user') {
-      const owned = identity.userKind === 'domain' ? (await deps.tenants.listDomains(tenant.id)).map((d) => d.domain) : [];
+      const owned = identity.userKind === 'domain' ? await tenants.domains(tenant.id) : [];
       checkSenderOwnership(identity, address.address, owned);
     }
     const sender = senderKey(identity, address.address);

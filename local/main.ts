@@ -34,7 +34,8 @@ async function primary(config: Config): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    out(JSON.stringify({ event: 'GATEWAY_STOPPING', signal }));
+    // This process's group-commit figures (batches and messages), for the ingress bench.
+    out(JSON.stringify({ event: 'GATEWAY_STOPPING', signal, intake: gw.stores.intake.stats }));
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     await gw.stop();
     process.exit(0);

@@ -1,6 +1,7 @@
 // Wiring of the embedded storage: one SQLite file and one spool folder in
-// DATA_DIR. Two connections: `intake` (group-committed accepts, fsynced by
-// the intake before SMTP says 250) and `work` (worker and API updates).
+// DATA_DIR. Two connections: the intake's, on its committer thread
+// (group-committed accepts, fsynced before SMTP says 250), and `work`
+// (worker and API updates).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock, type DeliverJob, type Intake, type MessageStore, type ScoreJob, type SenderStore, type SpoolStore, type SuppressionStore, type TenantStore } from '../../core/ports.js';
@@ -37,12 +38,10 @@ export function openLocalStores(dataDir: string, clock: Clock = systemClock): Lo
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'relayguard.db');
   const work = openDb(file, 'NORMAL');
-  const intakeDb = openDb(file, 'NORMAL'); // its commits are fsynced by the intake itself, off the event loop
   const spool = new FsSpool(join(dataDir, 'spool'), work);
   const messages = new SqliteMessageStore(work);
-  const intakeMessages = new SqliteMessageStore(intakeDb);
-  const intakeScoreQueue = new SqliteQueue<ScoreJob>(intakeDb, 'score', clock);
-  const intake = new GroupCommitIntake(intakeDb, intakeMessages, intakeScoreQueue, spool, `${file}-wal`);
+  // The intake commits on its own thread and connection, fsyncing the WAL itself before SMTP says 250.
+  const intake = new GroupCommitIntake(file, spool, clock);
   return {
     spool,
     tenants: new SqliteTenantStore(work),
@@ -55,9 +54,8 @@ export function openLocalStores(dataDir: string, clock: Clock = systemClock): Lo
     campaigns: new SqliteCampaignIndex(work),
     db: work,
     close() {
-      work.close();
-      intakeDb.close();
       void intake.close();
+      work.close();
     },
   };
 }

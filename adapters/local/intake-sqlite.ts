@@ -4,20 +4,20 @@
 // large message's file. Every caller's promise resolves only after the
 // commit is on disk: SMTP then says 250.
 //
-// The commit's fsync runs off the event loop. The connection commits with
-// synchronous=NORMAL (SQLite writes the WAL frames, no fsync), then we
-// fdatasync the WAL file ourselves through libuv's thread pool: fsync is per
-// file, not per descriptor, so that makes the frames durable exactly as
-// synchronous=FULL would, while the SMTP sessions keep being served. (A
-// checkpoint that moves frames out of the WAL first syncs the database file
-// in NORMAL mode, so frames checkpointed meanwhile are durable too.)
-import { promises as fsp } from 'node:fs';
-import type { Intake, ScoreJob } from '../../core/ports.js';
+// The transaction and its fsync run on a worker thread (intake-worker.ts)
+// with its own connection: the connection commits with synchronous=NORMAL
+// (SQLite writes the WAL frames, no fsync), then the worker fdatasyncs the
+// WAL file itself — fsync is per file, not per descriptor, so that makes the
+// frames durable exactly as synchronous=FULL would. (A checkpoint that moves
+// frames out of the WAL first syncs the database file in NORMAL mode, so
+// frames checkpointed meanwhile are durable too.) The event loop meanwhile
+// keeps serving SMTP sessions, and the next batch fills.
+import { Worker } from 'node:worker_threads';
+import type { Clock, Intake } from '../../core/ports.js';
 import type { MessageRecord } from '../../core/model.js';
-import type { Db } from './sqlite.js';
-import type { SqliteMessageStore } from './message-store.js';
-import type { SqliteQueue } from './queue-sqlite.js';
 import type { FsSpool } from './spool-fs.js';
+import { messageRow } from './message-store.js';
+import type { CommitReply, CommitRequest } from './intake-worker.js';
 
 interface Pending {
   record: MessageRecord;
@@ -25,25 +25,25 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+// Under tsx (npm start, the tests) the module is TypeScript and the worker needs tsx registered; a build would ship .js.
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './intake-worker-tsx.mjs' : './intake-worker.js', import.meta.url);
+
 export class GroupCommitIntake implements Intake {
   private batch: Pending[] = [];
   private scheduled = false;
   private flushing = false;
-  private readonly putBlob;
-  private wal: fsp.FileHandle | undefined;
+  private worker: Worker | undefined;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: unknown) => void }>();
   /** Batches committed and messages in them: the bench reports the average batch size. */
   readonly stats = { batches: 0, messages: 0 };
 
   constructor(
-    private readonly db: Db,
-    private readonly messages: SqliteMessageStore,
-    private readonly scoreQueue: SqliteQueue<ScoreJob>,
+    /** The SQLite database file; the worker opens its own connection to it. */
+    private readonly file: string,
     private readonly spool: FsSpool,
-    /** The database's WAL file (`<db>-wal`). */
-    private readonly walPath: string,
-  ) {
-    this.putBlob = db.prepare('INSERT OR REPLACE INTO spool_blobs (key, data) VALUES (?, ?)');
-  }
+    private readonly clock: Clock,
+  ) {}
 
   accept(record: MessageRecord): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -52,10 +52,11 @@ export class GroupCommitIntake implements Intake {
     });
   }
 
-  /** Closes the WAL handle (the stores are closing). */
+  /** Stops the committer thread (the stores are closing). */
   async close(): Promise<void> {
-    await this.wal?.close();
-    this.wal = undefined;
+    const w = this.worker;
+    this.worker = undefined;
+    await w?.terminate();
   }
 
   private schedule(): void {
@@ -74,16 +75,12 @@ export class GroupCommitIntake implements Intake {
     this.flushing = true;
     try {
       await this.spool.syncDirs();
-      this.db.transaction(() => {
-        for (const p of batch) {
-          const body = this.spool.takePending(p.record.spoolKey);
-          if (body) this.putBlob.run(p.record.spoolKey, body);
-          this.messages.putSync(p.record);
-          this.scoreQueue.sendSync({ messageId: p.record.id });
-        }
-      })();
-      this.wal ??= await fsp.open(this.walPath, 'r+');
-      await this.wal.datasync();
+      const items = batch.map((p) => {
+        const body = this.spool.takePending(p.record.spoolKey);
+        const item = { row: messageRow(p.record), key: p.record.spoolKey };
+        return body ? { ...item, body } : item;
+      });
+      await this.commit(items);
       this.stats.batches++;
       this.stats.messages += batch.length;
       for (const p of batch) p.resolve();
@@ -93,5 +90,39 @@ export class GroupCommitIntake implements Intake {
       this.flushing = false;
       if (this.batch.length) this.schedule();
     }
+  }
+
+  private commit(items: CommitRequest['items']): Promise<void> {
+    const worker = this.ensureWorker();
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject });
+      worker.ref(); // an awaited commit keeps the process alive; an idle committer does not
+      worker.postMessage({ seq, now: this.clock.now().getTime(), items } satisfies CommitRequest);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_URL, { workerData: { file: this.file } });
+    worker.unref();
+    worker.on('message', (reply: CommitReply) => {
+      const w = this.waiting.get(reply.seq);
+      this.waiting.delete(reply.seq);
+      if (this.waiting.size === 0) worker.unref();
+      if (!w) return;
+      if (reply.error) w.reject(new Error(`intake commit failed: ${reply.error}`));
+      else w.resolve();
+    });
+    // A dead committer fails what it held (those sessions get 451 and retry) and is replaced on the next batch.
+    const fail = (err: unknown) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`intake committer exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
   }
 }

@@ -1,0 +1,51 @@
+// The intake's committer, on its own thread with its own SQLite connection.
+// Each batch from the SMTP side (records plus small bodies) is written in one
+// transaction, then the WAL is fdatasynced; only then does the reply go back
+// and SMTP say 250. Running here keeps the SQLite work, WAL checkpoints and
+// any wait for the write lock (another ingress process committing) off the
+// event loop that serves the SMTP sessions.
+import { parentPort, workerData } from 'node:worker_threads';
+import { fdatasyncSync, openSync } from 'node:fs';
+import type { ScoreJob } from '../../core/ports.js';
+import { openDb } from './sqlite.js';
+import { SqliteMessageStore, type MessageRow } from './message-store.js';
+import { SqliteQueue } from './queue-sqlite.js';
+
+export interface CommitRequest {
+  seq: number;
+  /** The SMTP side's clock, for the jobs' timestamps. */
+  now: number;
+  /** Log rows, and the small bodies to store under their spool keys. */
+  items: { row: MessageRow; key: string; body?: Uint8Array }[];
+}
+export type CommitReply = { seq: number; error?: string };
+
+const { file } = workerData as { file: string };
+const db = openDb(file, 'NORMAL');
+const messages = new SqliteMessageStore(db);
+let now = 0;
+const scoreQueue = new SqliteQueue<ScoreJob>(db, 'score', { now: () => new Date(now) });
+const putBlob = db.prepare('INSERT OR REPLACE INTO spool_blobs (key, data) VALUES (?, ?)');
+let wal: number | undefined;
+
+const commit = db.transaction((items: CommitRequest['items']) => {
+  for (const { row, key, body } of items) {
+    if (body) putBlob.run(key, body);
+    messages.putRowSync(row);
+    scoreQueue.sendSync({ messageId: row.id });
+  }
+});
+
+parentPort!.on('message', (req: CommitRequest) => {
+  const reply: CommitReply = { seq: req.seq };
+  try {
+    now = req.now;
+    commit(req.items);
+    // synchronous=NORMAL wrote the frames without fsync; this makes them durable (fsync is per file).
+    wal ??= openSync(`${file}-wal`, 'r+');
+    fdatasyncSync(wal);
+  } catch (err) {
+    reply.error = err instanceof Error ? err.message : String(err);
+  }
+  parentPort!.postMessage(reply);
+});

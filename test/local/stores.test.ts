@@ -104,3 +104,20 @@ test('small and large bodies both survive a reopen once accepted, and a large on
     s.close();
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('a committer thread that cannot open the database fails the batch (SMTP answers 451), and the next batch gets a new one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rg-stores-'));
+  const s = openLocalStores(dir);
+  const { GroupCommitIntake } = await import('../../adapters/local/intake-sqlite.js');
+  const { FsSpool } = await import('../../adapters/local/spool-fs.js');
+  const broken = new GroupCommitIntake(join(dir, 'missing-folder', 'relayguard.db'), s.spool as InstanceType<typeof FsSpool>, { now: () => new Date() });
+  try {
+    await assert.rejects(broken.accept(record('m0000009')), /intake commit|unable to open|directory does not exist|exited/i);
+    await assert.rejects(broken.accept(record('m0000010')), /intake commit|unable to open|directory does not exist|exited/i);
+    assert.equal(broken.stats.messages, 0);
+    // the healthy intake of the same stores still commits
+    await s.spool.put('m0000011', chunks('Subject: y\r\n\r\n', 'ok\r\n'));
+    await s.intake.accept(record('m0000011'));
+    assert.equal((await s.messages.get('m0000011'))?.id, 'm0000011');
+  } finally { await broken.close(); s.close(); rmSync(dir, { recursive: true, force: true }); }
+});

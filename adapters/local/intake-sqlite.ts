@@ -28,6 +28,14 @@ interface Pending {
 // Under tsx (npm start, the tests) the module is TypeScript and the worker needs tsx registered; a build would ship .js.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './intake-worker-tsx.mjs' : './intake-worker.js', import.meta.url);
 
+/** The batch's small bodies end to end in one unpooled buffer, so it can be transferred to the committer. */
+function packBodies(bodies: (Buffer | undefined)[]): ArrayBuffer {
+  const out = Buffer.allocUnsafeSlow(bodies.reduce((n, b) => n + (b?.length ?? 0), 0));
+  let at = 0;
+  for (const b of bodies) if (b) at += b.copy(out, at);
+  return out.buffer as ArrayBuffer;
+}
+
 export class GroupCommitIntake implements Intake {
   private batch: Pending[] = [];
   private scheduled = false;
@@ -75,12 +83,9 @@ export class GroupCommitIntake implements Intake {
     this.flushing = true;
     try {
       await this.spool.syncDirs();
-      const items = batch.map((p) => {
-        const body = this.spool.takePending(p.record.spoolKey);
-        const item = { row: messageRow(p.record), key: p.record.spoolKey };
-        return body ? { ...item, body } : item;
-      });
-      await this.commit(items);
+      const bodies = batch.map((p) => this.spool.takePending(p.record.spoolKey));
+      const items = batch.map((p, i) => ({ row: messageRow(p.record), key: p.record.spoolKey, bodyLength: bodies[i]?.length ?? 0 }));
+      await this.commit(items, packBodies(bodies));
       this.stats.batches++;
       this.stats.messages += batch.length;
       for (const p of batch) p.resolve();
@@ -92,13 +97,13 @@ export class GroupCommitIntake implements Intake {
     }
   }
 
-  private commit(items: CommitRequest['items']): Promise<void> {
+  private commit(items: CommitRequest['items'], bodies: ArrayBuffer): Promise<void> {
     const worker = this.ensureWorker();
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
       worker.ref(); // an awaited commit keeps the process alive; an idle committer does not
-      worker.postMessage({ seq, now: this.clock.now().getTime(), items } satisfies CommitRequest);
+      worker.postMessage({ seq, now: this.clock.now().getTime(), items, bodies } satisfies CommitRequest, [bodies]);
     });
   }
 

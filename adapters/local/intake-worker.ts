@@ -15,8 +15,10 @@ export interface CommitRequest {
   seq: number;
   /** The SMTP side's clock, for the jobs' timestamps. */
   now: number;
-  /** Log rows, and the small bodies to store under their spool keys. */
-  items: { row: MessageRow; key: string; body?: Uint8Array }[];
+  /** Log rows, and the spool keys of small bodies with their lengths in `bodies` (0: the body is a file). */
+  items: { row: MessageRow; key: string; bodyLength: number }[];
+  /** The small bodies end to end, in item order: one buffer, transferred rather than copied item by item. */
+  bodies: ArrayBuffer;
 }
 export type CommitReply = { seq: number; error?: string };
 
@@ -28,9 +30,11 @@ const scoreQueue = new SqliteQueue<ScoreJob>(db, 'score', { now: () => new Date(
 const putBlob = db.prepare('INSERT OR REPLACE INTO spool_blobs (key, data) VALUES (?, ?)');
 let wal: number | undefined;
 
-const commit = db.transaction((items: CommitRequest['items']) => {
-  for (const { row, key, body } of items) {
-    if (body) putBlob.run(key, body);
+const commit = db.transaction(({ items, bodies }: CommitRequest) => {
+  let at = 0;
+  for (const { row, key, bodyLength } of items) {
+    if (bodyLength > 0) putBlob.run(key, Buffer.from(bodies, at, bodyLength));
+    at += bodyLength;
     messages.putRowSync(row);
     scoreQueue.sendSync({ messageId: row.id });
   }
@@ -40,7 +44,7 @@ parentPort!.on('message', (req: CommitRequest) => {
   const reply: CommitReply = { seq: req.seq };
   try {
     now = req.now;
-    commit(req.items);
+    commit(req);
     // synchronous=NORMAL wrote the frames without fsync; this makes them durable (fsync is per file).
     wal ??= openSync(`${file}-wal`, 'r+');
     fdatasyncSync(wal);

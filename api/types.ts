@@ -42,7 +42,7 @@ export interface ApiDeps {
   /** The tenants' suppression lists (GET/POST/DELETE /v1/suppressions). @default none: those routes answer 404 */
   suppressions?: SuppressionStore;
   /** The key a tenant's webhook deliveries are signed with, shown in its settings. Absent: not shown. */
-  webhookSecretFor?: (tenantId: string) => string;
+  webhookSecretFor?: (tenantId: string) => string | Promise<string>;
   /** Unexpected errors (500s) are reported here. @default console.error */
   onError?: (err: unknown, req: ApiRequest) => void;
 }

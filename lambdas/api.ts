@@ -6,6 +6,7 @@ import { createApi, type Api, type ApiRequest, type ApiResponse } from '../api/h
 import { problem } from '../api/problem.js';
 import { systemClock } from '../core/ports.js';
 import { awsStores, logger } from './shared/runtime.js';
+import { webhookKeyFor, webhookNotifier } from './shared/webhook.js';
 
 let api: Api | undefined;
 
@@ -15,6 +16,8 @@ function theApi(): Api {
   return (api = createApi({
     clock: systemClock, tenants: s.tenants, messages: s.messages, senders: s.senders, spool: s.spool, deliverQueue: s.deliverQueue,
     suppressions: s.suppressions,
+    // Manual locks and unlocks reach the tenant's webhook, signed with the key its settings show.
+    notifier: webhookNotifier(), webhookSecretFor: webhookKeyFor,
     operatorTokenHash: process.env.OPERATOR_TOKEN_SHA256 ?? '',
     smtpHost: process.env.SMTP_HOST ?? 'relay.example.com',
     smtpPort: Number(process.env.SMTP_PORT ?? 587),

@@ -10,12 +10,11 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DeliverJob, Transport } from '../core/ports.js';
 import { handleDeliverJob } from '../core/pipeline/deliver.js';
-import { SesTransport, createSesClient } from '../adapters/aws/ses-transport.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
-import { transportFromEnv } from '../adapters/transport/index.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
 import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
+import { transportForMessage } from './shared/transport.js';
 
 const idempotencyConfig = new IdempotencyConfig({
   // A finished job is remembered for a day, far longer than any SQS redelivery.
@@ -23,8 +22,6 @@ const idempotencyConfig = new IdempotencyConfig({
 });
 
 let deliverOnce: ((job: DeliverJob, transport: Transport) => Promise<boolean>) | undefined;
-let directMx: Transport | undefined;
-let ses: SesTransport | undefined;
 
 function idempotentDeliver() {
   if (deliverOnce) return deliverOnce;
@@ -46,16 +43,6 @@ function idempotentDeliver() {
   return deliverOnce;
 }
 
-function transportFor(job: DeliverJob): Transport {
-  if (process.env.DELIVERY_MODE === 'direct-mx') {
-    return (directMx ??= transportFromEnv(process.env, process.env.RELAY_HOSTNAME ?? 'relayguard.local'));
-  }
-  ses ??= new SesTransport(createSesClient(clientOptionsFromEnv()), {
-    ...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
-  });
-  return ses.forMessage(job.messageId);
-}
-
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
   idempotencyConfig.registerLambdaContext(context);
@@ -65,7 +52,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
       const job = parseJob<DeliverJob>(record);
       // A backoff longer than SQS can delay: not due yet, so back on the queue for the rest of the wait.
       if (await deferIfEarly(awsStores().deliverQueue, job)) return;
-      await run(job, transportFor(job));
+      await run(job, transportForMessage(job.messageId));
       metrics.addMetric('DeliveryAttempts', MetricUnit.Count, 1);
     });
   } finally {

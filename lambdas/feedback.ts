@@ -1,18 +1,25 @@
 // Feedback Lambda: SES events (bounce, complaint, delivery, reject) arrive
 // through SNS; each is mapped to DeliveryFeedback and applied by core.
-// A failure throws, and SNS retries the delivery to this function.
+// A failure throws, and SNS retries the delivery to this function. When
+// complaints lock a sender, the tenant is told like after any lock: webhook,
+// and an ARF report through the delivery transport.
 import type { Context, SNSEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { handleDeliveryFeedback } from '../core/pipeline/feedback.js';
 import { feedbackFromSesEvent } from '../adapters/aws/ses-events.js';
-import { logger, metrics } from './shared/powertools.js';
-import { dynamoStores } from './shared/dynamo-runtime.js';
+import { awsStores, logger, metrics } from './shared/runtime.js';
+import { deliveryTransport } from './shared/transport.js';
+import { webhookNotifier } from './shared/webhook.js';
 import { systemClock } from '../core/ports.js';
 
 export async function handler(event: SNSEvent, context: Context): Promise<{ applied: number; ignored: number }> {
   logger.addContext(context);
-  const s = dynamoStores();
-  const deps = { clock: systemClock, messages: s.messages, senders: s.senders, tenants: s.tenants };
+  const s = awsStores();
+  const deps = {
+    clock: systemClock, messages: s.messages, senders: s.senders, tenants: s.tenants,
+    notifier: webhookNotifier(), transport: deliveryTransport(), spool: s.spool,
+    config: { hostname: process.env.RELAY_HOSTNAME ?? 'relayguard.local' },
+  };
   let applied = 0;
   let ignored = 0;
   try {

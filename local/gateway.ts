@@ -21,7 +21,8 @@ import { startHttpServer } from './http-server.js';
 import { loadOrCreateOperatorToken } from './operator-token.js';
 import { startQueueWorker } from './queue-worker.js';
 import { loadOrCreateTls } from './tls.js';
-import { loadOrCreateSecret, webhookSecretFor } from './secrets.js';
+import { loadOrCreateSecret } from './secrets.js';
+import { webhookSecretFor } from '../core/notify/webhook-key.js';
 import { WebhookNotifier } from '../adapters/webhook/notifier.js';
 
 export interface Gateway {

@@ -1,6 +1,6 @@
 // Server secrets kept in DATA_DIR: given by an environment variable, or
 // generated once (mode 0600) and reused on every start.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,9 +11,4 @@ export function loadOrCreateSecret(dataDir: string, name: string, fromEnv?: stri
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
-}
-
-/** A tenant's webhook signing key: derived from the server secret, so nothing per tenant needs storing. */
-export function webhookSecretFor(serverSecret: string, tenantId: string): string {
-  return 'whsec_' + createHmac('sha256', serverSecret).update(`webhook:${tenantId}`).digest('base64url');
 }

@@ -11,7 +11,7 @@ export interface AwsClientOptions {
   /** @default process.env.AWS_REGION, else us-east-1 */
   region?: string;
   /** Per-service endpoint override (emulators); unset on AWS. */
-  endpoints?: { dynamodb?: string; s3?: string; sqs?: string; ses?: string };
+  endpoints?: { dynamodb?: string; s3?: string; sqs?: string; ses?: string; secretsManager?: string };
   /** Static credentials for emulators; unset on AWS (the role's credentials are used). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }

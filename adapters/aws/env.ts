@@ -5,7 +5,7 @@ import type { AwsClientOptions } from './clients.js';
 /**
  * Client options from the environment. On AWS this is just the region; the
  * SDK's standard per-service endpoint variables (AWS_ENDPOINT_URL_DYNAMODB,
- * _S3, _SQS, _SESV2) point the handlers at emulators in the end-to-end test.
+ * _S3, _SQS, _SESV2, _SECRETS_MANAGER) point the handlers at emulators in the end-to-end test.
  */
 export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClientOptions {
   const endpoints = {
@@ -13,6 +13,7 @@ export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsC
     ...(env.AWS_ENDPOINT_URL_S3 ? { s3: env.AWS_ENDPOINT_URL_S3 } : {}),
     ...(env.AWS_ENDPOINT_URL_SQS ? { sqs: env.AWS_ENDPOINT_URL_SQS } : {}),
     ...(env.AWS_ENDPOINT_URL_SESV2 ? { ses: env.AWS_ENDPOINT_URL_SESV2 } : {}),
+    ...(env.AWS_ENDPOINT_URL_SECRETS_MANAGER ? { secretsManager: env.AWS_ENDPOINT_URL_SECRETS_MANAGER } : {}),
   };
   return { ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}), ...(Object.keys(endpoints).length ? { endpoints } : {}) };
 }

@@ -8,8 +8,8 @@ import { systemClock } from '../../core/ports.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../core/notify/signature.js';
 
 export interface WebhookNotifierOptions {
-  /** The HMAC key for a tenant (e.g. derived from its id and a server secret, or stored with the tenant). */
-  secretFor: (tenant: Tenant) => string;
+  /** The HMAC key for a tenant (core/notify/webhook-key.ts derives it from a server secret that may still be loading). */
+  secretFor: (tenant: Tenant) => string | Promise<string>;
   /** Attempts in total, first included. @default 4 */
   maxAttempts?: number;
   /** Delay before the second attempt; doubles each time. @default 500 ms */
@@ -54,9 +54,10 @@ export class WebhookNotifier implements Notifier {
     const now = this.opts.clock.now();
     const body = JSON.stringify({ id: `${now.getTime().toString(36)}-${Math.random().toString(36).slice(2, 10)}`, tenantId: tenant.id, at: now.toISOString(), ...event });
     const result: WebhookDelivery = { delivered: false, attempts: 0 };
+    const secret = await this.opts.secretFor(tenant);
     for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
       result.attempts = attempt;
-      const signature = signWebhook(this.opts.secretFor(tenant), body, Math.floor(this.opts.clock.now().getTime() / 1000));
+      const signature = signWebhook(secret, body, Math.floor(this.opts.clock.now().getTime() / 1000));
       try {
         const res = await fetch(url, {
           method: 'POST',

@@ -23,14 +23,14 @@ export const accountRoutes = [
     method: 'GET', path: '/v1/settings', auth: 'tenant', operationId: 'getSettings', tag: 'account',
     summary: 'Effective settings: thresholds, monitor-only, limits, webhook',
     responses: { 200: { description: 'Settings with defaults filled in', schema: Settings } },
-    handle: async ({ deps, tenant }) => json(200, { ...effectiveSettings(tenant.settings), smtp: smtp(deps), ...signing(deps, tenant.id) }),
+    handle: async ({ deps, tenant }) => json(200, { ...effectiveSettings(tenant.settings), smtp: smtp(deps), ...(await signing(deps, tenant.id)) }),
   }),
   route({
     method: 'PATCH', path: '/v1/settings', auth: 'tenant', operationId: 'updateSettings', tag: 'account',
     summary: 'Change settings; null clears webhookUrl, abuseContact or bulkSenders',
     body: UpdateSettingsBody,
     responses: { 200: { description: 'The new effective settings', schema: Settings } },
-    handle: async ({ deps, tenant, body }) => json(200, { ...(await updateSettings(deps, tenant.id, body)), smtp: smtp(deps), ...signing(deps, tenant.id) }),
+    handle: async ({ deps, tenant, body }) => json(200, { ...(await updateSettings(deps, tenant.id, body)), smtp: smtp(deps), ...(await signing(deps, tenant.id)) }),
   }),
   route({
     method: 'GET', path: '/v1/stats', auth: 'tenant', operationId: 'getStats', tag: 'account',
@@ -41,6 +41,6 @@ export const accountRoutes = [
 ];
 
 /** The webhook signing key, for the tenant to verify our deliveries (only where the deployment provides one). */
-function signing(deps: ApiDeps, tenantId: string): { webhookSigningSecret?: string } {
-  return deps.webhookSecretFor ? { webhookSigningSecret: deps.webhookSecretFor(tenantId) } : {};
+async function signing(deps: ApiDeps, tenantId: string): Promise<{ webhookSigningSecret?: string }> {
+  return deps.webhookSecretFor ? { webhookSigningSecret: await deps.webhookSecretFor(tenantId) } : {};
 }

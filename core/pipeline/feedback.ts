@@ -4,7 +4,7 @@
 // Applying the same event twice changes nothing the second time, so an SNS
 // redelivery is harmless.
 import type { MessageRecord, RecipientStatus } from '../model.js';
-import type { Clock, MessageStore, SenderStore, TenantStore } from '../ports.js';
+import type { Clock, MessageStore, Notifier, SenderStore, SpoolStore, TenantStore, Transport } from '../ports.js';
 import { recordFeedback } from '../reputation/index.js';
 import { messageStatusFor } from '../delivery/recipients.js';
 
@@ -28,6 +28,12 @@ export interface FeedbackDeps {
   messages: MessageStore;
   senders: SenderStore;
   tenants: TenantStore;
+  /** Tells the tenant (webhook) when complaints lock a sender. @default no notifications */
+  notifier?: Notifier;
+  /** With `spool` and `config`: the ARF report of a lock goes out through it. @default no reports */
+  transport?: Transport;
+  spool?: SpoolStore;
+  config?: { hostname: string };
 }
 
 export type FeedbackOutcome = 'applied' | 'unchanged' | 'unknown-message';
@@ -63,8 +69,12 @@ export async function handleDeliveryFeedback(deps: FeedbackDeps, fb: DeliveryFee
   // Evidence only for what this event newly reported, so a repeated event is not counted twice.
   const evidence = fb.kind === 'complaint' ? 'complaint' : fb.kind === 'bounce' && fb.permanent ? 'bounce' : undefined;
   if (evidence) {
+    const { notifier, transport, spool, config } = deps;
     await recordFeedback(
-      { clock: deps.clock, senders: deps.senders, tenants: deps.tenants, messages: deps.messages },
+      {
+        clock: deps.clock, senders: deps.senders, tenants: deps.tenants, messages: deps.messages,
+        ...(notifier ? { notifier } : {}), ...(transport ? { transport } : {}), ...(spool ? { spool } : {}), ...(config ? { config } : {}),
+      },
       { tenantId: msg.tenantId, sender: msg.sender, messageId: msg.id, type: evidence, recipients: newlyReported },
     );
   }

@@ -1,6 +1,7 @@
 // Outcome evidence after the message left: per-recipient SMTP replies from
 // delivery (5.1.x = the recipient does not exist: a bought or harvested
 // list), and SES feedback (hard bounces count like 5.1.x; complaints).
+import { classifyReply } from '../delivery/bounce-rules.js';
 import type { MessageRecord } from '../model.js';
 import type { RecipientResult } from '../ports.js';
 import { bucket, TTL } from './counters.js';
@@ -11,9 +12,14 @@ import { complaintRateHigh } from './signals/outcomes.js';
 import { senderKindOf, tenantOf } from './tenant-of.js';
 import type { FeedbackEvent, ReputationDeps } from './types.js';
 
-/** A refusal that says the mailbox does not exist: enhanced status 5.1.x (RFC 3463). */
+/**
+ * A refusal that says the address does not exist — no such mailbox, or no
+ * such mail domain — as the delivery step's bounce rules classify it, so the
+ * message log and the sender's evidence never disagree about a reply.
+ */
 export function isInvalidRecipient(r: RecipientResult): boolean {
-  return r.code >= 500 && r.code < 600 && /(^|\s)5\.1\.\d{1,3}(\s|$)/.test(r.reply);
+  const { category } = classifyReply(r.code, r.reply);
+  return category === 'unknown-user' || category === 'bad-domain';
 }
 
 export async function recordDeliveryOutcome(deps: ReputationDeps, message: MessageRecord, results: RecipientResult[]): Promise<void> {

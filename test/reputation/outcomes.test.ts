@@ -36,6 +36,11 @@ test('recipients refused as unknown (5.1.x) are told apart from other refusals',
   assert.equal(isInvalidRecipient({ rcpt: 'a', code: 550, reply: '550 5.1.1 <a@x>: user unknown' }), true);
   assert.equal(isInvalidRecipient({ rcpt: 'a', code: 550, reply: '550 5.7.1 message refused as spam' }), false);
   assert.equal(isInvalidRecipient({ rcpt: 'a', code: 450, reply: '450 4.1.1 try later' }), false);
+  // read as the delivery bounce rules read them: an unknown domain counts, a full mailbox (5.2.2, retried) does not
+  assert.equal(isInvalidRecipient({ rcpt: 'a', code: 550, reply: '550 5.1.2 domain not found' }), true);
+  assert.equal(isInvalidRecipient({ rcpt: 'a', code: 550, reply: '550 No such user here' }), true);
+  assert.equal(isInvalidRecipient({ rcpt: 'a', code: 552, reply: '552 5.2.2 mailbox full' }), false);
+  assert.equal(isInvalidRecipient({ rcpt: 'a', code: 550, reply: '550 5.1.1 greylisted, try again later' }), false);
 });
 
 test('a delivery where a third of a large list does not exist locks the sender (a bought list)', async () => {

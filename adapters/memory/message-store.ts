@@ -24,7 +24,7 @@ export class MemoryMessageStore implements MessageStore {
       .filter((r) => r.tenantId === tenantId && matches(r, query))
       .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.id.localeCompare(a.id));
     const start = query.cursor ? Number(query.cursor) : 0;
-    const limit = query.limit ?? 50;
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
     const items = all.slice(start, start + limit).map((r) => structuredClone(r));
     return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };
   }
@@ -38,13 +38,14 @@ export class MemoryMessageStore implements MessageStore {
   }
 }
 
+/** The same filters as the SQLite and DynamoDB stores (the store contract checks them): sender and recipient in any case, `until` exclusive. */
 function matches(r: MessageRecord, q: MessageQuery): boolean {
-  if (q.sender && r.sender !== q.sender) return false;
+  if (q.sender && r.sender !== q.sender.toLowerCase()) return false;
   if (q.status && r.status !== q.status) return false;
   if (q.verdict && r.verdict?.verdict !== q.verdict) return false;
-  if (q.recipient && !r.envelope.rcptTo.includes(q.recipient)) return false;
+  if (q.recipient && !r.envelope.rcptTo.some((a) => a.toLowerCase() === q.recipient!.toLowerCase())) return false;
   if (q.subject && !(r.subject ?? '').toLowerCase().includes(q.subject.toLowerCase())) return false;
   if (q.since && r.receivedAt < q.since) return false;
-  if (q.until && r.receivedAt > q.until) return false;
+  if (q.until && r.receivedAt >= q.until) return false;
   return true;
 }

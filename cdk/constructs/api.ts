@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { Storage } from './storage.js';
 import { RelayFunction } from './relay-function.js';
 import { acknowledgeRuntime } from './pipeline.js';
-import { grantSpool, grantTable } from './grants.js';
+import { grantSpool, grantTable, grantWebhookSecret } from './grants.js';
 
 export interface TenantApiProps {
   readonly storage: Storage;
@@ -45,6 +45,8 @@ export class TenantApi extends Construct {
     grantTable(this.handler.fn, table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'], ['gsi1', 'gsi2']);
     grantSpool(this.handler.role, spoolBucket, ['s3:GetObject', 's3:DeleteObject']);
     deliverQueue.grantSendMessages(this.handler.fn);
+    // GET /v1/settings shows each tenant its webhook signing key; manual locks are posted to the webhook.
+    grantWebhookSecret(this.handler.fn, props.storage.webhookSecret);
     acknowledgeRuntime(this.handler);
 
     this.authorizer = new RelayFunction(this, 'Authorizer', { entryFile: 'authorizer.ts', service: 'authorizer', memorySize: 256, timeout: Duration.seconds(5), environment: env });

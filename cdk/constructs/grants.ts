@@ -6,6 +6,8 @@ import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { GSI1, GSI2 } from '../../adapters/aws/dynamo/layout.js';
 
 export const SPOOL_PREFIX = 'spool/';
@@ -28,4 +30,13 @@ export function grantSpool(role: IRole, bucket: IBucket, actions: ('s3:GetObject
     id: SPOOL_OBJECTS_FINDING,
     reason: 'Spool objects are named by message ids made at run time; access is limited to the spool/ prefix and to the listed object actions.',
   });
+}
+
+/** Env var naming the webhook server secret (lambdas/shared/webhook.ts reads it). */
+export const WEBHOOK_SECRET_ENV = 'WEBHOOK_SECRET_ARN';
+
+/** Lets a function read the webhook server secret (GetSecretValue on that one secret) and tells it the ARN. */
+export function grantWebhookSecret(fn: LambdaFunction, secret: ISecret): void {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  fn.addEnvironment(WEBHOOK_SECRET_ENV, secret.secretArn);
 }

@@ -1,6 +1,8 @@
 // The queue-driven pipeline: score and deliver Lambdas on their SQS queues
 // (partial batch failures reported), the SES configuration set whose events
 // reach the feedback Lambda through SNS, and least-privilege grants per function.
+// All three send mail the same way — deliver the tenants' mail, score and
+// feedback the ARF abuse reports of a lock — and read the webhook secret.
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { ConfigurationSet, ConfigurationSetEventDestination, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -13,7 +15,7 @@ import { Construct } from 'constructs';
 import type { DeliveryMode } from '../config.js';
 import type { Storage } from './storage.js';
 import { RelayFunction } from './relay-function.js';
-import { grantSpool, grantTable } from './grants.js';
+import { grantSpool, grantTable, grantWebhookSecret } from './grants.js';
 
 export interface PipelineProps {
   readonly storage: Storage;
@@ -66,9 +68,21 @@ export class Pipeline extends Construct {
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY, EmailSendingEvent.REJECT],
     });
 
+    // How a function sends mail: SES in the configuration set, or direct MX from the private subnets.
+    const sendEnv: Record<string, string> = { DELIVERY_MODE: this.deliveryMode, SES_CONFIGURATION_SET: this.configurationSet.configurationSetName };
+    let sendNetwork = {};
+    if (this.deliveryMode === 'direct-mx') {
+      const sg = new SecurityGroup(this, 'DeliverEgress', { vpc: props.vpc!, allowAllOutbound: false, description: 'Direct-MX delivery: SMTP to MX hosts, DNS, and HTTPS for MTA-STS and AWS APIs' });
+      sg.addEgressRule(Peer.anyIpv4(), Port.tcp(25), 'SMTP to receiving MX hosts');
+      sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'MTA-STS policies and AWS APIs');
+      sg.addEgressRule(Peer.anyIpv4(), Port.udp(53), 'DNS');
+      sg.addEgressRule(Peer.anyIpv4(), Port.tcp(53), 'DNS over TCP for large answers (DANE/TLSA)');
+      sendNetwork = { vpc: props.vpc, vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [sg] };
+    }
+
     this.score = new RelayFunction(this, 'Score', {
       entryFile: 'score.ts', service: 'score', memorySize: 1024, timeout: Duration.seconds(60),
-      environment: { ...env, MAX_RECEIVES: String(storage.maxReceiveCount) },
+      environment: { ...env, ...sendEnv, MAX_RECEIVES: String(storage.maxReceiveCount) }, ...sendNetwork,
     });
     grantTable(this.score.fn, storage.table, TABLE_WORKER, ['gsi1', 'gsi2']);
     grantSpool(this.score.role, storage.spoolBucket, ['s3:GetObject']);
@@ -77,57 +91,56 @@ export class Pipeline extends Construct {
       batchSize: props.batchSize ?? 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true,
     }));
 
-    const deliverEnv: Record<string, string> = {
-      ...env, DELIVERY_MODE: this.deliveryMode, IDEMPOTENCY_TABLE: storage.idempotencyTable.tableName,
-      SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
-    };
-    let deliverNetwork = {};
-    if (this.deliveryMode === 'direct-mx') {
-      const sg = new SecurityGroup(this, 'DeliverEgress', { vpc: props.vpc!, allowAllOutbound: false, description: 'Direct-MX delivery: SMTP to MX hosts, DNS, and HTTPS for MTA-STS and AWS APIs' });
-      sg.addEgressRule(Peer.anyIpv4(), Port.tcp(25), 'SMTP to receiving MX hosts');
-      sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'MTA-STS policies and AWS APIs');
-      sg.addEgressRule(Peer.anyIpv4(), Port.udp(53), 'DNS');
-      sg.addEgressRule(Peer.anyIpv4(), Port.tcp(53), 'DNS over TCP for large answers (DANE/TLSA)');
-      deliverNetwork = { vpc: props.vpc, vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [sg] };
-    }
     this.deliver = new RelayFunction(this, 'Deliver', {
-      entryFile: 'deliver.ts', service: 'deliver', memorySize: 512, timeout: Duration.seconds(120), environment: deliverEnv, ...deliverNetwork,
+      entryFile: 'deliver.ts', service: 'deliver', memorySize: 512, timeout: Duration.seconds(120),
+      environment: { ...env, ...sendEnv, IDEMPOTENCY_TABLE: storage.idempotencyTable.tableName }, ...sendNetwork,
     });
-    if (this.deliveryMode === 'direct-mx') {
-      // What AWSLambdaVPCAccessExecutionRole grants, written out: the role is ours, so CDK adds nothing.
-      this.deliver.role.addToPrincipalPolicy(new PolicyStatement({
-        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: ['*'],
-      }));
-      Validations.of(this.deliver.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Lambda manages the ENIs of a VPC-attached function; these EC2 actions have no resource-level permissions.' });
-    }
     grantTable(this.deliver.fn, storage.table, TABLE_WORKER, ['gsi1', 'gsi2']);
     grantTable(this.deliver.fn, storage.idempotencyTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     grantSpool(this.deliver.role, storage.spoolBucket, ['s3:GetObject', 's3:DeleteObject']);
     storage.deliverQueue.grantSendMessages(this.deliver.fn);
-    if (this.deliveryMode === 'ses') {
-      this.deliver.fn.addToRolePolicy(new PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [
-          // Pseudo-parameters, not the stack's env: the ARN (and the acknowledged finding below) read the same in every account.
-          `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/*`,
-          `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${this.configurationSet.configurationSetName}`,
-        ],
-      }));
-      Validations.of(this.deliver.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
-        reason: 'Tenants add sending domains at run time through the API; each must be a verified SES identity, so the deliver function may send as any verified identity of this account.',
-      });
-    }
     this.deliver.fn.addEventSource(new SqsEventSource(storage.deliverQueue, {
       batchSize: props.batchSize ?? 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true,
     }));
 
-    this.feedback = new RelayFunction(this, 'Feedback', { entryFile: 'feedback.ts', service: 'feedback', memorySize: 256, environment: env });
+    this.feedback = new RelayFunction(this, 'Feedback', {
+      entryFile: 'feedback.ts', service: 'feedback', memorySize: 256, environment: { ...env, ...sendEnv }, ...sendNetwork,
+    });
     grantTable(this.feedback.fn, storage.table, TABLE_WORKER, ['gsi1', 'gsi2']);
+    // An abuse report attaches the offending message.
+    grantSpool(this.feedback.role, storage.spoolBucket, ['s3:GetObject']);
     this.feedbackTopic.addSubscription(new LambdaSubscription(this.feedback.fn));
 
-    for (const f of [this.score, this.deliver, this.feedback]) acknowledgeRuntime(f);
+    for (const f of [this.score, this.deliver, this.feedback]) {
+      this.allowSending(f);
+      grantWebhookSecret(f.fn, storage.webhookSecret);
+      acknowledgeRuntime(f);
+    }
+  }
+
+  /** SES sends in the configuration set, or (direct MX) the ENI actions a VPC-attached function needs. */
+  private allowSending(f: RelayFunction): void {
+    if (this.deliveryMode === 'direct-mx') {
+      // What AWSLambdaVPCAccessExecutionRole grants, written out: the role is ours, so CDK adds nothing.
+      f.role.addToPrincipalPolicy(new PolicyStatement({
+        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        resources: ['*'],
+      }));
+      Validations.of(f.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Lambda manages the ENIs of a VPC-attached function; these EC2 actions have no resource-level permissions.' });
+      return;
+    }
+    f.fn.addToRolePolicy(new PolicyStatement({
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resources: [
+        // Pseudo-parameters, not the stack's env: the ARN (and the acknowledged finding below) read the same in every account.
+        `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/*`,
+        `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${this.configurationSet.configurationSetName}`,
+      ],
+    }));
+    Validations.of(f.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+      reason: 'Tenants add sending domains at run time through the API; each must be a verified SES identity, so the functions that send (deliver: tenant mail; score and feedback: abuse reports from the relay\'s own domain) may send as any verified identity of this account.',
+    });
   }
 }
 

@@ -1,10 +1,11 @@
 // Everything that holds state: the spool bucket, the single table, the
-// idempotency table and the two work queues with their DLQs. Lives in the
-// data stack, which is retained and rarely replaced.
+// idempotency table, the two work queues with their DLQs and the webhook
+// server secret. Lives in the data stack, which is retained and rarely replaced.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GSI1, GSI2, TTL_ATTRIBUTE } from '../../adapters/aws/dynamo/layout.js';
 
@@ -32,6 +33,8 @@ export class Storage extends Construct {
   readonly scoreDlq: Queue;
   readonly deliverQueue: Queue;
   readonly deliverDlq: Queue;
+  /** The server secret every tenant's webhook signing key is derived from (core/notify/webhook-key.ts). */
+  readonly webhookSecret: Secret;
   /** Receives before a job moves to its DLQ; the score Lambda holds the message on the last one. */
   readonly maxReceiveCount: number;
 
@@ -111,6 +114,18 @@ export class Storage extends Construct {
     };
     [this.scoreQueue, this.scoreDlq] = queue('Score', props.scoreVisibility ?? Duration.minutes(6));
     [this.deliverQueue, this.deliverDlq] = queue('Deliver', props.deliverVisibility ?? Duration.minutes(12));
+
+    // Tenants verify webhooks with keys derived from this value and shown in their settings:
+    // replacing it changes every tenant's key, so it is state, kept with the rest.
+    this.webhookSecret = new Secret(this, 'WebhookSecret', {
+      description: 'Relayguard webhook server secret: each tenant\'s webhook signing key is derived from it',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Every tenant\'s webhook signing key is derived from this secret and configured in the tenant\'s receiver; a scheduled rotation would break all receivers at once. Rotate deliberately (docs/aws.md), after telling tenants.',
+    });
   }
 
   /** The environment every function and the ingress task read (adapters/aws resourcesFromEnv). */

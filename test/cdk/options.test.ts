@@ -27,6 +27,17 @@ describe('Relayguard stacks with direct-MX delivery, a TLS secret and an alarm e
     s.service.resourceCountIs('AWS::EC2::EIP', 2);
   });
 
+  test('score and feedback send abuse reports from the same private subnets and security group as deliver', () => {
+    const fns = Object.values(s.service.findResources('AWS::Lambda::Function')) as { Properties: { Description: string; VpcConfig?: { SecurityGroupIds: unknown }; Environment: { Variables: Record<string, unknown> } } }[];
+    const byName = (n: string) => fns.find((f) => f.Properties.Description === `Relayguard ${n}`)!.Properties;
+    for (const name of ['score', 'feedback']) {
+      assert.deepEqual(byName(name).VpcConfig?.SecurityGroupIds, byName('deliver').VpcConfig?.SecurityGroupIds, name);
+      assert.equal(byName(name).Environment.Variables.DELIVERY_MODE, 'direct-mx', name);
+      assert.ok(byName(name).Environment.Variables.WEBHOOK_SECRET_ARN, `${name} reads the webhook secret`);
+    }
+    assert.equal(byName('api').VpcConfig, undefined, 'the API function sends no mail and stays out of the VPC');
+  });
+
   test('no SES send permission exists when delivery is direct to MX', () => {
     const policies = JSON.stringify(s.service.findResources('AWS::IAM::Policy'));
     assert.ok(!policies.includes('ses:SendRawEmail'));

@@ -94,7 +94,10 @@ describe('Relayguard stacks with default settings', () => {
     const score = actionsOf('PipelineScoreRoleDefaultPolicy');
     const deliver = actionsOf('PipelineDeliverRoleDefaultPolicy');
     const authorizer = actionsOf('ApiAuthorizerRoleDefaultPolicy');
-    assert.ok(deliver.includes('ses:SendRawEmail') && !score.includes('ses:SendRawEmail'), 'only deliver may send mail');
+    const feedback = actionsOf('PipelineFeedbackRoleDefaultPolicy');
+    assert.ok([deliver, score, feedback].every((a) => a.includes('ses:SendRawEmail')), 'deliver sends mail, score and feedback send abuse reports');
+    assert.ok(!actionsOf('ApiHandlerRoleDefaultPolicy').includes('ses:SendRawEmail') && !actionsOf('ApiAuthorizerRoleDefaultPolicy').includes('ses:SendRawEmail'), 'the API functions send no mail');
+    assert.ok(feedback.includes('s3:GetObject') && !feedback.includes('s3:DeleteObject'), 'feedback reads spooled mail for abuse reports, never deletes it');
     assert.ok(!score.includes('s3:DeleteObject'), 'score never deletes spooled mail');
     assert.ok(!score.includes('dynamodb:DeleteItem') && !score.some((a) => a.includes('*')), 'score has no wildcard or delete actions');
     assert.deepEqual(authorizer.filter((a) => a.startsWith('dynamodb:')), ['dynamodb:GetItem'], 'the authorizer only reads tokens');
@@ -104,6 +107,45 @@ describe('Relayguard stacks with default settings', () => {
     const idempotencyUsers = ['PipelineScore', 'PipelineFeedback', 'ApiHandler'].filter((fn) =>
       JSON.stringify(statementsOf(`${fn}RoleDefaultPolicy`)).includes('Idempotency'));
     assert.deepEqual(idempotencyUsers, [], 'only deliver touches the idempotency table');
+  });
+
+  test('the webhook server secret is kept in the data stack and only score, deliver, feedback and api may read it, by WEBHOOK_SECRET_ARN', () => {
+    const secrets = Object.entries(s.data.findResources('AWS::SecretsManager::Secret')) as [string, { DeletionPolicy: string; Properties: Record<string, any> }][];
+    assert.equal(secrets.length, 1);
+    const [secretId, secret] = secrets[0]!;
+    assert.deepEqual(secret.Properties.GenerateSecretString, { ExcludePunctuation: true, PasswordLength: 48 });
+    assert.equal(secret.DeletionPolicy, 'Retain', 'replacing it would change every tenant\'s signing key');
+    // The service stack reaches it through the data stack's export of its ARN.
+    const exported = Object.values(s.data.toJSON().Outputs as Record<string, { Value: unknown; Export: { Name: string } }>).find((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: secretId }));
+    assert.ok(exported, 'the secret ARN is exported to the service stack');
+    const arn = { 'Fn::ImportValue': exported.Export.Name };
+
+    const readers: string[] = [];
+    for (const [id, policy] of Object.entries(s.service.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }][]) {
+      for (const st of policy.Properties.PolicyDocument.Statement) {
+        if (JSON.stringify(st.Resource).includes(exported.Export.Name)) {
+          assert.deepEqual(st.Action, 'secretsmanager:GetSecretValue', `${id} may only read the secret`);
+          assert.deepEqual(st.Resource, arn, `${id} reads this one secret`);
+          readers.push(id.replace(/RoleDefaultPolicy.*$/, ''));
+        }
+      }
+    }
+    assert.deepEqual(readers.sort(), ['ApiHandler', 'PipelineDeliver', 'PipelineFeedback', 'PipelineScore']);
+
+    const fns = s.service.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Description: string; Environment: { Variables: Record<string, unknown> } } }>;
+    const withEnv = Object.values(fns).filter((f) => f.Properties.Environment.Variables.WEBHOOK_SECRET_ARN !== undefined);
+    assert.deepEqual(withEnv.map((f) => f.Properties.Description).sort(), ['Relayguard api', 'Relayguard deliver', 'Relayguard feedback', 'Relayguard score']);
+    for (const f of withEnv) assert.deepEqual(f.Properties.Environment.Variables.WEBHOOK_SECRET_ARN, arn);
+    assert.ok(!JSON.stringify(s.service.findResources('AWS::ECS::TaskDefinition')).includes(exported.Export.Name), 'the ingress never sees it');
+  });
+
+  test('score and feedback send abuse reports the way deliver sends mail: SES in the configuration set', () => {
+    const fns = Object.values(s.service.findResources('AWS::Lambda::Function')) as { Properties: { Description: string; Environment: { Variables: Record<string, unknown> } } }[];
+    for (const name of ['score', 'deliver', 'feedback']) {
+      const vars = fns.find((f) => f.Properties.Description === `Relayguard ${name}`)!.Properties.Environment.Variables;
+      assert.equal(vars.DELIVERY_MODE, 'ses', name);
+      assert.ok(vars.SES_CONFIGURATION_SET, `${name} sends in the configuration set`);
+    }
   });
 
   test('the ingress runs at least two ARM64 tasks behind an NLB on 587 with TLS from Secrets Manager', () => {

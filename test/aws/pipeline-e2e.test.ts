@@ -2,12 +2,15 @@
 // DynamoDB Local and enqueues on SQS (fauxqs); the real score and deliver
 // Lambda handlers are invoked with the SQS events they would receive,
 // including a poison message; mail leaves through the SES emulator or a real
-// receiving SMTP server (smarthost), and SES feedback updates the log.
+// receiving SMTP server (smarthost), and SES feedback updates the log. A
+// sender locked by the score handler is reported to its tenant: a signed
+// webhook POST to a receiver on loopback, and an ARF report through SES.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -19,12 +22,16 @@ import { createIngress, type Ingress } from '../../ingress/server.js';
 import { hashToken } from '../../core/tenants/password.js';
 import { systemClock } from '../../core/ports.js';
 import { createApi } from '../../api/handler.js';
+import { webhookSecretFor } from '../../core/notify/webhook-key.js';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../core/notify/signature.js';
 import { startReceiver, type Receiver } from '../delivery/helpers.js';
 import { createAwsClients, createResources, freePort, startEmulators, type EmulatorSet, type SesEmulator } from './emulators.js';
 import { acknowledge, lambdaContext, receiveBatch, snsEvent, sqsEvent } from './lambda-context.js';
 
 type SqsHandler = (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>;
 const OPERATOR_TOKEN = 'rgop_e2e-operator-token-0123456789abcdef';
+/** The server secret, given to the functions as WEBHOOK_SECRET (the emulator-run source of lambdas/shared/webhook.ts). */
+const WEBHOOK_SERVER_SECRET = 'e2e-webhook-server-secret-0123456789abcdef';
 
 let emu: EmulatorSet & { ses?: SesEmulator };
 let res: Awaited<ReturnType<typeof createResources>>;
@@ -37,6 +44,10 @@ let deliver: SqsHandler;
 let feedback: (e: SNSEvent, c: Context) => Promise<{ applied: number; ignored: number }>;
 let api: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
 let tenant: { token: string; mailbox: string; password: string };
+let hook: Server;
+/** The key the receiver verifies with: the one the tenant's settings show. */
+let hookKey = '';
+const hookPosts: { body: any; verified: boolean }[] = [];
 
 async function callApi(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any; headers?: Record<string, unknown> }> {
   const event = {
@@ -47,13 +58,13 @@ async function callApi(method: string, path: string, token: string, body?: unkno
   return { status: out.statusCode, body: out.body ? JSON.parse(out.body) : undefined, ...(out.headers ? { headers: out.headers } : {}) };
 }
 
-async function submit(to: string, subject: string, port = smtpPort): Promise<string> {
+async function submit(to: string, subject: string, port = smtpPort, as = { user: tenant.mailbox, pass: tenant.password }, text = 'Hello Bob,\n\nthe minutes from Tuesday are below.\n\nAlice\n'): Promise<string> {
   const client = nodemailer.createTransport({
     host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false },
     connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 30_000,
-    auth: { user: tenant.mailbox, pass: tenant.password },
+    auth: as,
   } as never);
-  const info = await client.sendMail({ from: tenant.mailbox, to, subject, text: 'Hello Bob,\n\nthe minutes from Tuesday are below.\n\nAlice\n' });
+  const info = await client.sendMail({ from: as.user, to, subject, text });
   client.close();
   const m = /queued as (\S+)/.exec(info.response);
   assert.ok(m, `250 names the queue id: ${info.response}`);
@@ -80,6 +91,7 @@ before(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: ep.dynamodb, AWS_ENDPOINT_URL_S3: ep.s3, AWS_ENDPOINT_URL_SQS: ep.sqs, AWS_ENDPOINT_URL_SESV2: ep.ses,
     TABLE_NAME: res.tableName, SPOOL_BUCKET: res.bucketName, SCORE_QUEUE_URL: res.scoreQueueUrl, DELIVER_QUEUE_URL: res.deliverQueueUrl,
     IDEMPOTENCY_TABLE: res.idempotencyTableName, RELAY_HOSTNAME: 'relay.test', MAX_RECEIVES: '3', DELIVERY_MODE: 'ses',
+    WEBHOOK_SECRET: WEBHOOK_SERVER_SECRET,
     OPERATOR_TOKEN_SHA256: hashToken(OPERATOR_TOKEN), SMTP_HOST: 'relay.test',
     POWERTOOLS_LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_NAMESPACE: 'RelayguardTest', POWERTOOLS_METRICS_DISABLED: 'true',
   });
@@ -96,6 +108,18 @@ before(async () => {
   );
   smtpPort = await ingress.listen(0, '127.0.0.1');
   receiver = await startReceiver();
+  // The tenant's webhook receiver: a real HTTP server that checks each delivery's signature, as a tenant's would.
+  hook = createServer((req, rs) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const verified = verifyWebhookSignature(hookKey, body, String(req.headers[SIGNATURE_HEADER] ?? ''), Math.floor(Date.now() / 1000));
+      hookPosts.push({ body: JSON.parse(body), verified });
+      rs.statusCode = verified ? 204 : 401;
+      rs.end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
 
   // The operator creates a tenant, its domain and a mailbox user through the API Lambda.
   const t = await callApi('POST', '/v1/tenants', OPERATOR_TOKEN, { name: 'Acme', ipUserQuota: 2 });
@@ -110,6 +134,7 @@ before(async () => {
 after(async () => {
   await ingress?.close();
   await receiver?.close();
+  if (hook) await new Promise((r) => hook.close(r));
   stores?.close();
   await emu?.stop();
 }, { timeout: 30_000 });
@@ -251,6 +276,43 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
       process.env.DELIVERY_MODE = 'ses';
       delete process.env.SMARTHOST;
     }
+  });
+
+  test('a sender the score handler locks is reported to its tenant: a signed webhook to its receiver and an ARF report through SES', async () => {
+    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+    const hookUrl = `http://127.0.0.1:${(hook.address() as { port: number }).port}/relayguard`;
+    const set = await callApi('PATCH', '/v1/settings', tenant.token, { webhookUrl: hookUrl, abuseContact: 'abuse@acme.example' });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const shown = await callApi('GET', '/v1/settings', tenant.token);
+    assert.equal(shown.body.webhookSigningSecret, webhookSecretFor(WEBHOOK_SERVER_SECRET, tenantId), 'the API function shows the key the local runner would derive');
+    assert.equal(set.body.webhookSigningSecret, shown.body.webhookSigningSecret);
+    hookKey = shown.body.webhookSigningSecret;
+
+    // A stolen account: its own password in the message locks it at once.
+    const u = await callApi('POST', '/v1/users', tenant.token, { username: 'frank@acme.example' });
+    assert.equal(u.status, 201, JSON.stringify(u.body));
+    const frank = { user: 'frank@acme.example', pass: u.body.password as string };
+    const sesBefore = (await emu.ses!.sent()).length;
+    const id = await submit('buyer@elsewhere.example', 'credentials', smtpPort, frank, `login ${frank.user} pass ${frank.pass} ok\n`);
+    assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 1), { messages: 1, failed: [] });
+
+    const m = await stores.messages.get(id);
+    assert.notEqual(m?.status, 'queued', 'the message is not delivered');
+    assert.ok(m?.verdict?.signals.some((x) => x.name === 'password-in-message'), JSON.stringify(m?.verdict?.signals));
+    assert.ok((await stores.senders.get(tenantId, frank.user))?.lock, 'the sender is locked');
+
+    const locked = hookPosts.filter((p) => p.body.type === 'sender.locked');
+    assert.equal(locked.length, 1, JSON.stringify(hookPosts.map((p) => p.body.type)));
+    assert.ok(locked[0]!.verified, 'the receiver verified the signature with the key from /v1/settings');
+    assert.equal(locked[0]!.body.sender, frank.user);
+    assert.equal(locked[0]!.body.tenantId, tenantId);
+
+    const reports = (await emu.ses!.sent()).slice(sesBefore);
+    assert.equal(reports.length, 1, 'one ARF report went out through the delivery transport (SES)');
+    assert.deepEqual(reports[0]!.destination.to, ['abuse@acme.example']);
+    assert.match(reports[0]!.subject ?? '', /^Abuse report: message from <frank@acme\.example> held/);
+    assert.match(reports[0]!.from, /abuse-reports@relay\.test/);
+    assert.ok(!(await emu.ses!.sent()).some((x) => x.destination.to.includes('buyer@elsewhere.example')), 'the locked sender\'s mail did not leave');
   });
 
   test('the bundled Fargate entry point takes mail into S3, DynamoDB and SQS and stops cleanly on SIGTERM', async () => {

@@ -6,6 +6,7 @@
 import { generate } from 'selfsigned';
 import { systemClock } from '../core/ports.js';
 import { openAwsStores, resourcesFromEnv } from '../adapters/aws/index.js';
+import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { createIngress, type Ingress } from './server.js';
 
 function log(event: string, detail: Record<string, unknown> = {}): void {
@@ -25,7 +26,7 @@ async function tlsMaterial(hostname: string): Promise<{ key: string; cert: strin
 
 async function main(): Promise<void> {
   const hostname = process.env.RELAY_HOSTNAME ?? 'relay.example.com';
-  const stores = openAwsStores(resourcesFromEnv(), {}, systemClock);
+  const stores = openAwsStores(resourcesFromEnv(), clientOptionsFromEnv(), systemClock);
   const tls = await tlsMaterial(hostname);
   const deps = { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake };
   const options = { hostname, key: tls.key, cert: tls.cert, retrySeconds: 48 * 3600 };

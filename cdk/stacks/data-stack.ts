@@ -1,6 +1,6 @@
 // The stateful stack: bucket, tables and queues. Retained on delete and
 // rarely replaced; the service stack receives its resources as props.
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Storage, type StorageProps } from '../constructs/storage.js';
 
@@ -13,5 +13,6 @@ export class RelayguardDataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
     this.storage = new Storage(this, 'Storage', props.storage);
+    new CfnOutput(this, 'WebhookSecretArn', { value: this.storage.webhookSecret.secretArn, description: 'Server secret the tenants\' webhook signing keys derive from (rotating it changes every key)' });
   }
 }

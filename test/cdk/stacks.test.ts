@@ -116,7 +116,9 @@ describe('Relayguard stacks with default settings', () => {
     assert.deepEqual(secret.Properties.GenerateSecretString, { ExcludePunctuation: true, PasswordLength: 48 });
     assert.equal(secret.DeletionPolicy, 'Retain', 'replacing it would change every tenant\'s signing key');
     // The service stack reaches it through the data stack's export of its ARN.
-    const exported = Object.values(s.data.toJSON().Outputs as Record<string, { Value: unknown; Export: { Name: string } }>).find((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: secretId }));
+    const outputs = Object.values(s.data.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: secretId }));
+    assert.ok(outputs.some((o) => !o.Export), 'the operator finds it in the WebhookSecretArn output');
+    const exported = outputs.find((o) => o.Export) as { Export: { Name: string } } | undefined;
     assert.ok(exported, 'the secret ARN is exported to the service stack');
     const arn = { 'Fn::ImportValue': exported.Export.Name };
 

@@ -48,9 +48,12 @@ export function parseMessage(raw: Buffer): MessageFacts {
   const tree = walkMime(s);
   const h = tree.headers;
   const encodedWords: EncodedWordStats = { count: 0, needless: 0, charsets: new Set() };
+  // Unencoded 8-bit header bytes that are not UTF-8 are read in the charset of the
+  // message's text, as mail clients do (older clients wrote both in one charset).
+  const textCharset = tree.leaves.find((l) => l.charset && l.contentType.startsWith('text/'))?.charset;
   const dec = (name: string) => {
     const v = headerValue(h, name);
-    return v === undefined ? undefined : decodeHeaderValue(v, encodedWords);
+    return v === undefined ? undefined : decodeHeaderValue(v, encodedWords, textCharset);
   };
   const subjectRaw = dec('subject');
   const textParts: string[] = [];
@@ -59,13 +62,16 @@ export function parseMessage(raw: Buffer): MessageFacts {
   const charsets = new Set<string>();
   for (const leaf of tree.leaves) {
     const isText = leaf.contentType === 'text/plain' || leaf.contentType === 'text/html';
-    if (isText && leaf.disposition !== 'attachment' && !leaf.filename) {
+    // Clients show a text or HTML part that is not marked as an attachment in the
+    // message, filename or not: it is body text. A named one is listed as an
+    // attachment as well, so the attachment checks still see it.
+    if (isText && leaf.disposition !== 'attachment') {
       const body = leafText(leaf);
       if (leaf.charset) charsets.add(leaf.charset.toLowerCase().replace(/["']/g, ''));
       // HTML sent as text/plain still renders as HTML in many clients; read it as HTML.
       const looksHtml = leaf.contentType === 'text/html' || /^\s*<(?:!doctype|html|head|body|table|p|div)\b/i.test(body.slice(0, 300));
       (looksHtml ? htmlParts : textParts).push(body);
-      continue;
+      if (!leaf.filename) continue;
     }
     if (leaf.contentType.startsWith('text/') && !leaf.filename && leaf.disposition !== 'attachment') {
       textParts.push(leafText(leaf));

@@ -48,3 +48,28 @@ describe('classifier features: script and undecodable text', () => {
     assert.ok(features(message({ text: 'price \ufffd\ufffd\ufffd now' })).has('repl:1'));
   });
 });
+
+describe('classifier features: words in every script', () => {
+  const words = (text: string) => [...features(message({ subject: 'Notes', text }))].filter((x) => !x.includes(':'));
+
+  it('keeps a word with Turkish capital İ whole and the same as its lower-case spelling', () => {
+    const w = words('ÇEVİRİ HİZMETİ için çeviri hizmeti');
+    assert.ok(w.includes('çeviri') && w.includes('hizmeti'), w.join(' '));
+    assert.ok(!w.includes('çevi') && !w.includes('ri') && !w.some((x) => x.includes('\u0307')), w.join(' '));
+    // the subject too, under its prefix
+    const subject = '=?utf-8?B?' + Buffer.from('BÜYÜK İNDİRİM', 'utf8').toString('base64') + '?=';
+    const s = [...features(message({ subject, text: 'hello there' }))].filter((x) => x.startsWith('s:'));
+    assert.ok(s.includes('s:indirim') && s.includes('s:büyük'), s.join(' '));
+  });
+
+  it('keeps combining marks inside the word they belong to', () => {
+    const decomposed = 'Re\u0301sume\u0301 attached'; // résumé with the accents as combining marks
+    assert.ok(words(decomposed).includes('re\u0301sume\u0301'), words(decomposed).join(' '));
+    assert.ok(words('नमस्ते दुनिया').includes('नमस्ते'), words('नमस्ते दुनिया').join(' '));
+  });
+
+  it('lowercases Cyrillic and Greek words, with the Greek final sigma', () => {
+    const w = words('ПРИВЕТ МИР and ΟΔΟΣ ΣΟΦΙΑΣ');
+    for (const x of ['привет', 'мир', 'οδος', 'σοφιας']) assert.ok(w.includes(x), `${x} missing from ${w.join(' ')}`);
+  });
+});

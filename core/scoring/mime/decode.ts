@@ -85,24 +85,55 @@ export interface EncodedWordStats {
   charsets: Set<string>;
 }
 
-/** RFC 2047 encoded words in a header value; whitespace between adjacent words is dropped. */
-export function decodeHeaderValue(value: string, stats?: EncodedWordStats): string {
-  if (value.indexOf('=?') < 0) {
-    // Raw 8-bit header bytes are most often UTF-8 from modern clients.
-    return /[\x80-\xff]/.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value;
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const RAW_8BIT = /[\x80-\xff]/;
+
+/**
+ * Unencoded 8-bit header bytes (a latin1 string) as mail clients read them:
+ * UTF-8 when they are valid UTF-8 (modern clients), else the charset the
+ * message declares for its text (older clients wrote headers in it), else
+ * latin1 (as windows-1252, the way browsers and mail clients read that label).
+ */
+export function decodeRawHeaderBytes(latin1: string, fallbackCharset?: string): string {
+  if (!RAW_8BIT.test(latin1)) return latin1;
+  const bytes = bytesOf(latin1);
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    // not UTF-8: fall through to the message's own charset
   }
+  const cs = fallbackCharset?.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  // A declared UTF-8 was just tried; unknown labels read as windows-1252 in decodeCharset.
+  return decodeCharset(bytes, cs && cs !== 'utf-8' && cs !== 'utf8' ? cs : undefined);
+}
+
+/**
+ * RFC 2047 encoded words in a header value; whitespace between adjacent
+ * words is dropped. Raw 8-bit bytes outside encoded words go through
+ * `decodeRawHeaderBytes` with `fallbackCharset` (the charset of the message's text).
+ */
+export function decodeHeaderValue(value: string, stats?: EncodedWordStats, fallbackCharset?: string): string {
+  if (value.indexOf('=?') < 0) return decodeRawHeaderBytes(value, fallbackCharset);
   const joined = value.replace(/(\?=)\s+(=\?)/g, '$1$2');
-  return joined.replace(ENCODED_WORD, (_m, charset: string, enc: string, text: string) => {
-    const cs = charset.split('*')[0]!.toLowerCase();
-    const bytes = enc === 'b' || enc === 'B'
-      ? Buffer.from(text, 'base64')
-      : decodeQuotedPrintable(text.replace(/_/g, ' '));
-    const decoded = decodeCharset(bytes, cs);
-    if (stats) {
-      stats.count++;
-      stats.charsets.add(cs);
-      if (/^[\x20-\x7e]*$/.test(decoded)) stats.needless++;
-    }
-    return decoded;
-  });
+  let out = '';
+  let last = 0;
+  for (const m of joined.matchAll(ENCODED_WORD)) {
+    out += decodeRawHeaderBytes(joined.slice(last, m.index), fallbackCharset) + decodeEncodedWord(m[1]!, m[2]!, m[3]!, stats);
+    last = m.index + m[0].length;
+  }
+  return out + decodeRawHeaderBytes(joined.slice(last), fallbackCharset);
+}
+
+function decodeEncodedWord(charset: string, enc: string, text: string, stats: EncodedWordStats | undefined): string {
+  const cs = charset.split('*')[0]!.toLowerCase();
+  const bytes = enc === 'b' || enc === 'B'
+    ? Buffer.from(text, 'base64')
+    : decodeQuotedPrintable(text.replace(/_/g, ' '));
+  const decoded = decodeCharset(bytes, cs);
+  if (stats) {
+    stats.count++;
+    stats.charsets.add(cs);
+    if (/^[\x20-\x7e]*$/.test(decoded)) stats.needless++;
+  }
+  return decoded;
 }

@@ -1,13 +1,52 @@
-// The bench's baseline: a bare smtp-server that accepts anything (STARTTLS
-// and AUTH included) and discards the data — the library's own ceiling.
+// The bench's baselines: a bare smtp-server that accepts anything (STARTTLS
+// and AUTH included) and discards the data.
+//
+// - stock (default): the library as shipped, with its fixed 100 ms
+//   early-talker wait before the greeting, one process.
+// - `BARE_NO_GREETING_WAIT=1 BARE_PROCESSES=N`: the library's own ceiling for
+//   the gateway's setup — no greeting wait (as Relayguard for trusted and
+//   IP-user addresses) and N processes sharing the port (node:cluster,
+//   SCHED_NONE, as INGRESS_PROCESSES). Still nothing durable, no policy.
+// The port is chosen by the primary and printed as BARE_READY.
+import cluster from 'node:cluster';
+import { createServer } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { generate } from 'selfsigned';
+import { installSmtpServerPatches } from '../ingress/smtp-server-patches.js';
 
-const pems = await generate([{ name: 'commonName', value: 'bench.local' }], { keySize: 2048 } as never);
-const server = new SMTPServer({
-  logger: false, disableReverseLookup: true, authOptional: true, key: pems.private, cert: pems.cert, size: 25 * 1024 * 1024,
-  onAuth(_auth, _s, cb) { cb(null, { user: 'x' }); },
-  onData(stream, _s, cb) { stream.on('data', () => {}); stream.on('end', () => cb(null, 'Ok')); },
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ event: 'BARE_READY', port: (server.server.address() as { port: number }).port }) + '\n'));
+const NO_WAIT = process.env.BARE_NO_GREETING_WAIT === '1';
+const PROCESSES = Math.max(1, Number(process.env.BARE_PROCESSES ?? 1) || 1);
+
+async function serve(port: number): Promise<number> {
+  const pems = await generate([{ name: 'commonName', value: 'bench.local' }], { keySize: 2048 } as never);
+  if (NO_WAIT) installSmtpServerPatches();
+  const server = new SMTPServer({
+    logger: false, disableReverseLookup: true, authOptional: true, key: pems.private, cert: pems.cert, size: 25 * 1024 * 1024,
+    onAuth(_auth, _s, cb) { cb(null, { user: 'x' }); },
+    onData(stream, _s, cb) { stream.on('data', () => {}); stream.on('end', () => cb(null, 'Ok')); },
+    ...(NO_WAIT ? { greetingDelayMs: () => 0 } : {}),
+  } as ConstructorParameters<typeof SMTPServer>[0]);
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.server.address() as { port: number }).port)));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+}
+
+const ready = (port: number) => process.stdout.write(JSON.stringify({ event: 'BARE_READY', port }) + '\n');
+
+if (PROCESSES === 1) {
+  ready(await serve(0));
+} else if (cluster.isPrimary) {
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  const port = await freePort();
+  let up = 0;
+  for (let i = 0; i < PROCESSES; i++) {
+    cluster.fork({ BARE_PORT: String(port) }).on('message', () => { if (++up === PROCESSES) ready(port); });
+  }
+  process.on('SIGTERM', () => { for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL'); process.exit(0); });
+} else {
+  await serve(Number(process.env.BARE_PORT));
+  process.send!('up');
+}
 process.on('SIGINT', () => process.exit(0)); // a clean exit (writes --cpu-prof profiles)

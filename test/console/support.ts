@@ -2,13 +2,13 @@
 // gateway as a child process (`node --import tsx local/main.ts`, the same as
 // `npm start`) with a receiving SMTP server as its smarthost, Debian's
 // Chromium through playwright-core, and a nodemailer client for port 587.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { freePort } from '../helpers/free-port.js';
+import { spawnGateway } from '../helpers/gateway-process.js';
 import { chromium, type Browser } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,21 +34,22 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'rg-console-'));
   const [smtpPort, apiPort] = [await freePort(), await freePort()];
   const operatorToken = `rgop_console-test-${process.pid}-${Date.now()}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? dataDir,
-      DATA_DIR: dataDir, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', API_PORT: String(apiPort), API_HOST: '127.0.0.1',
-      OPERATOR_TOKEN: operatorToken, SMTP_HOSTNAME: 'relay.test', PUBLIC_SMTP_HOST: 'smtp.relay.test', GREETING_DELAY_MS: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-  const exitedPromise = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const env0 = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? dataDir,
+    DATA_DIR: dataDir, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', API_PORT: String(apiPort), API_HOST: '127.0.0.1',
+    OPERATOR_TOKEN: operatorToken, SMTP_HOSTNAME: 'relay.test', PUBLIC_SMTP_HOST: 'smtp.relay.test', GREETING_DELAY_MS: '0',
+    ...env,
+  };
+  let spawned;
+  try {
+    spawned = await spawnGateway(env0, { inherit: false });
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const { child, output } = spawned;
+  const exitedPromise = new Promise<void>((ok) => (child.exitCode !== null || child.signalCode !== null ? ok() : child.once('exit', () => ok())));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -58,14 +59,8 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 60_000;
-  while (!out.includes('GATEWAY_READY')) {
-    if (child.exitCode !== null) { await stop(); throw new Error(`gateway exited with ${child.exitCode}:\n${out}`); }
-    if (Date.now() > deadline) { await stop(); throw new Error(`gateway not ready within 60 s:\n${out}`); }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const exited = () => (child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode ?? undefined);
-  return { apiBase: `http://127.0.0.1:${apiPort}`, smtpPort, operatorToken, dataDir, output: () => out, exited, stop };
+  return { apiBase: `http://127.0.0.1:${apiPort}`, smtpPort, operatorToken, dataDir, output, exited, stop };
 }
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];

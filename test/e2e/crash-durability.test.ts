@@ -3,7 +3,7 @@
 // 250 must end delivered, held or bounced — none lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,23 +12,11 @@ import nodemailer from 'nodemailer';
 import { startReceiver } from '../helpers/receiving-smtp.js';
 import { freePort } from '../helpers/free-port.js';
 import { queuedId } from '../helpers/gateway.js';
+import { spawnGateway } from '../helpers/gateway-process.js';
 
 const OPERATOR = 'rgop_crash-test-operator-token-42';
 
-
-function startProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`gateway did not start: ${out}`)); }, 30_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('GATEWAY_READY')) { clearTimeout(timer); resolve(child); }
-    });
-    child.stderr!.on('data', (d) => (out += d));
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`gateway exited ${code}: ${out}`)); });
-  });
-}
+const startProcess = async (env: Record<string, string>): Promise<ChildProcess> => (await spawnGateway(env, { timeoutMs: 30_000 })).child;
 
 for (const processes of [1, 2]) test(`every message that got 250 survives a SIGKILL mid-load and is delivered after restart (${processes} ingress process${processes > 1 ? 'es' : ''})`, { timeout: 180_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rg-crash-'));

@@ -13,18 +13,22 @@ import { ruleSignals } from '../core/scoring/rules/table.js';
 import { checkAttachments } from '../core/scoring/attachments/check.js';
 import { stripRelayTrace } from '../core/scoring/trace.js';
 import { DEFAULT_TENANT_SETTINGS } from '../core/settings.js';
+import { decideVerdict } from '../core/verdict.js';
+import type { Signal } from '../core/model.js';
 import { CORPUS_CONTEXT, corpusDir, readMessages, TRAINING_GROUPS, TRAINING_SPLITS } from './scoring-corpus.js';
 
 const FOLDS = 5;
 /** Cross-validated limits the calibration must keep, per allowed ham split (fraction of messages stopped). */
 const MAX_STOPPED = { 'easy-ham-1': 0.001, 'hard-ham-1': 0.04 } as const;
 const CALIBRATION_BOUNDS = { min: -3, max: 12 };
+/** A fixed decision time: the verdict's timestamp plays no part in training. */
+const DECIDED_AT = new Date(0);
 const OUT = fileURLToPath(new URL('../models/content-model.json', import.meta.url));
 
 interface Example extends TrainingExample {
   group: string;
-  /** Sum of the rule and attachment weights: everything but the classifier. */
-  ruleWeight: number;
+  /** The rule and attachment signals: everything but the classifier. */
+  ruleSignals: Signal[];
 }
 
 function load(): Example[] {
@@ -33,8 +37,7 @@ function load(): Example[] {
   for (const [group, spam] of groups) {
     for (const m of readMessages(corpusDir(group))) {
       const facts = parseMessage(stripRelayTrace(m.raw));
-      const ruleWeight = [...checkAttachments(facts.attachments), ...ruleSignals(facts, CORPUS_CONTEXT)].reduce((s, x) => s + x.weight, 0);
-      out.push({ features: extractFeatures(facts), spam, group, ruleWeight });
+      out.push({ features: extractFeatures(facts), spam, group, ruleSignals: [...checkAttachments(facts.attachments), ...ruleSignals(facts, CORPUS_CONTEXT)] });
     }
   }
   return out;
@@ -81,7 +84,9 @@ function stoppedShare(examples: Example[], logits: number[], cal: Calibration, g
   examples.forEach((e, i) => {
     if (typeof group === 'string' ? e.group !== group : e.spam !== group) return;
     n++;
-    if (e.ruleWeight + calibratedWeight(probe, logits[i]!) >= DEFAULT_TENANT_SETTINGS.quarantineThreshold) stopped++;
+    // "Stopped" as the gateway decides it: the same verdict function, default tenant settings.
+    const signals = [...e.ruleSignals, { name: 'classifier', weight: calibratedWeight(probe, logits[i]!) }];
+    if (decideVerdict(signals, DEFAULT_TENANT_SETTINGS, DECIDED_AT).verdict !== 'deliver') stopped++;
   });
   return n ? stopped / n : 0;
 }

@@ -2,7 +2,7 @@
 // first address of an address header, on the same header-block parser the
 // scorer uses (delivery does not depend on the scorer's full parse).
 import addressparser from 'nodemailer/lib/addressparser';
-import { headerValue as fieldValue, parseHeaderBlock, splitHeadBody } from '../scoring/mime/headers.js';
+import { headerValue as fieldValue, parseHeaderBlock, splitHeadBody } from '../message/headers.js';
 
 /** The raw header block (without the blank line that ends it), as latin1 so its bytes are kept exactly. */
 export function headerBlock(raw: Buffer): string {

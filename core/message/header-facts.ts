@@ -2,7 +2,7 @@
 // the sender key, Message-ID and Subject for the log), read from the header
 // block only. The full parse happens in the score step.
 import libmime from 'libmime';
-import { headerValue, parseHeaderBlock, splitHeadBody } from '../scoring/mime/headers.js';
+import { headerValue, parseHeaderBlock, splitHeadBody } from './headers.js';
 
 export interface HeaderFacts {
   messageId?: string;

@@ -23,7 +23,7 @@ import { contentMark, outcomeSignals } from './signals/outcomes.js';
 import { spreadSignals } from './signals/spread.js';
 import { THROTTLING_SIGNALS, volumeSignals } from './signals/volume.js';
 import { domainOf } from '../policy/sender-key.js';
-import { parseMailbox } from '../scoring/mime/headers.js';
+import { parseMailbox } from '../message/headers.js';
 import type { ReputationDeps, SenderAssessment } from './types.js';
 
 /** Signals that say how the mail is sent (rate, spread): the ones a burst is made of. */

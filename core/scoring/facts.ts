@@ -5,7 +5,7 @@ import { sniffType } from './attachments/sniff.js';
 import type { AttachmentFact } from './attachments/check.js';
 import { renderHtml, type HtmlFacts } from './html.js';
 import { decodeHeaderValue, type EncodedWordStats } from './mime/decode.js';
-import { countAddresses, headerCount, headerValue, parseMailbox, type HeaderField, type Mailbox } from './mime/headers.js';
+import { countAddresses, headerCount, headerValue, parseMailbox, type HeaderField, type Mailbox } from '../message/headers.js';
 import { leafText, walkMime } from './mime/walk.js';
 import { extractUrls, type UrlFact } from './urls.js';
 

@@ -4,7 +4,7 @@
 // message contains the sender's own SMTP password).
 import type { Signal } from '../../model.js';
 import { domainOf, isOwnedDomain } from '../../policy/sender-key.js';
-import { parseMailbox } from '../../scoring/mime/headers.js';
+import { parseMailbox } from '../../message/headers.js';
 import { isEstablished, signal, type CheckInput } from './input.js';
 
 /** Facts the identity checks read beyond ContentFacts (absent means "not known"). */

@@ -2,7 +2,7 @@
 // structural oddities. Not a general parser (mailparser does that for the
 // message log); it is bounded in depth and parts so hostile mail stays cheap.
 import { decodeCharset, decodeHeaderValue, decodeTransfer } from './decode.js';
-import { headerValue, parseHeaderBlock, parseStructured, splitHeadBody, type HeaderField } from './headers.js';
+import { headerValue, parseHeaderBlock, parseStructured, splitHeadBody, type HeaderField } from '../../message/headers.js';
 
 export interface LeafPart {
   contentType: string;

@@ -220,3 +220,40 @@ export interface SuppressionEntry {
   messageId?: string;
   createdAt: string;
 }
+
+/** A DNS record a tenant publishes for a domain (DKIM key, SPF hint). */
+export interface DnsRecord {
+  type: 'TXT';
+  name: string;
+  /** The whole record value. */
+  value: string;
+  /** The value split into the 255-byte strings a TXT record is made of (DKIM keys are longer). */
+  strings: string[];
+  purpose: string;
+}
+
+/** The dashboard figures of GET /v1/stats (core/tenants/stats.ts computes them). */
+export interface TenantStats {
+  since: string;
+  until: string;
+  /** 24 hourly buckets, oldest first; `unscored` counts mail not yet through the scorer. */
+  hourly: { hour: string; deliver: number; quarantine: number; reject: number; unscored: number }[];
+  totals: { messages: number; deliver: number; quarantine: number; reject: number; unscored: number };
+  topSenders: { sender: string; messages: number; quarantined: number; rejected: number }[];
+  locks: LockInWindow[];
+  /** True when the window held more messages than were read; the figures are then a lower bound. */
+  truncated: boolean;
+}
+
+export interface LockInWindow {
+  sender: string;
+  reason: string;
+  lockedAt: string;
+  /** Who set it: the policy (auto) or the tenant (manual). */
+  by: 'auto' | 'manual';
+  /** Still in force now. */
+  active: boolean;
+  /** When it was lifted (by the tenant or by its timeout), and why; absent while in force or when replaced by a newer lock. */
+  liftedAt?: string;
+  liftReason?: string;
+}

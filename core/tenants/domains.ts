@@ -2,7 +2,7 @@
 // login a mail server relays with; password shown once) and a DKIM key, and
 // tells the tenant which DNS records to publish.
 import { DomainError, isDomainError } from '../errors.js';
-import type { DomainRecord, SmtpUser } from '../model.js';
+import type { DnsRecord, DomainRecord, SmtpUser } from '../model.js';
 import type { TenantOpsDeps } from './deps.js';
 import { generateDkimKey } from './dkim.js';
 import { normaliseDomain } from './domain-name.js';
@@ -83,15 +83,6 @@ export async function removeDomain(deps: TenantOpsDeps, tenantId: string, input:
   return { removedUsers: doomed.map((u) => u.username) };
 }
 
-export interface DnsRecord {
-  type: 'TXT';
-  name: string;
-  /** The whole record value. */
-  value: string;
-  /** The value split into the 255-byte strings a TXT record is made of (DKIM keys are longer). */
-  strings: string[];
-  purpose: string;
-}
 
 function txt(name: string, value: string, purpose: string): DnsRecord {
   const strings: string[] = [];

@@ -2,34 +2,9 @@
 // verdict, the busiest senders, and the locks set. Computed from the message
 // log and sender records, so both deployments give the same answer. Locks
 // come from each sender's lock history, so a lock lifted since still counts.
-import type { MessageRecord, SenderRecord } from '../model.js';
+import type { LockInWindow, MessageRecord, SenderRecord, TenantStats } from '../model.js';
 import type { Clock, MessageStore, SenderStore } from '../ports.js';
 import { lockInForce } from './sender-locks.js';
-
-export interface TenantStats {
-  since: string;
-  until: string;
-  /** 24 hourly buckets, oldest first; `unscored` counts mail not yet through the scorer. */
-  hourly: { hour: string; deliver: number; quarantine: number; reject: number; unscored: number }[];
-  totals: { messages: number; deliver: number; quarantine: number; reject: number; unscored: number };
-  topSenders: { sender: string; messages: number; quarantined: number; rejected: number }[];
-  locks: LockInWindow[];
-  /** True when the window held more messages than were read; the figures are then a lower bound. */
-  truncated: boolean;
-}
-
-export interface LockInWindow {
-  sender: string;
-  reason: string;
-  lockedAt: string;
-  /** Who set it: the policy (auto) or the tenant (manual). */
-  by: 'auto' | 'manual';
-  /** Still in force now. */
-  active: boolean;
-  /** When it was lifted (by the tenant or by its timeout), and why; absent while in force or when replaced by a newer lock. */
-  liftedAt?: string;
-  liftReason?: string;
-}
 
 const HOUR = 3600_000;
 

@@ -2,8 +2,11 @@
 // GET /v1/openapi.json is the source of truth). Record shapes are derived from
 // core/model.ts (type-only: nothing of core reaches the bundle).
 import type {
-  Identity, IpUser as IpUserRecord, MessageRecord, SenderRecord, SmtpUser as SmtpUserRecord, SuppressionEntry, Tenant as TenantRecord, TenantSettings,
+  DnsRecord, Identity, IpUser as IpUserRecord, MessageRecord, SenderRecord, SmtpUser as SmtpUserRecord, SuppressionEntry, Tenant as TenantRecord,
+  TenantSettings, TenantStats,
 } from '../../../core/model.js';
+
+export type { DnsRecord };
 
 export type Tenant = Pick<TenantRecord, 'id' | 'name' | 'ipUserQuota' | 'createdAt'>;
 export interface TenantWithToken extends Tenant { token: string }
@@ -14,7 +17,6 @@ export interface Me extends Tenant { ipUsers: number; domains: number; smtp: Smt
 
 export type Settings = TenantSettings & { smtp?: SmtpEndpoint };
 
-export interface DnsRecord { type: 'TXT'; name: string; value: string; strings: string[]; purpose: string }
 export interface Domain { domain: string; dkimSelector: string; createdAt: string; dnsRecords: DnsRecord[] }
 export type Credentials = Pick<SmtpUserRecord, 'username' | 'kind' | 'passwordVersion'> & { password: string };
 export interface DomainCreated extends Domain { domainUser: Credentials }
@@ -35,15 +37,7 @@ export type Message = Omit<MessageRecord, 'tenantId' | 'spoolKey' | 'identity'> 
 };
 export interface MessageList { items: Message[]; cursor?: string }
 
-export interface Stats {
-  since: string;
-  until: string;
-  hourly: { hour: string; deliver: number; quarantine: number; reject: number; unscored: number }[];
-  totals: { messages: number; deliver: number; quarantine: number; reject: number; unscored: number };
-  topSenders: { sender: string; messages: number; quarantined: number; rejected: number }[];
-  locks: { sender: string; reason: string; lockedAt: string; by: 'auto' | 'manual'; active: boolean }[];
-  truncated: boolean;
-}
+export type Stats = TenantStats;
 
 export type Suppression = Omit<SuppressionEntry, 'tenantId'>;
 export interface SuppressionList { items: Suppression[]; cursor?: string }

@@ -1,12 +1,16 @@
 // The ingress as it runs on Fargate: the same createIngress as `npm start`,
 // wired to the AWS adapters (S3 spool, DynamoDB stores, SQS score queue).
 // Settings come from the task definition (cdk/constructs/ingress.ts); the TLS
-// key and certificate from Secrets Manager through ECS secrets. SIGTERM (a
+// key and certificate from Secrets Manager through ECS secrets. Tenants'
+// webhooks (an expired lock lifted at MAIL FROM, a lock on login evidence)
+// are signed with keys derived from the webhook server secret, which the task
+// role may read (WEBHOOK_SECRET_ARN) on the first notification. SIGTERM (a
 // scale-in or deployment) stops taking connections and lets sessions finish.
 import { generate } from 'selfsigned';
 import { systemClock } from '../core/ports.js';
 import { openAwsStores, resourcesFromEnv } from '../adapters/aws/index.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
+import { secretSourceFromEnv, webhookSigning } from '../adapters/aws/webhook-secret.js';
 import { createIngress, type Ingress } from './server.js';
 
 function log(event: string, detail: Record<string, unknown> = {}): void {
@@ -28,7 +32,11 @@ async function main(): Promise<void> {
   const hostname = process.env.RELAY_HOSTNAME ?? 'relay.example.com';
   const stores = openAwsStores(resourcesFromEnv(), clientOptionsFromEnv(), systemClock);
   const tls = await tlsMaterial(hostname);
-  const deps = { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake };
+  // Checked now (a task without the setting fails its deployment); the secret itself is read on the first webhook.
+  const webhookSecret = secretSourceFromEnv();
+  // Sent in the background by the ingress (ingress/background-notifier.ts), with the local runner's budget: no reply waits for it.
+  const notifier = webhookSigning(() => webhookSecret).notifier({ maxAttempts: 4, timeoutMs: 5000 });
+  const deps = { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, notifier };
   const options = { hostname, key: tls.key, cert: tls.cert, retrySeconds: 48 * 3600 };
   const servers: Ingress[] = [];
   const submission = createIngress(deps, options);

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { DomainError, toSmtpReply } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Identity, Tenant } from '../core/model.js';
-import type { Clock, Intake, SenderStore, SpoolStore, TenantStore } from '../core/ports.js';
+import type { Clock, Intake, Notifier, SenderStore, SpoolStore, TenantStore } from '../core/ports.js';
 import { acceptedRecord } from '../core/pipeline/accept.js';
 import { checkSenderOwnership } from '../core/policy/sender-ownership.js';
 import { checkRecipientAddress } from '../core/policy/recipient.js';
@@ -23,6 +23,7 @@ import { DataTap } from './data-tap.js';
 import { receivedHeader } from './received-header.js';
 import { installSmtpServerPatches } from './smtp-server-patches.js';
 import { compileIpUsers } from '../core/policy/ip-match.js';
+import { BackgroundNotifier } from './background-notifier.js';
 
 export interface IngressDeps {
   clock: Clock;
@@ -30,6 +31,14 @@ export interface IngressDeps {
   senders: SenderStore;
   spool: SpoolStore;
   intake: Intake;
+  /**
+   * The tenants' webhook. The sender policy called here tells a tenant when
+   * MAIL FROM lifts an expired automatic lock (`sender.unlocked`) and when
+   * login evidence at AUTH locks a sender (`sender.locked`). Deliveries run in
+   * the background (background-notifier.ts): an SMTP reply never waits for
+   * one, and a failed one is logged. @default none: those events are not posted
+   */
+  notifier?: Notifier;
 }
 
 export interface IngressOptions {
@@ -58,6 +67,8 @@ export interface IngressOptions {
   /** How long deferred mail is retried (stamped on the record as its expiry). @default 48 h */
   retrySeconds?: number;
   loginThrottle?: LoginThrottleOptions;
+  /** On close, how long to wait for webhook deliveries still in flight (they keep their own retries). @default 10 s */
+  notifyDrainMs?: number;
 }
 
 interface SessionState {
@@ -87,8 +98,11 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
   const o = {
     secure: false, maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 100, maxConnectionsPerIp: 20, maxClients: 2000,
     idleTimeoutMs: 60_000, sessionTimeoutMs: 30 * 60_000, greetingDelayMs: 100, trustedNetworks: ['127.0.0.0/8', '::1/128'],
-    retrySeconds: 48 * 3600, loginThrottle: DEFAULT_LOGIN_THROTTLE, ...options,
+    retrySeconds: 48 * 3600, loginThrottle: DEFAULT_LOGIN_THROTTLE, notifyDrainMs: 10_000, ...options,
   };
+  // What the sender policy gets here: the stores, and the webhook fire-and-forget.
+  const notifier = deps.notifier ? new BackgroundNotifier(deps.notifier) : undefined;
+  const policyDeps = { clock: deps.clock, tenants: deps.tenants, senders: deps.senders, ...(notifier ? { notifier } : {}) };
   const isTrusted = compileIpUsers(o.trustedNetworks.map((cidr, i) => ({ id: `trusted-${i}`, tenantId: '', cidr, createdAt: '' })));
   const ipUsers = new IpUserCache(deps.tenants, deps.clock);
   const tenants = new TenantCache(deps.tenants, deps.clock);
@@ -113,14 +127,14 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     const ok = !!user && (loginCache.has(username, password, user.passwordHash, now) || (await verifyPassword(password, user.passwordHash)));
     if (!ok || !user) {
       throttle.fail(ip);
-      if (user) await recordLogin(deps, { tenantId: user.tenantId, username, clientIp: ip, success: false });
+      if (user) await recordLogin(policyDeps, { tenantId: user.tenantId, username, clientIp: ip, success: false });
       throw new DomainError('AUTH_FAILED', 'Authentication credentials invalid');
     }
     loginCache.add(username, password, user.passwordHash, now);
     const probe = makePasswordProbe(password);
     if (probe) state(session).probe = probe;
     throttle.succeed(ip);
-    await recordLogin(deps, { tenantId: user.tenantId, username, clientIp: ip, success: true });
+    await recordLogin(policyDeps, { tenantId: user.tenantId, username, clientIp: ip, success: true });
     return { kind: 'smtp-user', tenantId: user.tenantId, username: user.username, userKind: user.kind };
   }
 
@@ -139,7 +153,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       checkSenderOwnership(identity, address.address, owned);
     }
     const sender = senderKey(identity, address.address);
-    await checkSenderAllowed(deps, { tenant, sender, clientIp: session.remoteAddress, identity });
+    await checkSenderAllowed(policyDeps, { tenant, sender, clientIp: session.remoteAddress, identity });
     Object.assign(st, { identity, tenant, sender });
   }
 
@@ -165,7 +179,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       let sender = st.sender;
       if (identity.kind === 'ip-user' && headers.xAuthUser) {
         sender = senderKey(identity, envelope.mailFrom, headers.xAuthUser);
-        if (sender !== st.sender) await checkSenderAllowed(deps, { tenant, sender, clientIp: session.remoteAddress, identity });
+        if (sender !== st.sender) await checkSenderAllowed(policyDeps, { tenant, sender, clientIp: session.remoteAddress, identity });
       }
       const passwordInMessage = !!st.probe && textContainsPassword(tap.keptText(), st.probe);
       const record = acceptedRecord({ id, identity, envelope, clientIp: session.remoteAddress, sender, size, headers, now, retrySeconds: o.retrySeconds, passwordInMessage });
@@ -240,8 +254,9 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
         });
       });
     },
-    close() {
-      return new Promise((resolve) => server.close(() => resolve()));
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await notifier?.drain(o.notifyDrainMs);
     },
   };
 }

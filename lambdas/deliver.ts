@@ -3,18 +3,22 @@
 // completion: Powertools idempotency records the job (message id + attempt)
 // in the idempotency table, so a redelivered SQS message that already
 // finished returns without sending, and a concurrent duplicate fails fast
-// and retries later.
+// and retries later. A sender that delivery results lock (many unknown
+// recipients) is reported like a lock at scoring time: webhook, and ARF
+// reports through the untagged delivery transport — the per-message transport
+// tags SES sends with the message id, which a report must not carry.
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DeliverJob, Transport } from '../core/ports.js';
+import type { DeliverJob, Notifier, Transport } from '../core/ports.js';
 import { handleDeliverJob } from '../core/pipeline/deliver.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
 import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
-import { transportForMessage } from './shared/transport.js';
+import { lockListener } from './shared/lock-metric.js';
+import { deliveryTransport, transportForMessage } from './shared/transport.js';
 
 const idempotencyConfig = new IdempotencyConfig({
   // A finished job is remembered for a day, far longer than any SQS redelivery.
@@ -35,12 +39,21 @@ function idempotentDeliver() {
   });
   deliverOnce = makeIdempotent(
     async (job: DeliverJob, transport: Transport): Promise<boolean> => {
-      await handleDeliverJob(pipelineDeps(transport), job);
+      const base = pipelineDeps(transport);
+      await handleDeliverJob({ ...base, reportTransport: deliveryTransport(), notifier: countingLocks(base.notifier) }, job);
       return true;
     },
     { persistenceStore: persistence, config: idempotencyConfig },
   );
   return deliverOnce;
+}
+
+/** Counts a lock decided on delivery results (the SenderLocked metric and log line the score function emits too), then posts the webhook. */
+function countingLocks(next: Notifier | undefined): Notifier {
+  return lockListener((sender) => {
+    metrics.addMetric('SenderLocked', MetricUnit.Count, 1);
+    logger.warn('SENDER_LOCKED', { sender, step: 'deliver' });
+  }, next);
 }
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -9,7 +9,7 @@ import { transportFromEnv } from '../adapters/transport/index.js';
 import { clamdFromAddress } from '../adapters/clamd/clamd-scanner.js';
 import { DnsblUrlReputation } from '../adapters/url-reputation/dnsbl.js';
 import { createApi } from '../api/handler.js';
-import { systemClock, type Clock, type Transport } from '../core/ports.js';
+import { systemClock, type Clock, type Notifier, type Transport } from '../core/ports.js';
 import { hashToken } from '../core/tenants/password.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
 import { handleDeliverJob } from '../core/pipeline/deliver.js';
@@ -54,9 +54,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const operator = loadOrCreateOperatorToken(config.dataDir, config.OPERATOR_TOKEN);
   const transport = overrides.transport ?? transportFromEnv(process.env, config.SMTP_HOSTNAME);
 
-  const webhookSecret = loadOrCreateSecret(config.dataDir, 'webhook-secret', config.WEBHOOK_SECRET);
-  const secretFor = (tenantId: string) => webhookSecretFor(webhookSecret, tenantId);
-  const notifier = new WebhookNotifier({ secretFor: (t) => secretFor(t.id), clock });
+  const { notifier, secretFor } = localWebhook(config, clock);
   const deps: PipelineDeps = {
     clock,
     config: { deliveryRetrySeconds: config.DELIVERY_RETRY_SECONDS, hostname: config.SMTP_HOSTNAME, retentionSeconds: config.RETENTION_DAYS * 86400 },
@@ -90,7 +88,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   if (retention) retention.unref();
 
   // With INGRESS_PROCESSES > 1 the SMTP listeners run in child processes (local/main.ts) and this one serves the API and the workers.
-  const smtp = overrides.smtpPort === undefined ? await startSmtpListeners(config, stores, tls, clock) : undefined;
+  const smtp = overrides.smtpPort === undefined ? await startSmtpListeners(config, stores, tls, clock, notifier) : undefined;
   const smtpPort = smtp?.smtpPort ?? overrides.smtpPort!;
   const smtpsPort = smtp ? smtp.smtpsPort : overrides.smtpsPort;
 
@@ -121,8 +119,20 @@ export interface SmtpListeners {
   close(): Promise<void>;
 }
 
-/** The submission listeners (587 and, if configured, 465) on the given stores. */
-export async function startSmtpListeners(config: Config, stores: LocalStores, tls: { key: string; cert: string }, clock: Clock): Promise<SmtpListeners> {
+/**
+ * The tenants' webhook notifier, signed with each tenant's key derived from the
+ * server secret in DATA_DIR (or WEBHOOK_SECRET). Every process of the gateway
+ * builds its own from the same secret, so an ingress child signs with the key
+ * the API shows.
+ */
+export function localWebhook(config: Config, clock: Clock): { notifier: Notifier; secretFor(tenantId: string): string } {
+  const webhookSecret = loadOrCreateSecret(config.dataDir, 'webhook-secret', config.WEBHOOK_SECRET);
+  const secretFor = (tenantId: string) => webhookSecretFor(webhookSecret, tenantId);
+  return { notifier: new WebhookNotifier({ secretFor: (t) => secretFor(t.id), clock }), secretFor };
+}
+
+/** The submission listeners (587 and, if configured, 465) on the given stores; `notifier` tells tenants of the unlocks (and login locks) decided at SMTP time. */
+export async function startSmtpListeners(config: Config, stores: LocalStores, tls: { key: string; cert: string }, clock: Clock, notifier?: Notifier): Promise<SmtpListeners> {
   const options = {
     hostname: config.SMTP_HOSTNAME, key: tls.key, cert: tls.cert,
     maxMessageBytes: config.MAX_MESSAGE_BYTES, maxRecipients: config.MAX_RECIPIENTS, maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
@@ -130,7 +140,7 @@ export async function startSmtpListeners(config: Config, stores: LocalStores, tl
     greetingDelayMs: config.GREETING_DELAY_MS, trustedNetworks: config.TRUSTED_NETWORKS,
     retrySeconds: config.DELIVERY_RETRY_SECONDS,
   };
-  const deps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake };
+  const deps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, ...(notifier ? { notifier } : {}) };
   const ingress = createIngress(deps, options);
   const smtpPort = await ingress.listen(config.SMTP_PORT, config.SMTP_HOST);
   let smtps: Ingress | undefined;
@@ -149,6 +159,6 @@ export async function startSmtpListeners(config: Config, stores: LocalStores, tl
 export async function startIngressProcess(config: Config): Promise<{ smtp: SmtpListeners; stop(): Promise<void> }> {
   const stores = openLocalStores(config.dataDir, systemClock);
   const tls = await loadOrCreateTls(config.dataDir, config.SMTP_HOSTNAME, config.TLS_CERT, config.TLS_KEY);
-  const smtp = await startSmtpListeners(config, stores, tls, systemClock);
+  const smtp = await startSmtpListeners(config, stores, tls, systemClock, localWebhook(config, systemClock).notifier);
   return { smtp, async stop() { await smtp.close(); stores.close(); } };
 }

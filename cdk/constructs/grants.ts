@@ -32,11 +32,16 @@ export function grantSpool(role: IRole, bucket: IBucket, actions: ('s3:GetObject
   });
 }
 
-/** Env var naming the webhook server secret (lambdas/shared/webhook.ts reads it). */
+/** Env var naming the webhook server secret (adapters/aws/webhook-secret.ts reads it, in the functions and the ingress task). */
 export const WEBHOOK_SECRET_ENV = 'WEBHOOK_SECRET_ARN';
 
-/** Lets a function read the webhook server secret (GetSecretValue on that one secret) and tells it the ARN. */
+/** GetSecretValue on the webhook server secret, that one secret and that one action. */
+export function grantWebhookSecretRead(grantee: IGrantable, secret: ISecret): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+}
+
+/** Lets a function read the webhook server secret and tells it the ARN. */
 export function grantWebhookSecret(fn: LambdaFunction, secret: ISecret): void {
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  grantWebhookSecretRead(fn, secret);
   fn.addEnvironment(WEBHOOK_SECRET_ENV, secret.secretArn);
 }

@@ -2,7 +2,9 @@
 // at least two tasks across two AZs, behind a Network Load Balancer on 587
 // (and 465 with a certificate). The NLB preserves client addresses, which
 // IP users and per-IP limits depend on. TLS key and certificate come from
-// Secrets Manager; the task scales on CPU and on open connections.
+// Secrets Manager; the task role may read the webhook server secret (tenant
+// webhooks for locks lifted or set at SMTP time); the task scales on CPU and
+// on open connections.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Peer, Port, SecurityGroup, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -18,7 +20,7 @@ import { AdjustmentType } from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
 import type { Storage } from './storage.js';
 import { REPO_ROOT } from './relay-function.js';
-import { grantSpool, grantTable } from './grants.js';
+import { grantSpool, grantTable, grantWebhookSecretRead, WEBHOOK_SECRET_ENV } from './grants.js';
 
 /** Ports inside the container: the task runs as a non-root user, so it cannot bind below 1024. */
 export const CONTAINER_SUBMISSION_PORT = 2587;
@@ -82,6 +84,8 @@ export class Ingress extends Construct {
         ...props.storage.environment(props.retentionDays),
         RELAY_HOSTNAME: props.hostname,
         SMTP_PORT: String(CONTAINER_SUBMISSION_PORT),
+        // The ARN only: the task reads the value itself on its first webhook (ingress/aws-main.ts).
+        [WEBHOOK_SECRET_ENV]: props.storage.webhookSecret.secretArn,
         ...(props.implicitTls ? { SMTPS_PORT: String(CONTAINER_SMTPS_PORT) } : {}),
       },
       secrets: {
@@ -101,10 +105,12 @@ export class Ingress extends Construct {
       stopTimeout: Duration.seconds(60),
     });
     Validations.of(task.obtainExecutionRole()).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ecr:GetAuthorizationToken, which the execution role needs to pull the image, has no resource-level permissions.' });
-    Validations.of(task).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'The environment holds only resource names and ports, no secrets; the TLS key comes from Secrets Manager.' });
+    Validations.of(task).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'The environment holds only resource names, ports and the webhook secret ARN, no secret values; the TLS key comes from Secrets Manager and the webhook secret is read by the task role at run time.' });
 
-    // Least privilege: write spool objects, read tenants/users/senders, record accepted mail, enqueue scoring.
+    // Least privilege: write spool objects, read tenants/users/senders, record accepted mail, enqueue scoring,
+    // read the webhook server secret (sign the sender.unlocked of a lock lifted at MAIL FROM).
     grantSpool(task.taskRole, props.storage.spoolBucket, ['s3:PutObject', 's3:AbortMultipartUpload']);
+    grantWebhookSecretRead(task.taskRole, props.storage.webhookSecret);
     grantTable(task.taskRole, props.storage.table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], ['gsi1']);
     props.storage.scoreQueue.grantSendMessages(task.taskRole);
 

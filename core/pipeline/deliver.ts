@@ -16,7 +16,7 @@ import type { DeliverJob, RecipientResult } from '../ports.js';
 import { isSenderLocked, recordDeliveryOutcome } from '../reputation/index.js';
 import { heldForLock } from '../reputation/after-lock.js';
 import { applySuppressions, recordHardBounces } from '../suppression/index.js';
-import type { PipelineDeps } from './deps.js';
+import { reputationDeps, type PipelineDeps } from './deps.js';
 
 /** Statuses in which a deliver job has work to do; any other status means the job is stale. */
 const DELIVERABLE: ReadonlySet<MessageStatus> = new Set(['queued', 'delivering', 'released']);
@@ -133,14 +133,12 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
 
   if (results.length > 0 && !isGeneratedDsn(next)) {
     try {
-      // Everything the reputation module may need if this evidence locks the sender (hold its queued mail, tell the tenant).
-      await recordDeliveryOutcome(
-        { clock: deps.clock, senders: deps.senders, messages: deps.messages, tenants: deps.tenants, transport: deps.transport, ...(deps.notifier ? { notifier: deps.notifier } : {}) },
-        next,
-        results,
-      );
-    } catch {
+      // Everything a lock decided on this evidence needs, as at scoring time: hold the sender's queued
+      // mail, post the webhook, send the ARF reports (through the report transport: untagged on AWS).
+      await recordDeliveryOutcome(reputationDeps(deps), next, results);
+    } catch (err) {
       // Reputation is advisory here; the delivery is recorded and must not be repeated because of it.
+      console.error(JSON.stringify({ code: 'DELIVERY_OUTCOME_FAILED', messageId: next.id, tenantId: next.tenantId, error: String(err) }));
     }
   }
 }

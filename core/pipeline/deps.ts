@@ -6,6 +6,7 @@ import type {
   SpoolStore, SuppressionStore, TenantStore, Transport, UrlReputation, VirusScanner,
 } from '../ports.js';
 import type { CampaignIndex } from '../reputation/ports.js';
+import type { ReputationDeps } from '../reputation/types.js';
 
 export interface PipelineConfig {
   /** How long 4xx-deferred mail is retried before it bounces with a DSN. @default 48 h */
@@ -29,6 +30,14 @@ export interface PipelineDeps {
   scoreQueue: JobQueue<ScoreJob>;
   deliverQueue: JobQueue<DeliverJob>;
   transport: Transport;
+  /**
+   * Sends mail that is none of the logged messages: the ARF abuse reports of
+   * a lock decided in this step. On AWS the deliver function's `transport`
+   * tags each SES send with the message it delivers, so SES events find that
+   * message again; a report must not carry that tag.
+   * @default transport
+   */
+  reportTransport?: Transport;
   virusScanner?: VirusScanner;
   urlReputation?: UrlReputation;
   notifier?: Notifier;
@@ -36,6 +45,20 @@ export interface PipelineDeps {
   campaigns?: CampaignIndex;
   /** The tenants' suppression lists (core/suppression). @default none: every recipient is offered to the receiving server and hard bounces are not recorded */
   suppressions?: SuppressionStore;
+}
+
+/**
+ * What the sender policy gets from a pipeline step: everything a lock decided
+ * there needs — hold the sender's queued mail, post the webhook, and send the
+ * ARF reports (spooled originals, the report transport, the hostname).
+ */
+export function reputationDeps(deps: PipelineDeps): ReputationDeps {
+  return {
+    clock: deps.clock, senders: deps.senders, tenants: deps.tenants, messages: deps.messages, spool: deps.spool,
+    transport: deps.reportTransport ?? deps.transport, config: { hostname: deps.config.hostname },
+    ...(deps.notifier ? { notifier: deps.notifier } : {}),
+    ...(deps.campaigns ? { campaigns: deps.campaigns } : {}),
+  };
 }
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {

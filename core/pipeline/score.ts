@@ -8,7 +8,7 @@ import { scoreContent } from '../scoring/index.js';
 import { assessSender } from '../reputation/index.js';
 import { decideVerdict } from '../verdict.js';
 import { effectiveSettings } from '../settings.js';
-import type { PipelineDeps } from './deps.js';
+import { reputationDeps, type PipelineDeps } from './deps.js';
 
 export async function handleScoreJob(deps: PipelineDeps, job: ScoreJob): Promise<void> {
   const msg = await deps.messages.get(job.messageId);
@@ -35,7 +35,7 @@ export async function handleScoreJob(deps: PipelineDeps, job: ScoreJob): Promise
   if (facts.subject !== undefined && msg.subject === undefined) msg.subject = facts.subject;
   if (facts.headerFrom && !msg.headerFrom) msg.headerFrom = facts.headerFrom;
 
-  const behaviour = await assessSender(deps, tenant, msg, content);
+  const behaviour = await assessSender(reputationDeps(deps), tenant, msg, content);
   const settings = effectiveSettings(tenant.settings);
   const verdict = decideVerdict([...content.signals, ...behaviour.signals], settings, now);
   msg.verdict = verdict;

@@ -1,7 +1,8 @@
 // What follows a lock: hold the sender's mail still in the pipeline (nothing
 // is lost: it waits in quarantine for the tenant) and tell the tenant, by
-// webhook and by an ARF report to its abuse contact. Notification failures
-// never undo the lock: they are logged and the pipeline goes on.
+// webhook and — for a lock the policy decided — by an ARF report to its abuse
+// contact. Notification failures never undo the lock: they are logged and the
+// pipeline goes on.
 import type { LockState, MessageRecord, Tenant } from '../model.js';
 import { notifySenderEvent } from '../notify/events.js';
 import type { ReputationDeps } from './types.js';
@@ -36,13 +37,22 @@ export async function holdPendingMessages(deps: Pick<ReputationDeps, 'messages' 
   return held;
 }
 
-export async function afterLock(deps: ReputationDeps, tenant: Tenant, sender: string, lock: LockState): Promise<void> {
+/**
+ * Who decided a lock: the sender policy (on evidence from scoring, delivery,
+ * feedback or logins) or the tenant by hand through the API. Only the
+ * policy's locks are abuse findings of the gateway, so only they send ARF
+ * reports; a tenant who locks its own sender already knows, and an
+ * `abuse` report to its abuse desk would claim a finding nobody made.
+ */
+export type LockOrigin = 'policy' | 'tenant';
+
+export async function afterLock(deps: ReputationDeps, tenant: Tenant, sender: string, lock: LockState, origin: LockOrigin = 'policy'): Promise<void> {
   const held = await holdPendingMessages(deps, tenant.id, sender, lock).catch((err: unknown) => {
     console.error(JSON.stringify({ code: 'SENDER_HOLD_FAILED', tenantId: tenant.id, sender, error: String(err) }));
     return [] as MessageRecord[];
   });
-  const ids = [...new Set([...(lock.evidence?.messageIds ?? []), ...held.map((m) => m.id)])];
-  await notifySenderEvent(deps, tenant, { type: 'sender.locked', sender, detail: { lock, heldMessageIds: held.map((m) => m.id) } }, ids);
+  const reported = origin === 'policy' ? [...new Set([...(lock.evidence?.messageIds ?? []), ...held.map((m) => m.id)])] : [];
+  await notifySenderEvent(deps, tenant, { type: 'sender.locked', sender, detail: { lock, lockedBy: origin, heldMessageIds: held.map((m) => m.id) } }, reported);
 }
 
 export async function afterThrottle(deps: ReputationDeps, tenant: Tenant, sender: string, until: string, reason: string): Promise<void> {

@@ -37,7 +37,8 @@ export async function lockSender(deps: ReputationDeps, tenantId: string, sender:
     return { record: withProfile(next, p), result: true };
   });
   const tenant = await tenantOf(deps, tenantId);
-  if (lock) await afterLock(deps, tenant, sender, lock);
+  // The tenant's own decision: webhook yes (its integrations see every lock), ARF report no (after-lock.ts LockOrigin).
+  if (lock) await afterLock(deps, tenant, sender, lock, 'tenant');
   else await notifySenderEvent(deps, tenant, { type: 'sender.unlocked', sender, detail: { by: 'manual', ...(unlockReason ? { reason: unlockReason } : {}) } }, []);
   return record;
 }

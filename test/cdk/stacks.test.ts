@@ -109,7 +109,7 @@ describe('Relayguard stacks with default settings', () => {
     assert.deepEqual(idempotencyUsers, [], 'only deliver touches the idempotency table');
   });
 
-  test('the webhook server secret is kept in the data stack and only score, deliver, feedback and api may read it, by WEBHOOK_SECRET_ARN', () => {
+  test('the webhook server secret is kept in the data stack and only score, deliver, feedback, api and the ingress task may read it, by WEBHOOK_SECRET_ARN', () => {
     const secrets = Object.entries(s.data.findResources('AWS::SecretsManager::Secret')) as [string, { DeletionPolicy: string; Properties: Record<string, any> }][];
     assert.equal(secrets.length, 1);
     const [secretId, secret] = secrets[0]!;
@@ -132,13 +132,22 @@ describe('Relayguard stacks with default settings', () => {
         }
       }
     }
-    assert.deepEqual(readers.sort(), ['ApiHandler', 'PipelineDeliver', 'PipelineFeedback', 'PipelineScore']);
+    assert.deepEqual(readers.sort(), ['ApiHandler', 'IngressTaskTask', 'PipelineDeliver', 'PipelineFeedback', 'PipelineScore'], 'the four functions and the ingress task role');
 
     const fns = s.service.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Description: string; Environment: { Variables: Record<string, unknown> } } }>;
     const withEnv = Object.values(fns).filter((f) => f.Properties.Environment.Variables.WEBHOOK_SECRET_ARN !== undefined);
     assert.deepEqual(withEnv.map((f) => f.Properties.Description).sort(), ['Relayguard api', 'Relayguard deliver', 'Relayguard feedback', 'Relayguard score']);
     for (const f of withEnv) assert.deepEqual(f.Properties.Environment.Variables.WEBHOOK_SECRET_ARN, arn);
-    assert.ok(!JSON.stringify(s.service.findResources('AWS::ECS::TaskDefinition')).includes(exported.Export.Name), 'the ingress never sees it');
+
+    // The ingress task: its role may read the secret (above), its container is told the ARN — never the value
+    // (no ECS secret, so the execution role, which pulls the image, cannot read it).
+    const tasks = Object.values(s.service.findResources('AWS::ECS::TaskDefinition')) as { Properties: { ContainerDefinitions: { Environment: { Name: string; Value: unknown }[]; Secrets?: { Name: string; ValueFrom: unknown }[] }[] } }[];
+    assert.equal(tasks.length, 1);
+    const container = tasks[0]!.Properties.ContainerDefinitions[0]!;
+    assert.deepEqual(container.Environment.find((e) => e.Name === 'WEBHOOK_SECRET_ARN')?.Value, arn, 'the ingress is told which secret to read');
+    assert.ok(!JSON.stringify(container.Secrets ?? []).includes(exported.Export.Name), 'the value is not injected by ECS');
+    const executionPolicies = Object.entries(s.service.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('IngressTaskExecutionRole'));
+    assert.ok(!JSON.stringify(executionPolicies).includes(exported.Export.Name), 'the execution role cannot read it');
   });
 
   test('score and feedback send abuse reports the way deliver sends mail: SES in the configuration set', () => {

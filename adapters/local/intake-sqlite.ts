@@ -28,13 +28,17 @@ interface Pending {
 // Under tsx (npm start, the tests) the module is TypeScript and the worker needs tsx registered; a build would ship .js.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './intake-worker-tsx.mjs' : './intake-worker.js', import.meta.url);
 
-/** The batch's small bodies end to end in one unpooled buffer, so it can be transferred to the committer. */
-function packBodies(bodies: (Buffer | undefined)[]): ArrayBuffer {
-  const out = Buffer.allocUnsafeSlow(bodies.reduce((n, b) => n + (b?.length ?? 0), 0));
+/** The batch's small bodies end to end, copied once from their chunks into one unpooled buffer that can be transferred to the committer. */
+function packBodies(bodies: (Uint8Array[] | undefined)[]): ArrayBuffer {
+  let total = 0;
+  for (const chunks of bodies) if (chunks) for (const c of chunks) total += c.length;
+  const out = Buffer.allocUnsafeSlow(total);
   let at = 0;
-  for (const b of bodies) if (b) at += b.copy(out, at);
+  for (const chunks of bodies) if (chunks) for (const c of chunks) { out.set(c, at); at += c.length; }
   return out.buffer as ArrayBuffer;
 }
+
+const lengthOf = (chunks: Uint8Array[] | undefined): number => (chunks ? chunks.reduce((n, c) => n + c.length, 0) : 0);
 
 export class GroupCommitIntake implements Intake {
   private batch: Pending[] = [];
@@ -84,7 +88,7 @@ export class GroupCommitIntake implements Intake {
     try {
       await this.spool.syncDirs();
       const bodies = batch.map((p) => this.spool.takePending(p.record.spoolKey));
-      const items = batch.map((p, i) => ({ row: messageRow(p.record), key: p.record.spoolKey, bodyLength: bodies[i]?.length ?? 0 }));
+      const items = batch.map((p, i) => ({ row: messageRow(p.record), key: p.record.spoolKey, bodyLength: lengthOf(bodies[i]) }));
       await this.commit(items, packBodies(bodies));
       this.stats.batches++;
       this.stats.messages += batch.length;

@@ -22,8 +22,8 @@ const KEY_RE = /^[A-Za-z0-9._-]{8,128}$/;
 export class FsSpool implements SpoolStore {
   private readonly dirtyDirs = new Set<string>();
   private readonly madeDirs = new Set<string>();
-  /** Small bodies waiting for the intake's commit. */
-  private readonly pending = new Map<string, Buffer>();
+  /** Small bodies waiting for the intake's commit, as the chunks they arrived in (the commit copies them once, into its batch buffer). */
+  private readonly pending = new Map<string, Uint8Array[]>();
   private readonly getBlob;
   private readonly delBlob;
 
@@ -47,7 +47,7 @@ export class FsSpool implements SpoolStore {
     for (;;) {
       const next = await it.next();
       if (next.done) {
-        this.pending.set(key, Buffer.concat(head, size));
+        this.pending.set(key, head);
         return { size };
       }
       head.push(next.value);
@@ -81,11 +81,11 @@ export class FsSpool implements SpoolStore {
     return { size };
   }
 
-  /** The body of a small message, for the intake to commit with its record (and forget here). */
-  takePending(key: string): Buffer | undefined {
-    const body = this.pending.get(key);
+  /** The chunks of a small message's body, for the intake to commit with its record (and forget here). */
+  takePending(key: string): Uint8Array[] | undefined {
+    const chunks = this.pending.get(key);
     this.pending.delete(key);
-    return body;
+    return chunks;
   }
 
   /** fsyncs, in parallel, the folders that gained files since the last call (makes their names durable). */
@@ -103,7 +103,7 @@ export class FsSpool implements SpoolStore {
     const row = this.getBlob.get(key) as { data: Buffer } | undefined;
     if (row) return row.data;
     const waiting = this.pending.get(key);
-    if (waiting) return waiting;
+    if (waiting) return Buffer.concat(waiting);
     try {
       return await fsp.readFile(file);
     } catch (err) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDomainError, toProblem, toSmtpReply } from '../../core/errors.js';
-import { assessSender, checkSenderAllowed, explainSender, holdPendingMessages, isSenderLocked, lockSender } from '../../core/reputation/index.js';
+import { assessSender, checkSenderAllowed, explainSender, holdPendingMessages, isSenderLocked, lockSender, recordDeliveryOutcome, recordLogin } from '../../core/reputation/index.js';
 import { addMailboxUser, content, domainUser, makeMessage, makeTenant, makeWorld, HOUR, MIN } from './helpers.js';
 
 /** Three spam messages to new recipients: enough evidence to lock. */
@@ -50,6 +50,26 @@ test('an automatic lock lifts itself after its timeout, counted; after two autom
   await checkSenderAllowed(w.deps, ctx);
 });
 
+test('a clean login after an automatic lock ran out does not renew it: the next MAIL FROM lifts it, counts it and tells the tenant', async () => {
+  const w = makeWorld();
+  const id = domainUser('t1', 't1.example');
+  const ctx = { tenant: w.tenants.get('t1')!, sender: 't1.example', clientIp: '192.0.2.1', identity: id };
+  // Decisive evidence (most recipients unknown) outlives the 4-hour lock in the ledger, at a quarter of its weight.
+  const m = makeMessage(w, id, 't1.example', Array.from({ length: 12 }, (_, i) => `r${i}@x.example`));
+  await recordDeliveryOutcome(w.deps, m, m.envelope.rcptTo.map((rcpt, i) => (i < 10 ? { rcpt, code: 550, reply: '550 5.1.1 user unknown' } : { rcpt, code: 250, reply: '250 ok' })));
+  const lock = (await w.deps.senders.get('t1', 't1.example'))!.lock!;
+  assert.equal(lock.by, 'auto');
+  w.clock.advance(4 * HOUR + MIN);
+  // AUTH comes before MAIL FROM: it brings no new evidence, so it must not lock again on the old.
+  await recordLogin(w.deps, { tenantId: 't1', username: 't1.example', clientIp: '192.0.2.1', success: true });
+  assert.equal((await w.deps.senders.get('t1', 't1.example'))?.lock?.lockedAt, lock.lockedAt, 'the same, expired lock');
+  await checkSenderAllowed(w.deps, ctx);
+  const rec = await w.deps.senders.get('t1', 't1.example');
+  assert.equal(rec?.lock, undefined);
+  assert.equal(rec?.autoUnlocks, 1);
+  assert.equal(w.events.at(-1)?.type, 'sender.unlocked');
+});
+
 test('a mailbox user\'s lock lifts only after the password was rotated, by timeout or by hand', async () => {
   const w = makeWorld();
   const tenant = w.tenants.get('t1')!;
@@ -84,6 +104,38 @@ test('a manual lock from the API holds what the sender still has queued, and tel
   const ev = w.events.find((e) => e.type === 'sender.locked');
   assert.deepEqual((ev?.detail as { heldMessageIds: string[] }).heldMessageIds, [queued.id]);
   assert.deepEqual(await holdPendingMessages(w.deps, 't1', 't1.example', lock), [], 'nothing left to hold');
+});
+
+// A lock set by hand is the tenant's own decision, not an abuse finding of the gateway: the tenant's
+// integrations hear of it (webhook), its abuse desk gets no ARF report claiming one.
+test('a lock the tenant sets by hand is posted to its webhook but sends no ARF report, even with a transport and held mail at hand', async () => {
+  const w = makeWorld([makeTenant('t1', { abuseContact: 'abuse@t1.example' })]);
+  const id = domainUser('t1', 't1.example');
+  const queued = { ...makeMessage(w, id, 't1.example', ['a@x.example']), status: 'queued' as const };
+  w.spool.set(queued.spoolKey, Buffer.from('Subject: minutes\r\n\r\nhello\r\n'));
+  await w.messages.put(queued);
+  const lock = { reason: 'employee left', lockedAt: w.clock.now().toISOString(), by: 'manual' as const, evidence: { messageIds: [queued.id] } };
+  await lockSender(w.deps, 't1', 't1.example', lock);
+  assert.equal((await w.messages.get(queued.id))?.status, 'quarantined', 'its mail is held as after any lock');
+  const ev = w.events.find((e) => e.type === 'sender.locked');
+  assert.equal((ev?.detail as { lockedBy: string }).lockedBy, 'tenant');
+  assert.deepEqual(w.sent, [], 'no abuse report');
+});
+
+test('a lock the policy decides sends the ARF report and says so in the webhook (lockedBy policy)', async () => {
+  const w = makeWorld([makeTenant('t1', { abuseContact: 'abuse@t1.example' })]);
+  const id = domainUser('t1', 't1.example');
+  let a;
+  for (let i = 0; i < 6 && !a?.locked; i++) {
+    const m = makeMessage(w, id, 't1.example', [`v${i}@x.example`]);
+    w.spool.set(m.spoolKey, Buffer.from('Subject: pills\r\n\r\nbuy\r\n'));
+    await w.messages.put(m);
+    a = await assessSender(w.deps, w.tenants.get('t1')!, m, content(7, { bodyFingerprint: 'spam' }));
+    w.clock.advance(MIN);
+  }
+  assert.ok(a?.locked);
+  assert.equal((w.events.find((e) => e.type === 'sender.locked')?.detail as { lockedBy: string }).lockedBy, 'policy');
+  assert.ok(w.sent.length >= 1 && w.sent.every((m) => m.rcptTo[0] === 'abuse@t1.example'));
 });
 
 test('a monitor-only tenant records the lock it would have set and locks nothing', async () => {

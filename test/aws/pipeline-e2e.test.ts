@@ -3,8 +3,11 @@
 // Lambda handlers are invoked with the SQS events they would receive,
 // including a poison message; mail leaves through the SES emulator or a real
 // receiving SMTP server (smarthost), and SES feedback updates the log. A
-// sender locked by the score handler is reported to its tenant: a signed
-// webhook POST to a receiver on loopback, and an ARF report through SES.
+// sender locked by the score handler — or by the deliver handler on the
+// receiving servers' replies — is reported to its tenant: a signed webhook
+// POST to a receiver on loopback, and an ARF report (through SES untagged, or
+// to the receiving server). The bundled Fargate ingress lifts an expired lock
+// and posts sender.unlocked, signed with the secret it reads by ARN.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
@@ -25,6 +28,8 @@ import { createApi } from '../../api/handler.js';
 import { webhookSecretFor } from '../../core/notify/webhook-key.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../core/notify/signature.js';
 import { startReceiver, type Receiver } from '../delivery/helpers.js';
+import { bucket, TTL } from '../../core/reputation/counters.js';
+import { MESSAGE_TAG } from '../../adapters/aws/ses-transport.js';
 import { createAwsClients, createResources, freePort, startEmulators, type EmulatorSet, type SesEmulator } from './emulators.js';
 import { acknowledge, lambdaContext, receiveBatch, snsEvent, sqsEvent } from './lambda-context.js';
 
@@ -48,6 +53,32 @@ let hook: Server;
 /** The key the receiver verifies with: the one the tenant's settings show. */
 let hookKey = '';
 const hookPosts: { body: any; verified: boolean }[] = [];
+/** Between the functions and the SES emulator: records each SendEmail request (the emulator keeps no tags). */
+let sesProxy: Server;
+const sesRequests: { Destination?: { ToAddresses?: string[] }; EmailTags?: { Name: string; Value: string }[]; FromEmailAddress?: string }[] = [];
+/** Our receiving server knows nobody called nobody*: 550 5.1.1, as a real one answers a harvested list. */
+const refusesNobody = (a: string) => (a.startsWith('nobody') ? { code: 550, message: `5.1.1 <${a}>: Recipient address rejected: User unknown` } : undefined);
+
+/** Forwards every request to `target`, recording the JSON of SESv2 SendEmail calls. */
+async function startSesProxy(target: string): Promise<Server> {
+  const server = createServer((req, rs) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => chunks.push(d));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (req.method === 'POST' && req.url?.startsWith('/v2/email/outbound-emails')) sesRequests.push(JSON.parse(body.toString() || '{}'));
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !['host', 'connection', 'content-length'].includes(k)) headers[k] = String(v);
+      fetch(target + req.url, { method: req.method!, headers, ...(body.length ? { body } : {}) }).then(async (r) => {
+        rs.statusCode = r.status;
+        r.headers.forEach((v, k) => { if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(k)) rs.setHeader(k, v); });
+        rs.end(Buffer.from(await r.arrayBuffer()));
+      }, (err) => { rs.statusCode = 502; rs.end(String(err)); });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
 
 async function callApi(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any; headers?: Record<string, unknown> }> {
   const event = {
@@ -86,9 +117,11 @@ before(async () => {
   res = await createResources(admin, 3);
   admin.destroy();
   const ep = emu.clientOptions.endpoints!;
+  sesProxy = await startSesProxy(ep.ses!);
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: ep.dynamodb, AWS_ENDPOINT_URL_S3: ep.s3, AWS_ENDPOINT_URL_SQS: ep.sqs, AWS_ENDPOINT_URL_SESV2: ep.ses,
+    AWS_ENDPOINT_URL_DYNAMODB: ep.dynamodb, AWS_ENDPOINT_URL_S3: ep.s3, AWS_ENDPOINT_URL_SQS: ep.sqs,
+    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(sesProxy.address() as { port: number }).port}`,
     TABLE_NAME: res.tableName, SPOOL_BUCKET: res.bucketName, SCORE_QUEUE_URL: res.scoreQueueUrl, DELIVER_QUEUE_URL: res.deliverQueueUrl,
     IDEMPOTENCY_TABLE: res.idempotencyTableName, RELAY_HOSTNAME: 'relay.test', MAX_RECEIVES: '3', DELIVERY_MODE: 'ses',
     WEBHOOK_SECRET: WEBHOOK_SERVER_SECRET,
@@ -107,7 +140,7 @@ before(async () => {
     { hostname: 'relay.test', key: pems.private, cert: pems.cert, greetingDelayMs: 0 },
   );
   smtpPort = await ingress.listen(0, '127.0.0.1');
-  receiver = await startReceiver();
+  receiver = await startReceiver({ rcpt: refusesNobody });
   // The tenant's webhook receiver: a real HTTP server that checks each delivery's signature, as a tenant's would.
   hook = createServer((req, rs) => {
     let body = '';
@@ -135,6 +168,7 @@ after(async () => {
   await ingress?.close();
   await receiver?.close();
   if (hook) await new Promise((r) => hook.close(r));
+  if (sesProxy) await new Promise((r) => sesProxy.close(r));
   stores?.close();
   await emu?.stop();
 }, { timeout: 30_000 });
@@ -315,15 +349,94 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     assert.ok(!(await emu.ses!.sent()).some((x) => x.destination.to.includes('buyer@elsewhere.example')), 'the locked sender\'s mail did not leave');
   });
 
-  test('the bundled Fargate entry point takes mail into S3, DynamoDB and SQS and stops cleanly on SIGTERM', async () => {
+  test('a sender the deliver handler locks on the replies (a real receiving server refuses 10 of 11 recipients with 550 5.1.1) is reported: signed webhook and an ARF report through the delivery transport', async () => {
+    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+    const u = await callApi('POST', '/v1/users', tenant.token, { username: 'gina@acme.example' });
+    assert.equal(u.status, 201, JSON.stringify(u.body));
+    const gina = { user: 'gina@acme.example', pass: u.body.password as string };
+    process.env.DELIVERY_MODE = 'direct-mx';
+    process.env.SMARTHOST = `127.0.0.1:${receiver.port}`;
+    try {
+      // Two ordinary messages to a harvested list, each within a new sender's allowances and in its own words: both scored clean.
+      const ids = [
+        await submit('nobody0@list.example, nobody1@list.example, nobody2@list.example, nobody3@list.example, ann@list.example', 'Minutes', smtpPort, gina, 'Hello all,\n\nnotes from the Monday call are below.\n\nGina\n'),
+        await submit('nobody4@list.example, nobody5@list.example, nobody6@list.example, nobody7@list.example, nobody8@list.example, nobody9@list.example', 'Agenda', smtpPort, gina, 'Hello all,\n\nthe agenda for Thursday follows.\n\nGina\n'),
+      ];
+      assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 2), { messages: 2, failed: [] });
+      for (const id of ids) assert.equal((await stores.messages.get(id))?.status, 'queued', JSON.stringify((await stores.messages.get(id))?.verdict));
+      assert.deepEqual(await runQueue(deliver, res.deliverQueueUrl, 2), { messages: 2, failed: [] });
+      await runQueue(deliver, res.deliverQueueUrl, 2); // the DSNs of the refused recipients, back to gina
+
+      const lock = (await stores.senders.get(tenantId, gina.user))?.lock;
+      assert.match(lock?.reason ?? '', /refused a large share of recipients as unknown/, 'the replies locked the sender');
+      const locked = hookPosts.filter((p) => p.body.type === 'sender.locked' && p.body.sender === gina.user);
+      assert.equal(locked.length, 1, JSON.stringify(hookPosts.map((p) => [p.body.type, p.body.sender])));
+      assert.ok(locked[0]!.verified, 'signed with the key /v1/settings shows');
+      assert.equal(locked[0]!.body.detail.lockedBy, 'policy');
+
+      const report = receiver.received.find((m) => m.rcptTo.includes('abuse@acme.example') && m.raw.toString().includes('gina@acme.example'));
+      assert.ok(report, 'the ARF report reached the receiving server');
+      assert.equal(report.mailFrom, '');
+      assert.match(report.raw.toString(), /Feedback-Type: abuse/);
+      assert.match(report.raw.toString(), /Original-Rcpt-To: <nobody\d@list\.example>/);
+    } finally {
+      process.env.DELIVERY_MODE = 'ses';
+      delete process.env.SMARTHOST;
+    }
+  });
+
+  test('in SES mode the deliver handler sends the ARF report of a lock untagged, while the message it delivered carries its id', async () => {
+    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+    const u = await callApi('POST', '/v1/users', tenant.token, { username: 'ivan@acme.example' });
+    assert.equal(u.status, 201, JSON.stringify(u.body));
+    const ivan = { user: 'ivan@acme.example', pass: u.body.password as string };
+    // Its own words: the same text from a third sender would be a campaign.
+    const id = await submit('zoe@partner.example', 'Invoice 2211', smtpPort, ivan, 'Hi Zoe,\n\nthe invoice for March is paid; thanks for the reminder.\n\nIvan\n');
+    assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 1), { messages: 1, failed: [] });
+    assert.equal((await stores.messages.get(id))?.status, 'queued');
+    // Meanwhile this hour's earlier mail of ivan was refused as unknown 10 times (as bounces of a bought list count).
+    await stores.senders.increment(tenantId, ivan.user, bucket.hour(new Date()), { invalid: 10, attempted: 10 }, TTL.hour);
+    const before = sesRequests.length;
+    assert.deepEqual(await runQueue(deliver, res.deliverQueueUrl, 1), { messages: 1, failed: [] });
+
+    assert.ok((await stores.senders.get(tenantId, ivan.user))?.lock, 'the delivery result locked the sender');
+    const sends = sesRequests.slice(before);
+    const mail = sends.find((r) => r.Destination?.ToAddresses?.includes('zoe@partner.example'));
+    const report = sends.find((r) => r.Destination?.ToAddresses?.includes('abuse@acme.example'));
+    assert.deepEqual(mail?.EmailTags, [{ Name: MESSAGE_TAG, Value: id }], 'the delivered message is tagged with its id');
+    assert.ok(report, `an ARF report went out through SES: ${JSON.stringify(sends.map((r) => r.Destination))}`);
+    assert.equal(report.EmailTags, undefined, 'the report carries no message tag: SES events about it never touch the message');
+    assert.ok((await emu.ses!.sent()).some((m) => m.subject === 'Abuse report: message from <ivan@acme.example> held'));
+    assert.ok(hookPosts.some((p) => p.body.type === 'sender.locked' && p.body.sender === ivan.user && p.verified));
+  });
+
+  test('the bundled Fargate entry point takes mail into S3, DynamoDB and SQS, lifts an expired lock with a sender.unlocked signed by the secret it reads by WEBHOOK_SECRET_ARN, and stops cleanly on SIGTERM', async () => {
     const dir = join(tmpdir(), `rg-ingress-bundle-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     // @ts-expect-error plain ESM script without types
     const { buildIngress } = await import('../../scripts/build-ingress.mjs');
     const bundle: string = await buildIngress(join(dir, 'ingress.mjs'));
+    // No Secrets Manager emulator offline: a loopback stand-in answers GetSecretValue for the one ARN (as in secrets-manager.test.ts).
+    const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:relayguard-webhook-AbCdEf';
+    const asked: string[] = [];
+    const secrets = createServer((req, rs) => {
+      let text = '';
+      req.on('data', (d) => (text += d));
+      req.on('end', () => {
+        const body = JSON.parse(text || '{}');
+        asked.push(`${req.headers['x-amz-target']} ${body.SecretId}`);
+        rs.setHeader('content-type', 'application/x-amz-json-1.1');
+        rs.end(JSON.stringify({ ARN: SECRET_ARN, Name: 'relayguard-webhook', SecretString: WEBHOOK_SERVER_SECRET, VersionId: 'v1' }));
+      });
+    });
+    await new Promise<void>((r) => secrets.listen(0, '127.0.0.1', r));
     const port = await freePort();
+    const { WEBHOOK_SECRET: _given, ...env } = process.env;
     const child = spawn(process.execPath, [bundle], {
-      env: { ...process.env, SMTP_PORT: String(port), SMTP_BIND: '127.0.0.1', TLS_KEY: 'REPLACE-ME', TLS_CERT: 'REPLACE-ME' },
+      env: {
+        ...env, SMTP_PORT: String(port), SMTP_BIND: '127.0.0.1', TLS_KEY: 'REPLACE-ME', TLS_CERT: 'REPLACE-ME',
+        WEBHOOK_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as { port: number }).port}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -338,11 +451,32 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
       assert.equal(m?.status, 'accepted');
       assert.ok((await stores.spool.get(m!.spoolKey)).toString().includes('Subject: From the container'));
       assert.equal((await runQueue(score, res.scoreQueueUrl, 1)).failed.length, 0, 'its score job is on the queue');
+      assert.deepEqual(asked, [], 'no webhook yet: the secret is not read');
+
+      // A domain user whose automatic lock ran out a minute ago: its next MAIL FROM lifts the lock, and the tenant hears of it.
+      const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+      const d = await callApi('POST', '/v1/domains', tenant.token, { domain: 'beta.example' });
+      assert.equal(d.status, 201, JSON.stringify(d.body));
+      const now = Date.now();
+      assert.ok(await stores.senders.save({
+        tenantId, sender: 'beta.example', autoUnlocks: 0, firstSeenAt: new Date(now - 5 * 3600_000).toISOString(), lastSeenAt: new Date(now - 4 * 3600_000).toISOString(),
+        lock: { reason: 'risk 11.0 >= 10 from content, outcome evidence', lockedAt: new Date(now - 4 * 3600_000 - 60_000).toISOString(), until: new Date(now - 60_000).toISOString(), by: 'auto' },
+      }, 0));
+      await submit('bob@partner.example', 'After the lock', port, { user: 'beta.example', pass: d.body.domainUser.password }, 'Hello Bob,\n\nback to normal.\n');
+      for (let i = 0; i < 100 && !hookPosts.some((p) => p.body.type === 'sender.unlocked' && p.body.sender === 'beta.example'); i++) await new Promise((r) => setTimeout(r, 50));
+      const unlocked = hookPosts.find((p) => p.body.type === 'sender.unlocked' && p.body.sender === 'beta.example');
+      assert.ok(unlocked, `a sender.unlocked POST arrived:\n${out}`);
+      assert.ok(unlocked.verified, 'signed with the key the API shows, derived from the secret the task read');
+      assert.deepEqual(unlocked.body.detail, { by: 'timeout', autoUnlocks: 1, remainingAutoUnlocks: 1 });
+      assert.deepEqual(asked, [`secretsmanager.GetSecretValue ${SECRET_ARN}`], 'one GetSecretValue of that one secret');
+      assert.equal((await stores.senders.get(tenantId, 'beta.example'))?.lock, undefined);
+      assert.equal((await runQueue(score, res.scoreQueueUrl, 1)).failed.length, 0);
       child.kill('SIGTERM');
       const [code] = (await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(() => r(['timeout']), 15_000))])) as [number | string];
       assert.equal(code, 0, out);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      await new Promise((r) => secrets.close(r));
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,6 +1,7 @@
 // The API's transport-free contract. The node:http adapter (local/http-server.ts)
 // and the API Gateway Lambda each turn their request into an ApiRequest and
 // write the ApiResponse back; everything in between is the same code.
+import type { ProblemLog } from '../core/log.js';
 import type { Clock, DeliverJob, JobQueue, MessageStore, Notifier, SenderStore, SpoolStore, SuppressionStore, TenantStore } from '../core/ports.js';
 
 export interface ApiRequest {
@@ -39,6 +40,8 @@ export interface ApiDeps {
   publicSmtpPort?: number;
   /** Tells tenants' webhooks about manual locks and unlocks. @default no notifications */
   notifier?: Notifier;
+  /** Where handled problems (a failed webhook) are reported. @default stderr */
+  log?: ProblemLog;
   /** The tenants' suppression lists (GET/POST/DELETE /v1/suppressions). @default none: those routes answer 404 */
   suppressions?: SuppressionStore;
   /** The key a tenant's webhook deliveries are signed with, shown in its settings. Absent: not shown. */

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const webhookSecret = secretSourceFromEnv();
   // Sent in the background by the ingress (ingress/background-notifier.ts), with the local runner's budget: no reply waits for it.
   const notifier = webhookSigning(() => webhookSecret).notifier({ maxAttempts: 4, timeoutMs: 5000 });
-  const deps = { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, notifier };
+  // Handled problems (a failed webhook) as ERROR lines of this log.
+  const problems = { problem: (code: string, fields: Record<string, unknown>) => process.stdout.write(JSON.stringify({ level: 'ERROR', event: code, ...fields, timestamp: new Date().toISOString() }) + '\n') };
+  const deps = { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, notifier, log: problems };
   const options = { hostname, key: tls.key, cert: tls.cert, retrySeconds: 48 * 3600 };
   const servers: Ingress[] = [];
   const submission = createIngress(deps, options);

@@ -7,24 +7,25 @@
 // wait (bounded) for what is still in flight.
 import type { Tenant } from '../core/model.js';
 import type { Notifier } from '../core/ports.js';
+import { stderrProblemLog, type ProblemLog } from '../core/log.js';
 
 type NotifyEvent = Parameters<Notifier['notify']>[1];
 
 export interface BackgroundNotifierOptions {
-  /** Where a failed delivery is reported. @default one JSON line on stderr with code NOTIFY_WEBHOOK_FAILED */
+  /** Where a failed delivery is reported (code NOTIFY_WEBHOOK_FAILED). @default stderr */
+  log?: ProblemLog;
+  /** Replaces the report of a failed delivery altogether (tests). */
   onError?: (err: unknown, tenant: Tenant, event: NotifyEvent) => void;
 }
-
-const logFailure = (err: unknown, tenant: Tenant, event: NotifyEvent): void => {
-  console.error(JSON.stringify({ code: 'NOTIFY_WEBHOOK_FAILED', tenantId: tenant.id, type: event.type, sender: event.sender, error: String(err) }));
-};
 
 export class BackgroundNotifier implements Notifier {
   private readonly pending = new Set<Promise<void>>();
   private readonly onError: NonNullable<BackgroundNotifierOptions['onError']>;
 
   constructor(private readonly inner: Notifier, options: BackgroundNotifierOptions = {}) {
-    this.onError = options.onError ?? logFailure;
+    const log = options.log ?? stderrProblemLog;
+    this.onError = options.onError ?? ((err, tenant, event) =>
+      log.problem('NOTIFY_WEBHOOK_FAILED', { tenantId: tenant.id, type: event.type, sender: event.sender, error: String(err) }));
   }
 
   /** Starts the delivery and resolves at once; never rejects. */

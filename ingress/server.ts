@@ -24,6 +24,7 @@ import { receivedHeader } from './received-header.js';
 import { installSmtpServerPatches } from './smtp-server-patches.js';
 import { compileIpUsers } from '../core/policy/ip-match.js';
 import { BackgroundNotifier } from './background-notifier.js';
+import type { ProblemLog } from '../core/log.js';
 
 export interface IngressDeps {
   clock: Clock;
@@ -39,6 +40,8 @@ export interface IngressDeps {
    * one, and a failed one is logged. @default none: those events are not posted
    */
   notifier?: Notifier;
+  /** Where handled problems (a failed webhook) are reported. @default stderr */
+  log?: ProblemLog;
 }
 
 export interface IngressOptions {
@@ -101,8 +104,8 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     retrySeconds: 48 * 3600, loginThrottle: DEFAULT_LOGIN_THROTTLE, notifyDrainMs: 10_000, ...options,
   };
   // What the sender policy gets here: the stores, and the webhook fire-and-forget.
-  const notifier = deps.notifier ? new BackgroundNotifier(deps.notifier) : undefined;
-  const policyDeps = { clock: deps.clock, tenants: deps.tenants, senders: deps.senders, ...(notifier ? { notifier } : {}) };
+  const notifier = deps.notifier ? new BackgroundNotifier(deps.notifier, deps.log ? { log: deps.log } : {}) : undefined;
+  const policyDeps = { clock: deps.clock, tenants: deps.tenants, senders: deps.senders, ...(notifier ? { notifier } : {}), ...(deps.log ? { log: deps.log } : {}) };
   const isTrusted = compileIpUsers(o.trustedNetworks.map((cidr, i) => ({ id: `trusted-${i}`, tenantId: '', cidr, createdAt: '' })));
   const ipUsers = new IpUserCache(deps.tenants, deps.clock);
   const tenants = new TenantCache(deps.tenants, deps.clock);

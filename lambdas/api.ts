@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { createApi, type Api, type ApiRequest, type ApiResponse } from '../api/handler.js';
 import { problem } from '../api/problem.js';
 import { systemClock } from '../core/ports.js';
-import { awsStores, logger } from './shared/runtime.js';
+import { awsStores, logger, problemLog } from './shared/runtime.js';
 import { webhookKeyFor, webhookNotifier } from './shared/webhook.js';
 
 let api: Api | undefined;
@@ -17,7 +17,7 @@ function theApi(): Api {
     clock: systemClock, tenants: s.tenants, messages: s.messages, senders: s.senders, spool: s.spool, deliverQueue: s.deliverQueue,
     suppressions: s.suppressions,
     // Manual locks and unlocks reach the tenant's webhook, signed with the key its settings show.
-    notifier: webhookNotifier(), webhookSecretFor: webhookKeyFor,
+    notifier: webhookNotifier(), webhookSecretFor: webhookKeyFor, log: problemLog,
     operatorTokenHash: process.env.OPERATOR_TOKEN_SHA256 ?? '',
     smtpHost: process.env.SMTP_HOST ?? 'relay.example.com',
     smtpPort: Number(process.env.SMTP_PORT ?? 587),

@@ -7,7 +7,7 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { handleDeliveryFeedback } from '../core/pipeline/feedback.js';
 import { feedbackFromSesEvent } from '../adapters/aws/ses-events.js';
-import { awsStores, logger, metrics } from './shared/runtime.js';
+import { awsStores, logger, metrics, problemLog } from './shared/runtime.js';
 import { deliveryTransport } from './shared/transport.js';
 import { webhookNotifier } from './shared/webhook.js';
 import { systemClock } from '../core/ports.js';
@@ -18,7 +18,7 @@ export async function handler(event: SNSEvent, context: Context): Promise<{ appl
   const deps = {
     clock: systemClock, messages: s.messages, senders: s.senders, tenants: s.tenants,
     notifier: webhookNotifier(), transport: deliveryTransport(), spool: s.spool,
-    config: { hostname: process.env.RELAY_HOSTNAME ?? 'relayguard.local' },
+    config: { hostname: process.env.RELAY_HOSTNAME ?? 'relayguard.local' }, log: problemLog,
   };
   let applied = 0;
   let ignored = 0;

@@ -1,6 +1,7 @@
 // The whole gateway in one process on embedded storage: SMTP ingress, the
 // score and deliver workers, the REST API and the web console — the same
 // core functions the Lambdas call, wired to the local adapters.
+import type { ProblemLog } from '../core/log.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,10 +45,16 @@ export interface GatewayOverrides {
   log?(event: string, fields: Record<string, unknown>): void;
 }
 
+/** The local runner's log: one JSON line per event on stdout. */
+const stdoutLog = (event: string, fields: Record<string, unknown>): void => {
+  process.stdout.write(JSON.stringify({ t: new Date().toISOString(), event, ...fields }) + '\n');
+};
+
 const consoleDist = join(dirname(fileURLToPath(import.meta.url)), '..', 'console', 'dist');
 
 export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
-  const log = overrides.log ?? ((event, fields) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), event, ...fields }) + '\n'));
+  const log = overrides.log ?? stdoutLog;
+  const problems: ProblemLog = { problem: log };
   const clock = systemClock;
   const stores = openLocalStores(config.dataDir, clock);
   const tls = await loadOrCreateTls(config.dataDir, config.SMTP_HOSTNAME, config.TLS_CERT, config.TLS_KEY);
@@ -60,7 +67,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     config: { deliveryRetrySeconds: config.DELIVERY_RETRY_SECONDS, hostname: config.SMTP_HOSTNAME, retentionSeconds: config.RETENTION_DAYS * 86400 },
     spool: stores.spool, tenants: stores.tenants, messages: stores.messages, senders: stores.senders,
     intake: stores.intake, scoreQueue: stores.scoreQueue, deliverQueue: stores.deliverQueue, transport,
-    suppressions: stores.suppressions, campaigns: stores.campaigns, notifier,
+    suppressions: stores.suppressions, campaigns: stores.campaigns, notifier, log: problems,
     ...(config.CLAMD ? { virusScanner: clamdFromAddress(config.CLAMD) } : {}),
     ...(config.URL_BLOCKLISTS?.length ? { urlReputation: new DnsblUrlReputation({ zones: config.URL_BLOCKLISTS }) } : {}),
   };
@@ -88,14 +95,14 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   if (retention) retention.unref();
 
   // With INGRESS_PROCESSES > 1 the SMTP listeners run in child processes (local/main.ts) and this one serves the API and the workers.
-  const smtp = overrides.smtpPort === undefined ? await startSmtpListeners(config, stores, tls, clock, notifier) : undefined;
+  const smtp = overrides.smtpPort === undefined ? await startSmtpListeners(config, stores, tls, clock, notifier, problems) : undefined;
   const smtpPort = smtp?.smtpPort ?? overrides.smtpPort!;
   const smtpsPort = smtp ? smtp.smtpsPort : overrides.smtpsPort;
 
   const api = createApi({
     clock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
     deliverQueue: stores.deliverQueue, operatorTokenHash: hashToken(operator.token), suppressions: stores.suppressions,
-    notifier, webhookSecretFor: secretFor,
+    notifier, log: problems, webhookSecretFor: secretFor,
     smtpHost: config.PUBLIC_SMTP_HOST ?? config.SMTP_HOSTNAME, smtpPort, publicSmtpPort: config.PUBLIC_SMTP_PORT ?? smtpPort,
     onError: (err, req) => log('API_ERROR', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err) }),
   });
@@ -132,7 +139,7 @@ export function localWebhook(config: Config, clock: Clock): { notifier: Notifier
 }
 
 /** The submission listeners (587 and, if configured, 465) on the given stores; `notifier` tells tenants of the unlocks (and login locks) decided at SMTP time. */
-export async function startSmtpListeners(config: Config, stores: LocalStores, tls: { key: string; cert: string }, clock: Clock, notifier?: Notifier): Promise<SmtpListeners> {
+export async function startSmtpListeners(config: Config, stores: LocalStores, tls: { key: string; cert: string }, clock: Clock, notifier?: Notifier, problems: ProblemLog = { problem: stdoutLog }): Promise<SmtpListeners> {
   const options = {
     hostname: config.SMTP_HOSTNAME, key: tls.key, cert: tls.cert,
     maxMessageBytes: config.MAX_MESSAGE_BYTES, maxRecipients: config.MAX_RECIPIENTS, maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
@@ -140,7 +147,7 @@ export async function startSmtpListeners(config: Config, stores: LocalStores, tl
     greetingDelayMs: config.GREETING_DELAY_MS, trustedNetworks: config.TRUSTED_NETWORKS,
     retrySeconds: config.DELIVERY_RETRY_SECONDS,
   };
-  const deps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, ...(notifier ? { notifier } : {}) };
+  const deps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, log: problems, ...(notifier ? { notifier } : {}) };
   const ingress = createIngress(deps, options);
   const smtpPort = await ingress.listen(config.SMTP_PORT, config.SMTP_HOST);
   let smtps: Ingress | undefined;

@@ -9,6 +9,7 @@ import type { MessageStore, Notifier, SpoolStore, Transport } from '../ports.js'
 import type { Clock } from '../ports.js';
 import { domainOf } from '../policy/sender-key.js';
 import { buildArfReport } from './arf.js';
+import { problemLogOf, type ProblemLog } from '../log.js';
 
 export type SenderEventType = 'sender.locked' | 'sender.throttled' | 'sender.unlocked';
 
@@ -21,6 +22,8 @@ export interface SenderEvent {
 
 export interface NotifyDeps {
   clock: Clock;
+  /** Where a failed webhook or report is reported. @default stderr */
+  log?: ProblemLog;
   notifier?: Notifier;
   transport?: Transport;
   spool?: SpoolStore;
@@ -36,14 +39,14 @@ export async function notifySenderEvent(deps: NotifyDeps, tenant: Tenant, event:
     try {
       await deps.notifier.notify(tenant, event);
     } catch (err) {
-      console.error(JSON.stringify({ code: 'NOTIFY_WEBHOOK_FAILED', tenantId: tenant.id, type: event.type, error: String(err) }));
+      problemLogOf(deps).problem('NOTIFY_WEBHOOK_FAILED', { tenantId: tenant.id, type: event.type, error: String(err) });
     }
   }
   if (event.type === 'sender.locked' && reportMessageIds.length > 0) {
     try {
       await sendAbuseReports(deps, tenant, event, reportMessageIds.slice(0, MAX_REPORTS_PER_LOCK));
     } catch (err) {
-      console.error(JSON.stringify({ code: 'NOTIFY_ABUSE_REPORT_FAILED', tenantId: tenant.id, error: String(err) }));
+      problemLogOf(deps).problem('NOTIFY_ABUSE_REPORT_FAILED', { tenantId: tenant.id, error: String(err) });
     }
   }
 }

@@ -17,6 +17,7 @@ import { isSenderLocked, recordDeliveryOutcome } from '../reputation/index.js';
 import { heldForLock } from '../reputation/after-lock.js';
 import { applySuppressions, recordHardBounces } from '../suppression/index.js';
 import { reputationDeps, type PipelineDeps } from './deps.js';
+import { problemLogOf } from '../log.js';
 
 /** Statuses in which a deliver job has work to do; any other status means the job is stale. */
 const DELIVERABLE: ReadonlySet<MessageStatus> = new Set(['queued', 'delivering', 'released']);
@@ -138,7 +139,7 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
       await recordDeliveryOutcome(reputationDeps(deps), next, results);
     } catch (err) {
       // Reputation is advisory here; the delivery is recorded and must not be repeated because of it.
-      console.error(JSON.stringify({ code: 'DELIVERY_OUTCOME_FAILED', messageId: next.id, tenantId: next.tenantId, error: String(err) }));
+      problemLogOf(deps).problem('DELIVERY_OUTCOME_FAILED', { messageId: next.id, tenantId: next.tenantId, error: String(err) });
     }
   }
 }

@@ -7,6 +7,7 @@ import type {
 } from '../ports.js';
 import type { CampaignIndex } from '../reputation/ports.js';
 import type { ReputationDeps } from '../reputation/types.js';
+import type { ProblemLog } from '../log.js';
 
 export interface PipelineConfig {
   /** How long 4xx-deferred mail is retried before it bounces with a DSN. @default 48 h */
@@ -45,6 +46,8 @@ export interface PipelineDeps {
   campaigns?: CampaignIndex;
   /** The tenants' suppression lists (core/suppression). @default none: every recipient is offered to the receiving server and hard bounces are not recorded */
   suppressions?: SuppressionStore;
+  /** Where handled problems (failed webhooks, holds, outcome records) are reported. @default stderr */
+  log?: ProblemLog;
 }
 
 /**
@@ -58,6 +61,7 @@ export function reputationDeps(deps: PipelineDeps): ReputationDeps {
     transport: deps.reportTransport ?? deps.transport, config: { hostname: deps.config.hostname },
     ...(deps.notifier ? { notifier: deps.notifier } : {}),
     ...(deps.campaigns ? { campaigns: deps.campaigns } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 // recipient and hand bounces and complaints to core/reputation as evidence.
 // Applying the same event twice changes nothing the second time, so an SNS
 // redelivery is harmless.
+import type { ProblemLog } from '../log.js';
 import type { MessageRecord, RecipientStatus } from '../model.js';
 import type { Clock, MessageStore, Notifier, SenderStore, SpoolStore, TenantStore, Transport } from '../ports.js';
 import { recordFeedback } from '../reputation/index.js';
@@ -34,6 +35,8 @@ export interface FeedbackDeps {
   transport?: Transport;
   spool?: SpoolStore;
   config?: { hostname: string };
+  /** Where handled problems (a failed webhook or report) are reported. @default stderr */
+  log?: ProblemLog;
 }
 
 export type FeedbackOutcome = 'applied' | 'unchanged' | 'unknown-message';
@@ -69,11 +72,12 @@ export async function handleDeliveryFeedback(deps: FeedbackDeps, fb: DeliveryFee
   // Evidence only for what this event newly reported, so a repeated event is not counted twice.
   const evidence = fb.kind === 'complaint' ? 'complaint' : fb.kind === 'bounce' && fb.permanent ? 'bounce' : undefined;
   if (evidence) {
-    const { notifier, transport, spool, config } = deps;
+    const { notifier, transport, spool, config, log } = deps;
     await recordFeedback(
       {
         clock: deps.clock, senders: deps.senders, tenants: deps.tenants, messages: deps.messages,
         ...(notifier ? { notifier } : {}), ...(transport ? { transport } : {}), ...(spool ? { spool } : {}), ...(config ? { config } : {}),
+        ...(log ? { log } : {}),
       },
       { tenantId: msg.tenantId, sender: msg.sender, messageId: msg.id, type: evidence, recipients: newlyReported },
     );

@@ -6,6 +6,7 @@
 import type { LockState, MessageRecord, Tenant } from '../model.js';
 import { notifySenderEvent } from '../notify/events.js';
 import type { ReputationDeps } from './types.js';
+import { problemLogOf } from '../log.js';
 
 /** Statuses the lock step may still move to quarantine: not yet in a delivery worker's hands. */
 const HOLDABLE = new Set(['accepted', 'queued']);
@@ -48,7 +49,7 @@ export type LockOrigin = 'policy' | 'tenant';
 
 export async function afterLock(deps: ReputationDeps, tenant: Tenant, sender: string, lock: LockState, origin: LockOrigin = 'policy'): Promise<void> {
   const held = await holdPendingMessages(deps, tenant.id, sender, lock).catch((err: unknown) => {
-    console.error(JSON.stringify({ code: 'SENDER_HOLD_FAILED', tenantId: tenant.id, sender, error: String(err) }));
+    problemLogOf(deps).problem('SENDER_HOLD_FAILED', { tenantId: tenant.id, sender, error: String(err) });
     return [] as MessageRecord[];
   });
   const reported = origin === 'policy' ? [...new Set([...(lock.evidence?.messageIds ?? []), ...held.map((m) => m.id)])] : [];

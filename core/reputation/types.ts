@@ -4,6 +4,7 @@
 import type { Identity, LockState, Signal, Tenant } from '../model.js';
 import type { Clock, MessageStore, Notifier, SenderStore, SpoolStore, TenantStore, Transport } from '../ports.js';
 import type { CampaignIndex } from './ports.js';
+import type { ProblemLog } from '../log.js';
 
 export interface ReputationDeps {
   clock: Clock;
@@ -20,6 +21,8 @@ export interface ReputationDeps {
   transport?: Transport;
   spool?: SpoolStore;
   config?: { hostname: string };
+  /** Where handled problems are reported. @default stderr */
+  log?: ProblemLog;
 }
 
 export interface SenderContext {

@@ -3,6 +3,7 @@
 // password rotation stays until the password changed after it; a lock holds
 // the sender's mail still in the pipeline and notifies the tenant); this file
 // only scopes senders to the tenant and phrases the outcome for the API.
+import type { ProblemLog } from '../log.js';
 import { DomainError, isDomainError } from '../errors.js';
 import type { LockState, SenderRecord } from '../model.js';
 import type { Clock, MessageStore, Notifier, SenderStore, TenantStore } from '../ports.js';
@@ -17,6 +18,8 @@ export interface SenderLockDeps {
   messages?: MessageStore;
   /** Tells the tenant's webhook about the lock or unlock. */
   notifier?: Notifier;
+  /** Where a failed webhook is reported. @default stderr */
+  log?: ProblemLog;
 }
 
 /**

@@ -2,11 +2,14 @@
 // logger and metrics, the AWS stores from the environment the CDK app sets,
 // and the PipelineDeps the core functions take (with the tenants' webhook
 // notifier and the outbound transport, which also carries abuse reports).
+import type { ProblemLog } from '../../core/log.js';
 import { systemClock, type Transport } from '../../core/ports.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineDeps } from '../../core/pipeline/deps.js';
 import { clientOptionsFromEnv, retentionSecondsFromEnv } from '../../adapters/aws/env.js';
 import { openAwsStores, resourcesFromEnv, type AwsStores } from '../../adapters/aws/index.js';
 import { webhookNotifier } from './webhook.js';
+
+import { logger } from './powertools.js';
 
 export { logger, metrics } from './powertools.js';
 
@@ -17,13 +20,16 @@ export function awsStores(): AwsStores {
 }
 
 /** `transport` sends the mail (deliver) and the ARF reports of a lock (score, deliver): lambdas/shared/transport.ts. */
+/** Handled problems (a failed webhook, a hold that could not be written) as Powertools error entries, with the invocation's context. */
+export const problemLog: ProblemLog = { problem: (code, fields) => logger.error(code, fields) };
+
 export function pipelineDeps(transport: Transport): PipelineDeps {
   const s = awsStores();
   return {
     clock: systemClock,
     config: { ...DEFAULT_PIPELINE_CONFIG, hostname: process.env.RELAY_HOSTNAME ?? DEFAULT_PIPELINE_CONFIG.hostname, retentionSeconds: retentionSecondsFromEnv() ?? DEFAULT_PIPELINE_CONFIG.retentionSeconds },
     spool: s.spool, tenants: s.tenants, messages: s.messages, senders: s.senders, suppressions: s.suppressions, campaigns: s.campaigns, intake: s.intake,
-    scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport, notifier: webhookNotifier(),
+    scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport, notifier: webhookNotifier(), log: problemLog,
   };
 }
 

@@ -33,14 +33,18 @@ export class FsSpool implements SpoolStore {
     this.delBlob = db.prepare('DELETE FROM spool_blobs WHERE key = ?');
   }
 
-  private pathOf(key: string): { dir: string; file: string } {
+  private checkKey(key: string): void {
     if (!KEY_RE.test(key)) throw new DomainError('VALIDATION', `invalid spool key ${JSON.stringify(key)}`);
+  }
+
+  private pathOf(key: string): { dir: string; file: string } {
+    this.checkKey(key);
     const dir = join(this.root, key.slice(-2));
     return { dir, file: join(dir, `${key}.eml`) };
   }
 
   async put(key: string, body: AsyncIterable<Uint8Array>): Promise<{ size: number }> {
-    const path = this.pathOf(key);
+    this.checkKey(key); // the file path is only made for a message that outgrows the inline limit
     const head: Uint8Array[] = [];
     let size = 0;
     const it = body[Symbol.asyncIterator]();
@@ -52,7 +56,7 @@ export class FsSpool implements SpoolStore {
       }
       head.push(next.value);
       size += next.value.length;
-      if (size > this.inlineLimit) return this.toFile(path, head, size, it);
+      if (size > this.inlineLimit) return this.toFile(this.pathOf(key), head, size, it);
     }
   }
 

@@ -148,6 +148,7 @@ export async function startSmtpListeners(config: Config, stores: LocalStores, tl
     retrySeconds: config.DELIVERY_RETRY_SECONDS,
   };
   const deps = { clock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, log: problems, ...(notifier ? { notifier } : {}) };
+  await stores.intake.warm(); // the committer thread is up before the first 250 is owed
   const ingress = createIngress(deps, options);
   const smtpPort = await ingress.listen(config.SMTP_PORT, config.SMTP_HOST);
   let smtps: Ingress | undefined;

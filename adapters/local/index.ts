@@ -25,7 +25,7 @@ export interface LocalStores {
   senders: SenderStore;
   /** The tenants' suppression lists (core/suppression). */
   suppressions: SuppressionStore;
-  intake: Intake & { stats: { batches: number; messages: number } };
+  intake: Intake & { stats: { batches: number; messages: number }; warm(): Promise<void> };
   scoreQueue: LocalQueue<ScoreJob>;
   deliverQueue: LocalQueue<DeliverJob>;
   campaigns: CampaignIndex;

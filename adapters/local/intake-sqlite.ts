@@ -64,6 +64,15 @@ export class GroupCommitIntake implements Intake {
     });
   }
 
+  /**
+   * Starts the committer thread and waits until its connection is open (an
+   * empty commit), so the first message after start does not wait for the
+   * thread to load.
+   */
+  async warm(): Promise<void> {
+    await this.commit([], new ArrayBuffer(0));
+  }
+
   /** Stops the committer thread (the stores are closing). */
   async close(): Promise<void> {
     const w = this.worker;

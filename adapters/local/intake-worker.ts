@@ -45,6 +45,7 @@ parentPort!.on('message', (req: CommitRequest) => {
   try {
     now = req.now;
     commit(req);
+    if (req.items.length === 0) return void parentPort!.postMessage(reply); // a warm-up: the connection is open, nothing to sync
     // synchronous=NORMAL wrote the frames without fsync; this makes them durable (fsync is per file).
     wal ??= openSync(`${file}-wal`, 'r+');
     fdatasyncSync(wal);

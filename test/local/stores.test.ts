@@ -121,3 +121,16 @@ test('a committer thread that cannot open the database fails the batch (SMTP ans
     assert.equal((await s.messages.get('m0000011'))?.id, 'm0000011');
   } finally { await broken.close(); s.close(); rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('warm() brings the committer thread up before any message, without counting a batch', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rg-stores-'));
+  const s = openLocalStores(dir);
+  try {
+    await s.intake.warm();
+    assert.deepEqual(s.intake.stats, { batches: 0, messages: 0 });
+    await s.spool.put('m0000021', chunks('Subject: w\r\n\r\nwarm\r\n'));
+    await s.intake.accept(record('m0000021'));
+    assert.deepEqual(s.intake.stats, { batches: 1, messages: 1 });
+    assert.equal((await s.spool.get('m0000021')).toString(), 'Subject: w\r\n\r\nwarm\r\n');
+  } finally { s.close(); rmSync(dir, { recursive: true, force: true }); }
+});

@@ -13,8 +13,8 @@ import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { secretSourceFromEnv, webhookSigning } from '../adapters/aws/webhook-secret.js';
 import { createIngress, type Ingress } from './server.js';
 
-function log(event: string, detail: Record<string, unknown> = {}): void {
-  process.stdout.write(JSON.stringify({ level: 'INFO', event, ...detail, timestamp: new Date().toISOString() }) + '\n');
+function log(event: string, detail: Record<string, unknown> = {}, level: 'INFO' | 'ERROR' = 'INFO'): void {
+  process.stdout.write(JSON.stringify({ level, event, ...detail, timestamp: new Date().toISOString() }) + '\n');
 }
 
 async function tlsMaterial(hostname: string): Promise<{ key: string; cert: string }> {
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   // Sent in the background by the ingress (ingress/background-notifier.ts), with the local runner's budget: no reply waits for it.
   const notifier = webhookSigning(() => webhookSecret).notifier({ maxAttempts: 4, timeoutMs: 5000 });
   // Handled problems (a failed webhook) as ERROR lines of this log.
-  const problems = { problem: (code: string, fields: Record<string, unknown>) => process.stdout.write(JSON.stringify({ level: 'ERROR', event: code, ...fields, timestamp: new Date().toISOString() }) + '\n') };
+  const problems = { problem: (code: string, fields: Record<string, unknown>) => log(code, fields, 'ERROR') };
   const deps = { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, notifier, log: problems };
   const options = { hostname, key: tls.key, cert: tls.cert, retrySeconds: 48 * 3600 };
   const servers: Ingress[] = [];

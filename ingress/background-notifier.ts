@@ -14,18 +14,14 @@ type NotifyEvent = Parameters<Notifier['notify']>[1];
 export interface BackgroundNotifierOptions {
   /** Where a failed delivery is reported (code NOTIFY_WEBHOOK_FAILED). @default stderr */
   log?: ProblemLog;
-  /** Replaces the report of a failed delivery altogether (tests). */
-  onError?: (err: unknown, tenant: Tenant, event: NotifyEvent) => void;
 }
 
 export class BackgroundNotifier implements Notifier {
   private readonly pending = new Set<Promise<void>>();
-  private readonly onError: NonNullable<BackgroundNotifierOptions['onError']>;
+  private readonly log: ProblemLog;
 
   constructor(private readonly inner: Notifier, options: BackgroundNotifierOptions = {}) {
-    const log = options.log ?? stderrProblemLog;
-    this.onError = options.onError ?? ((err, tenant, event) =>
-      log.problem('NOTIFY_WEBHOOK_FAILED', { tenantId: tenant.id, type: event.type, sender: event.sender, error: String(err) }));
+    this.log = options.log ?? stderrProblemLog;
   }
 
   /** Starts the delivery and resolves at once; never rejects. */
@@ -33,16 +29,13 @@ export class BackgroundNotifier implements Notifier {
     const run = Promise.resolve()
       .then(() => this.inner.notify(tenant, event))
       .catch((err: unknown) => {
-        try { this.onError(err, tenant, event); } catch { /* a broken logger must not surface here */ }
+        try {
+          this.log.problem('NOTIFY_WEBHOOK_FAILED', { tenantId: tenant.id, type: event.type, sender: event.sender, error: String(err) });
+        } catch { /* a broken logger must not surface here */ }
       })
       .finally(() => this.pending.delete(run));
     this.pending.add(run);
     return Promise.resolve();
-  }
-
-  /** Deliveries started and not yet finished (delivered or given up). */
-  get inFlight(): number {
-    return this.pending.size;
   }
 
   /** Waits until every delivery in flight has finished, or `timeoutMs` passed; resolves with how many are still running. */

@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from './dynamo/client.js';
+import { sdkConfig } from './sdk-config.js';
 
 export interface AwsClientOptions {
   /** @default process.env.AWS_REGION, else us-east-1 */
@@ -24,13 +25,11 @@ export interface AwsClients {
 }
 
 export function createAwsClients(opts: AwsClientOptions = {}): AwsClients {
-  const region = opts.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const base = { region, ...(opts.credentials ? { credentials: opts.credentials } : {}) };
   const ep = opts.endpoints ?? {};
   const dynamo = createDocumentClient(opts);
   // Path-style addressing keeps bucket names out of hostnames, which an emulator on 127.0.0.1 needs.
-  const s3 = new S3Client({ ...base, ...(ep.s3 ? { endpoint: ep.s3, forcePathStyle: true } : {}) });
-  const sqs = new SQSClient({ ...base, ...(ep.sqs ? { endpoint: ep.sqs } : {}) });
+  const s3 = new S3Client({ ...sdkConfig(opts, ep.s3), ...(ep.s3 ? { forcePathStyle: true } : {}) });
+  const sqs = new SQSClient(sdkConfig(opts, ep.sqs));
   return {
     dynamo: dynamo.db, s3, sqs,
     destroy() { dynamo.destroy(); s3.destroy(); sqs.destroy(); },

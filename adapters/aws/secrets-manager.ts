@@ -3,14 +3,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretSource } from '../../core/notify/webhook-key.js';
 import type { AwsClientOptions } from './clients.js';
+import { sdkConfig } from './sdk-config.js';
 
 /** The string value of secret `secretId` (its ARN or name); pointed at an emulator when `endpoints.secretsManager` is set. */
 export function secretsManagerSecret(secretId: string, opts: AwsClientOptions = {}): SecretSource {
-  const client = new SecretsManagerClient({
-    region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    ...(opts.endpoints?.secretsManager ? { endpoint: opts.endpoints.secretsManager } : {}),
-  });
+  const client = new SecretsManagerClient(sdkConfig(opts, opts.endpoints?.secretsManager));
   return {
     async read() {
       const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));

@@ -5,6 +5,7 @@
 // find our record without a lookup index.
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { AwsClientOptions } from './clients.js';
+import { sdkConfig } from './sdk-config.js';
 import type { OutboundMessage, RecipientResult, Transport } from '../../core/ports.js';
 
 export const MESSAGE_TAG = 'relayguard-message';
@@ -53,11 +54,7 @@ export class SesTransport implements Transport {
 
 /** The SES client, pointed at an emulator when `endpoints.ses` is set. */
 export function createSesClient(opts: AwsClientOptions = {}): SESv2Client {
-  return new SESv2Client({
-    region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    ...(opts.endpoints?.ses ? { endpoint: opts.endpoints.ses } : {}),
-  });
+  return new SESv2Client(sdkConfig(opts, opts.endpoints?.ses));
 }
 
 /** SES tag values allow letters, digits, '_', '-', '.', '@' only. */

@@ -3,6 +3,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClientOptions } from '../clients.js';
+import { sdkConfig } from '../sdk-config.js';
 
 export interface DocumentClient {
   db: DynamoDBDocumentClient;
@@ -11,11 +12,7 @@ export interface DocumentClient {
 }
 
 export function createDocumentClient(opts: AwsClientOptions = {}): DocumentClient {
-  const raw = new DynamoDBClient({
-    region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    ...(opts.endpoints?.dynamodb ? { endpoint: opts.endpoints.dynamodb } : {}),
-  });
+  const raw = new DynamoDBClient(sdkConfig(opts, opts.endpoints?.dynamodb));
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
   return { db, destroy() { db.destroy(); raw.destroy(); } };
 }

@@ -6,7 +6,7 @@ import { MemoryMessageStore } from '../../adapters/memory/message-store.js';
 import { MemorySenderStore } from '../../adapters/memory/sender-store.js';
 import type { Identity, MessageRecord, SmtpUser, Tenant, TenantSettings } from '../../core/model.js';
 import type { Notifier, OutboundMessage, RecipientResult, SpoolStore, Transport } from '../../core/ports.js';
-import type { ReputationDeps } from '../../core/reputation/index.js';
+import { assessSender, recordDeliveryOutcome, type ReputationDeps, type SenderAssessment } from '../../core/reputation/index.js';
 import type { ContentResult } from '../../core/scoring/index.js';
 import { DEFAULT_TENANT_SETTINGS } from '../../core/settings.js';
 
@@ -87,4 +87,35 @@ export function content(score: number, facts: Partial<ContentResult['facts']> & 
 /** `n` distinct recipients on `domains` distinct domains. */
 export function rcpts(n: number, tag = 'r', domains = n): string[] {
   return Array.from({ length: n }, (_, i) => `${tag}${i}@d${i % domains}-${tag}.example`);
+}
+
+/**
+ * Spam from `sender` (content score 7), one new recipient a minute, until the
+ * policy locks it (six messages at most); returns the last assessment. With
+ * `original`, each message is logged and its source spooled first, as a
+ * lock's ARF report needs them.
+ */
+export async function spamUntilLocked(
+  w: World, identity: Identity, sender: string,
+  opts: { original?: Buffer; facts?: Partial<ContentResult['facts']> } = {},
+): Promise<SenderAssessment | undefined> {
+  const tenant = w.tenants.get(identity.tenantId)!;
+  let a: SenderAssessment | undefined;
+  for (let i = 0; i < 6 && !a?.locked; i++) {
+    const m = makeMessage(w, identity, sender, [`v${i}@x.example`]);
+    if (opts.original) {
+      w.spool.set(m.spoolKey, opts.original);
+      await w.messages.put(m);
+    }
+    a = await assessSender(w.deps, tenant, m, content(7, opts.facts));
+    w.clock.advance(MIN);
+  }
+  return a;
+}
+
+/** A message from `sender` to `rcptTo`, every recipient accepted by the receiving side (`reply`). */
+export async function deliveredToAll(w: World, identity: Identity, sender: string, rcptTo: string[], reply = '250 ok'): Promise<MessageRecord> {
+  const m = makeMessage(w, identity, sender, rcptTo);
+  await recordDeliveryOutcome(w.deps, m, rcptTo.map((rcpt) => ({ rcpt, code: 250, reply })));
+  return m;
 }

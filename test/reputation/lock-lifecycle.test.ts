@@ -2,15 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDomainError, toProblem, toSmtpReply } from '../../core/errors.js';
 import { assessSender, checkSenderAllowed, explainSender, holdPendingMessages, isSenderLocked, lockSender, recordDeliveryOutcome, recordLogin } from '../../core/reputation/index.js';
-import { addMailboxUser, content, domainUser, makeMessage, makeTenant, makeWorld, HOUR, MIN } from './helpers.js';
+import { addMailboxUser, content, domainUser, makeMessage, makeTenant, makeWorld, spamUntilLocked, HOUR, MIN } from './helpers.js';
 
-/** Three spam messages to new recipients: enough evidence to lock. */
+/** Spam messages to new recipients until the sender is locked (three are enough evidence). */
 async function lockBySpam(w: ReturnType<typeof makeWorld>, tenantId: string, sender: string, identity: Parameters<typeof makeMessage>[1]) {
-  let a;
-  for (let i = 0; i < 6 && !a?.locked; i++) {
-    a = await assessSender(w.deps, w.tenants.get(tenantId)!, makeMessage(w, identity, sender, [`v${i}@x.example`]), content(7, { bodyFingerprint: 'spam' }));
-    w.clock.advance(MIN);
-  }
+  assert.equal(identity.tenantId, tenantId);
+  const a = await spamUntilLocked(w, identity, sender, { facts: { bodyFingerprint: 'spam' } });
   assert.ok(a?.locked, 'expected a lock');
   return a.locked;
 }
@@ -125,14 +122,7 @@ test('a lock the tenant sets by hand is posted to its webhook but sends no ARF r
 test('a lock the policy decides sends the ARF report and says so in the webhook (lockedBy policy)', async () => {
   const w = makeWorld([makeTenant('t1', { abuseContact: 'abuse@t1.example' })]);
   const id = domainUser('t1', 't1.example');
-  let a;
-  for (let i = 0; i < 6 && !a?.locked; i++) {
-    const m = makeMessage(w, id, 't1.example', [`v${i}@x.example`]);
-    w.spool.set(m.spoolKey, Buffer.from('Subject: pills\r\n\r\nbuy\r\n'));
-    await w.messages.put(m);
-    a = await assessSender(w.deps, w.tenants.get('t1')!, m, content(7, { bodyFingerprint: 'spam' }));
-    w.clock.advance(MIN);
-  }
+  const a = await spamUntilLocked(w, id, 't1.example', { original: Buffer.from('Subject: pills\r\n\r\nbuy\r\n'), facts: { bodyFingerprint: 'spam' } });
   assert.ok(a?.locked);
   assert.equal((w.events.find((e) => e.type === 'sender.locked')?.detail as { lockedBy: string }).lockedBy, 'policy');
   assert.ok(w.sent.length >= 1 && w.sent.every((m) => m.rcptTo[0] === 'abuse@t1.example'));

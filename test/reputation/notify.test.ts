@@ -6,9 +6,8 @@ import { simpleParser } from 'mailparser';
 import { WebhookNotifier } from '../../adapters/webhook/notifier.js';
 import { buildArfReport } from '../../core/notify/arf.js';
 import { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from '../../core/notify/signature.js';
-import { assessSender } from '../../core/reputation/index.js';
 import { freePort } from '../helpers/free-port.js';
-import { content, domainUser, makeMessage, makeTenant, makeWorld, MIN } from './helpers.js';
+import { domainUser, makeTenant, makeWorld, spamUntilLocked } from './helpers.js';
 
 const ORIGINAL = Buffer.from('From: spammer@t1.example\r\nTo: v@x.example\r\nSubject: Cheap pills\r\nMessage-ID: <abc@t1.example>\r\n\r\nBuy now http://pills.example/\r\n');
 
@@ -106,14 +105,7 @@ test('a webhook to a port nobody listens on fails after bounded retries, never h
 test('a lock sends an ARF report of the offending messages to the tenant\'s abuse contact, straight to the transport', async () => {
   const w = makeWorld([makeTenant('t1', { abuseContact: 'abuse@t1.example' })]);
   const id = domainUser('t1', 't1.example');
-  let a;
-  for (let i = 0; i < 6 && !a?.locked; i++) {
-    const m = makeMessage(w, id, 't1.example', [`v${i}@x.example`]);
-    w.spool.set(m.spoolKey, ORIGINAL);
-    await w.messages.put(m);
-    a = await assessSender(w.deps, w.tenants.get('t1')!, m, content(7));
-    w.clock.advance(MIN);
-  }
+  const a = await spamUntilLocked(w, id, 't1.example', { original: ORIGINAL });
   assert.ok(a?.locked);
   assert.ok(w.sent.length >= 1 && w.sent.length <= 3, `reports sent: ${w.sent.length}`);
   const report = w.sent[0]!;

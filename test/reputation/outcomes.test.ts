@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assessSender, checkSenderAllowed, explainSender, isInvalidRecipient, recordDeliveryOutcome, recordFeedback } from '../../core/reputation/index.js';
-import { addMailboxUser, content, makeMessage, makeWorld, rcpts, DAY, MIN } from './helpers.js';
+import { addMailboxUser, content, deliveredToAll, makeMessage, makeWorld, rcpts, DAY, MIN } from './helpers.js';
 
 test('two spam verdicts among the last ten messages draw spam-history', async () => {
   const w = makeWorld();
@@ -68,9 +68,7 @@ test('complaints count from three above 0.3 % of delivered recipients over two d
   const w = makeWorld();
   const tenant = w.tenants.get('t1')!;
   const id = addMailboxUser(w, 't1', 'gil@t1.example');
-  const list = rcpts(400, 'c');
-  const m = makeMessage(w, id, 'gil@t1.example', list);
-  await recordDeliveryOutcome(w.deps, m, list.map((r) => ({ rcpt: r, code: 250, reply: '250 ok' })));
+  const m = await deliveredToAll(w, id, 'gil@t1.example', rcpts(400, 'c'));
   w.clock.advance(DAY); // the next day: yesterday's deliveries still count
   const complain = (i: number) => recordFeedback(w.deps, { tenantId: 't1', sender: 'gil@t1.example', messageId: m.id, type: 'complaint', recipients: [`c${i}@x`] });
   const evidence = async () => {
@@ -92,8 +90,7 @@ test('SES hard bounces count like recipients refused as unknown', async () => {
   const tenant = w.tenants.get('t1')!;
   const id = addMailboxUser(w, 't1', 'hal@t1.example');
   const list = rcpts(20, 'ses');
-  const m = makeMessage(w, id, 'hal@t1.example', list);
-  await recordDeliveryOutcome(w.deps, m, list.map((r) => ({ rcpt: r, code: 250, reply: '250 queued by SES' })));
+  const m = await deliveredToAll(w, id, 'hal@t1.example', list, '250 queued by SES');
   await recordFeedback(w.deps, { tenantId: 't1', sender: 'hal@t1.example', messageId: m.id, type: 'bounce', recipients: list.slice(0, 6) });
   const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'hal@t1.example', ['ok@x.example']), content(0));
   assert.ok(a.signals.some((s) => s.name === 'invalid-recipients' && /6 of 20/.test(s.detail ?? '')), `${a.signals.map((s) => `${s.name}: ${s.detail}`)}`);

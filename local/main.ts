@@ -10,7 +10,6 @@
 import cluster from 'node:cluster';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { loadOrCreateTls } from './tls.js';
-import { loadOrCreateSecret } from './secrets.js';
 import { startGateway, startIngressProcess } from './gateway.js';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -20,7 +19,6 @@ async function primary(config: Config): Promise<void> {
   let smtpPorts: { smtpPort: number; smtpsPort?: number } | undefined;
   if (n > 1) {
     await loadOrCreateTls(config.dataDir, config.SMTP_HOSTNAME, config.TLS_CERT, config.TLS_KEY); // once, before the children read it
-    loadOrCreateSecret(config.dataDir, 'webhook-secret', config.WEBHOOK_SECRET); // likewise: the children sign unlock webhooks with it
     cluster.schedulingPolicy = cluster.SCHED_NONE; // children accept directly; no hand-off through this process
     smtpPorts = await forkIngress(n);
   }

@@ -6,7 +6,6 @@ import { compileIpUsers } from '../core/policy/ip-match.js';
 
 export class IpUserCache {
   private matcher: (ip: string) => IpUser | undefined = () => undefined;
-  private readonly answers = new Map<string, IpUser | undefined>();
   private loadedAt = -Infinity;
   private loading: Promise<void> | undefined;
   constructor(private readonly tenants: TenantStore, private readonly clock: Clock, private readonly ttlMs = 2000) {}
@@ -18,18 +17,12 @@ export class IpUserCache {
 
   /** Cached answer without waiting (used for the greeting delay). */
   matchCached(ip: string): IpUser | undefined {
-    // Answers per address until the next refresh: a sending server asks once per message from the same few addresses.
-    if (this.answers.has(ip)) return this.answers.get(ip);
-    const found = this.matcher(ip);
-    if (this.answers.size >= 10_000) this.answers.clear();
-    this.answers.set(ip, found);
-    return found;
+    return this.matcher(ip);
   }
 
   refresh(): Promise<void> {
     this.loading ??= this.tenants.listAllIpUsers().then((l) => {
       this.matcher = compileIpUsers(l);
-      this.answers.clear();
       this.loadedAt = this.clock.now().getTime();
     }).finally(() => { this.loading = undefined; });
     return this.loading;

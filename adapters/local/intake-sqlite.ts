@@ -47,7 +47,7 @@ export class GroupCommitIntake implements Intake {
   private worker: Worker | undefined;
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: unknown) => void }>();
-  /** Batches committed and messages in them: the bench reports the average batch size. */
+  /** Batches committed and messages in them (printed when the gateway stops). */
   readonly stats = { batches: 0, messages: 0 };
 
   constructor(

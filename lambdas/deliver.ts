@@ -11,13 +11,13 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DeliverJob, Notifier, Transport } from '../core/ports.js';
+import type { DeliverJob, Transport } from '../core/ports.js';
 import { handleDeliverJob } from '../core/pipeline/deliver.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
 import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
-import { lockListener } from './shared/lock-metric.js';
+import { countingLocks } from './shared/lock-metric.js';
 import { deliveryTransport, transportForMessage } from './shared/transport.js';
 
 const idempotencyConfig = new IdempotencyConfig({
@@ -40,20 +40,12 @@ function idempotentDeliver() {
   deliverOnce = makeIdempotent(
     async (job: DeliverJob, transport: Transport): Promise<boolean> => {
       const base = pipelineDeps(transport);
-      await handleDeliverJob({ ...base, reportTransport: deliveryTransport(), notifier: countingLocks(base.notifier) }, job);
+      await handleDeliverJob({ ...base, reportTransport: deliveryTransport(), notifier: countingLocks(base.notifier, { step: 'deliver' }) }, job);
       return true;
     },
     { persistenceStore: persistence, config: idempotencyConfig },
   );
   return deliverOnce;
-}
-
-/** Counts a lock decided on delivery results (the SenderLocked metric and log line the score function emits too), then posts the webhook. */
-function countingLocks(next: Notifier | undefined): Notifier {
-  return lockListener((sender) => {
-    metrics.addMetric('SenderLocked', MetricUnit.Count, 1);
-    logger.warn('SENDER_LOCKED', { sender, step: 'deliver' });
-  }, next);
 }
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -1,13 +1,19 @@
-// Hears the locks core sets (its `sender.locked` notification, sent once per
-// new lock), so the score Lambda can count lockouts (the metric behind the
-// lockouts-per-hour alarm) without core knowing about metrics, then passes
-// every event on to the tenant's notifier (the webhook).
+// Counts the locks core sets (its `sender.locked` notification, sent once per
+// new lock): the SenderLocked metric behind the lockouts-per-hour alarm and a
+// SENDER_LOCKED warning, without core knowing about metrics. Every event then
+// goes on to the tenant's notifier (the webhook).
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Notifier } from '../../core/ports.js';
+import { logger, metrics } from './powertools.js';
 
-export function lockListener(onLock: (sender: string) => void, next?: Notifier): Notifier {
+/** `logFields` are added to the SENDER_LOCKED line (e.g. the step that locked). */
+export function countingLocks(next: Notifier | undefined, logFields: Record<string, unknown> = {}): Notifier {
   return {
     async notify(tenant, event) {
-      if (event.type === 'sender.locked') onLock(event.sender ?? '');
+      if (event.type === 'sender.locked') {
+        metrics.addMetric('SenderLocked', MetricUnit.Count, 1);
+        logger.warn('SENDER_LOCKED', { sender: event.sender ?? '', ...logFields });
+      }
       await next?.notify(tenant, event);
     },
   };

@@ -8,7 +8,6 @@ import { DEFAULT_PIPELINE_CONFIG, type PipelineDeps } from '../../core/pipeline/
 import { clientOptionsFromEnv, retentionSecondsFromEnv } from '../../adapters/aws/env.js';
 import { openAwsStores, resourcesFromEnv, type AwsStores } from '../../adapters/aws/index.js';
 import { webhookNotifier } from './webhook.js';
-
 import { logger } from './powertools.js';
 
 export { logger, metrics } from './powertools.js';
@@ -19,10 +18,10 @@ export function awsStores(): AwsStores {
   return (stores ??= openAwsStores(resourcesFromEnv(), clientOptionsFromEnv(), systemClock));
 }
 
-/** `transport` sends the mail (deliver) and the ARF reports of a lock (score, deliver): lambdas/shared/transport.ts. */
 /** Handled problems (a failed webhook, a hold that could not be written) as Powertools error entries, with the invocation's context. */
 export const problemLog: ProblemLog = { problem: (code, fields) => logger.error(code, fields) };
 
+/** `transport` sends the mail (deliver) and the ARF reports of a lock (score, deliver, feedback): lambdas/shared/transport.ts. */
 export function pipelineDeps(transport: Transport): PipelineDeps {
   const s = awsStores();
   return {

@@ -7,19 +7,13 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { handleDeliveryFeedback } from '../core/pipeline/feedback.js';
 import { feedbackFromSesEvent } from '../adapters/aws/ses-events.js';
-import { awsStores, logger, metrics, problemLog } from './shared/runtime.js';
+import { logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { deliveryTransport } from './shared/transport.js';
-import { webhookNotifier } from './shared/webhook.js';
-import { systemClock } from '../core/ports.js';
 
 export async function handler(event: SNSEvent, context: Context): Promise<{ applied: number; ignored: number }> {
   logger.addContext(context);
-  const s = awsStores();
-  const deps = {
-    clock: systemClock, messages: s.messages, senders: s.senders, tenants: s.tenants,
-    notifier: webhookNotifier(), transport: deliveryTransport(), spool: s.spool,
-    config: { hostname: process.env.RELAY_HOSTNAME ?? 'relayguard.local' }, log: problemLog,
-  };
+  // The pipeline's deps: the stores, the webhook notifier, the problem log, and the delivery transport for ARF reports.
+  const deps = pipelineDeps(deliveryTransport());
   let applied = 0;
   let ignored = 0;
   try {

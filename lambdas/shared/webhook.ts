@@ -9,8 +9,6 @@
 import type { Notifier } from '../../core/ports.js';
 import { secretSourceFromEnv, webhookSigning } from '../../adapters/aws/webhook-secret.js';
 
-export { secretSourceFromEnv };
-
 const signing = webhookSigning(() => secretSourceFromEnv());
 
 /** A tenant's webhook signing key (what GET /v1/settings shows it). */

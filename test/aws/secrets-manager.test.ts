@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { secretSourceFromEnv } from '../../lambdas/shared/webhook.js';
+import { secretSourceFromEnv } from '../../adapters/aws/webhook-secret.js';
 import { secretsManagerSecret } from '../../adapters/aws/secrets-manager.js';
 import { DUMMY_CREDENTIALS } from './emulators.js';
 

@@ -8,7 +8,7 @@ import type { Clock, MessageStore, SpoolStore } from '../ports.js';
 
 const FINAL: ReadonlySet<MessageStatus> = new Set(['delivered', 'partially-delivered', 'bounced', 'quarantined', 'rejected', 'deleted']);
 
-export function isPurgeable(m: MessageRecord, cutoff: Date): boolean {
+function isPurgeable(m: MessageRecord, cutoff: Date): boolean {
   return FINAL.has(m.status) && new Date(m.receivedAt) < cutoff;
 }
 

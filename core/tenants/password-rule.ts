@@ -17,7 +17,7 @@ export const PASSWORD_RULE = `A chosen password must be ${PASSWORD_MIN_LENGTH} t
 const CLASSES = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u];
 
 /** Why `password` breaks the rule for `username` (canonical, lower-case), or undefined when it is fine. */
-export function passwordProblem(password: string, username: string): string | undefined {
+function passwordProblem(password: string, username: string): string | undefined {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) return `it has ${length} characters`;
   // NUL ends an AUTH PLAIN field, and other control characters do not survive every mail client.

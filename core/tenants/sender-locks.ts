@@ -23,14 +23,13 @@ export interface SenderLockDeps {
 }
 
 /**
- * The lock has not run out yet (a lock with no `until` never does). This is
- * what the API's `locked` and the dashboard's active locks show; it does not
- * count an expired lock still awaiting a password rotation (core/reputation lockStatus).
+ * The lock refuses mail now: it has not run out (a lock with no `until`
+ * never does), or it has but still waits for a password rotation (the sender
+ * policy's own rule, core/reputation lockStatus; a rotation done since lifts
+ * it at the sender's next MAIL FROM). This is what the API's `locked` and
+ * the dashboard's active locks show.
  */
 export function lockInForce(lock: LockState | undefined, now: Date): boolean {
-  // The sender policy's own rule (core/reputation/lock-lifecycle.ts): a lock past its time that still waits
-  // for a password rotation keeps refusing mail, so it is shown as in force. (A rotation done since lifts it
-  // at the sender's next MAIL FROM.)
   const status = lockStatus(lock, now, false);
   return status === 'active' || status === 'awaiting-rotation';
 }

@@ -14,7 +14,7 @@ const HOUR = 3600_000;
  * record written before the history existed). A lock is active while it is
  * the sender's current lock and has not run out.
  */
-export function locksSince(s: SenderRecord, start: number, now: Date): LockInWindow[] {
+function locksSince(s: SenderRecord, start: number, now: Date): LockInWindow[] {
   const history = s.lockHistory ?? [];
   const inForce = lockInForce(s.lock, now);
   const out: LockInWindow[] = [];

@@ -3,8 +3,9 @@
 // salted digest of the password for the session (never the password);
 // after DATA it asks whether any token of the message text is that
 // password. Only tokens of the password's exact length are hashed, so the
-// check costs next to nothing. The result goes to the scorer's facts
-// (`passwordInMessage`) or as a content signal named `password-in-message`.
+// check costs next to nothing. The result rides on the message record as an
+// ingress signal `password-in-message` (core/pipeline/accept.ts), which the
+// score step adds to the content signals.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface PasswordProbe {

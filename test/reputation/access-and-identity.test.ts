@@ -78,7 +78,7 @@ test('a message carrying the account\'s own SMTP password locks it at once (leak
   const body = 'smtp: mail.t1.example:587 login fred@t1.example pass:S3cret-Horse-Battery works';
   assert.equal(textContainsPassword(body, probe), true);
   assert.equal(textContainsPassword('nothing to see here S3cret-Horse-Batterz', probe), false);
-  const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'fred@t1.example', ['drop@evil.example']), content(0, { passwordInMessage: true }));
+  const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'fred@t1.example', ['drop@evil.example']), { ...content(0), signals: [{ name: 'password-in-message', weight: 0 }] });
   assert.ok(a.locked);
   assert.equal(a.locked.requiresPasswordRotation, true);
   await assert.rejects(checkSenderAllowed(w.deps, { tenant, sender: 'fred@t1.example', clientIp: '192.0.2.10', identity: id }), /leaked-credential probe/);

@@ -7,20 +7,9 @@ import { domainOf, isOwnedDomain } from '../../policy/sender-key.js';
 import { parseMailbox } from '../../message/headers.js';
 import { isEstablished, signal, type CheckInput } from './input.js';
 
-/** Facts the identity checks read beyond ContentFacts (absent means "not known"). */
-interface IdentityFacts {
-  /** Set by the ingress or scorer when the message contains the sender's SMTP password (see password-probe.ts). */
-  passwordInMessage?: boolean;
-}
-
-function identityFacts(i: CheckInput): IdentityFacts {
-  return i.content.facts as IdentityFacts;
-}
-
 export function identitySignals(i: CheckInput): Signal[] {
   const out: Signal[] = [];
   const from = parseMailbox(i.content.facts.headerFrom ?? i.message.headerFrom);
-  const facts = identityFacts(i);
   if (from) {
     const fromDomain = domainOf(from.address);
     const allowed = new Set([domainOf(i.message.envelope.mailFrom)]);
@@ -40,7 +29,8 @@ export function identitySignals(i: CheckInput): Signal[] {
   if (isEstablished(i.profile) && rd && replyDomains.length > 0 && !replyDomains.includes(rd)) {
     out.push(signal('new-reply-to-domain', `Reply-To domain ${rd} never used before`));
   }
-  if (facts.passwordInMessage || i.content.signals.some((s) => s.name === 'password-in-message')) {
+  // The ingress's finding (core/pipeline/accept.ts ingressSignals), merged into the content signals by the score step.
+  if (i.content.signals.some((s) => s.name === 'password-in-message')) {
     out.push(signal('password-in-message', 'the message body contains this account\'s SMTP password'));
   }
   return out;

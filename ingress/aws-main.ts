@@ -34,8 +34,9 @@ async function main(): Promise<void> {
   const tls = await tlsMaterial(hostname);
   // Checked now (a task without the setting fails its deployment); the secret itself is read on the first webhook.
   const webhookSecret = secretSourceFromEnv();
-  // Sent in the background by the ingress (ingress/background-notifier.ts), with the local runner's budget: no reply waits for it.
-  const notifier = webhookSigning(() => webhookSecret).notifier({ maxAttempts: 4, timeoutMs: 5000 });
+  // Sent in the background by the ingress (ingress/background-notifier.ts), with the notifier's default budget
+  // (4 attempts of at most 5 s, as the local runner): no reply waits for it.
+  const notifier = webhookSigning(() => webhookSecret).notifier();
   // Handled problems (a failed webhook) as ERROR lines of this log.
   const problems = { problem: (code: string, fields: Record<string, unknown>) => log(code, fields, 'ERROR') };
   const deps = { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, notifier, log: problems };

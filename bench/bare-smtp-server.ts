@@ -9,10 +9,10 @@
 //   SCHED_NONE, as INGRESS_PROCESSES). Still nothing durable, no policy.
 // The port is chosen by the primary and printed as BARE_READY.
 import cluster from 'node:cluster';
-import { createServer } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { generate } from 'selfsigned';
 import { installSmtpServerPatches } from '../ingress/smtp-server-patches.js';
+import { freePort } from '../test/helpers/free-port.js';
 
 const NO_WAIT = process.env.BARE_NO_GREETING_WAIT === '1';
 const PROCESSES = Math.max(1, Number(process.env.BARE_PROCESSES ?? 1) || 1);
@@ -27,10 +27,6 @@ async function serve(port: number): Promise<number> {
     ...(NO_WAIT ? { greetingDelayMs: () => 0 } : {}),
   } as ConstructorParameters<typeof SMTPServer>[0]);
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.server.address() as { port: number }).port)));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
 }
 
 const ready = (port: number) => process.stdout.write(JSON.stringify({ event: 'BARE_READY', port }) + '\n');

@@ -4,33 +4,18 @@
 // Plain cases use postfix's smtp-source when it is installed (the client the
 // targets were measured with), otherwise bench/smtp-load.ts; STARTTLS+AUTH
 // cases always use bench/smtp-load.ts. Prints messages/s and the ratio.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnGateway } from '../test/helpers/gateway-process.js';
+import { spawnGateway, spawnUntilReady, type SpawnedProcess } from '../test/helpers/gateway-process.js';
+import { freePort } from '../test/helpers/free-port.js';
 
 const QUICK = process.argv.includes('--quick');
 /** SMTP processes for the gateway under test (INGRESS_PROCESSES); `--processes N`. */
 const PROCESSES = Number(process.argv[process.argv.indexOf('--processes') + 1] ?? 1) || 1;
 const OPERATOR = 'rgop_bench-operator-token-000000';
 const hasSmtpSource = (() => { try { execFileSync('sh', ['-c', 'command -v smtp-source']); return true; } catch { return false; } })();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
-}
-
-function startChild(args: string[], env: Record<string, string>, readyMark: string): Promise<{ child: ChildProcess; out: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 60_000);
-    child.stdout!.on('data', (d) => { out += d; if (out.includes(readyMark)) { clearTimeout(timer); resolve({ child, out: () => out }); } });
-    child.stderr!.on('data', (d) => (out += d));
-    child.once('exit', (c) => { clearTimeout(timer); reject(new Error(`server exited ${c}: ${out}`)); });
-  });
-}
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -82,11 +67,11 @@ async function measure(port: number, c: Case, creds: string): Promise<number> {
 
 async function main(): Promise<void> {
   console.log(`# Ingress accept throughput, 10 KB messages, Relayguard with ${PROCESSES} SMTP process${PROCESSES > 1 ? 'es' : ''} (client: ${hasSmtpSource ? 'smtp-source for plain, ' : ''}bench/smtp-load.ts for TLS+AUTH${hasSmtpSource ? '' : ' and plain'})`);
-  const readyPort = (c: { out: () => string }) => JSON.parse(c.out().split('\n').find((l) => l.includes('BARE_READY'))!).port as number;
+  const readyPort = (c: SpawnedProcess) => JSON.parse(c.output().split('\n').find((l) => l.includes('BARE_READY'))!).port as number;
   // Two baselines: the stock library, and its ceiling in the gateway's setup (no greeting wait, as many processes).
-  const bare = await startChild(['bench/bare-smtp-server.ts'], {}, 'BARE_READY');
+  const bare = await spawnUntilReady('bench/bare-smtp-server.ts', {}, 'BARE_READY');
   const barePort = readyPort(bare);
-  const ceiling = await startChild(['bench/bare-smtp-server.ts'], { BARE_NO_GREETING_WAIT: '1', BARE_PROCESSES: String(PROCESSES) }, 'BARE_READY');
+  const ceiling = await spawnUntilReady('bench/bare-smtp-server.ts', { BARE_NO_GREETING_WAIT: '1', BARE_PROCESSES: String(PROCESSES) }, 'BARE_READY');
   const ceilingPort = readyPort(ceiling);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'rg-bench-'));

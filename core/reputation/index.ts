@@ -11,7 +11,7 @@
 //   holdPendingMessages, isSenderLocked  pipeline: hold what a locked sender still has queued
 export { checkSenderAllowed, isSenderLocked } from './check.js';
 export { assessSender } from './assess.js';
-export { recordLogin, networkOf } from './login.js';
+export { recordLogin, recentLoginFailures, networkOf } from './login.js';
 export { recordDeliveryOutcome, recordFeedback, isInvalidRecipient } from './outcome-events.js';
 export { lockSender } from './manual.js';
 export { holdPendingMessages } from './after-lock.js';

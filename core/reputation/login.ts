@@ -12,10 +12,23 @@ import type { LoginAttempt, ReputationDeps } from './types.js';
 
 const H = 3600;
 
+/** 15-minute slots: this one and the last make the failed-login burst window. */
+const slotOf = (now: Date): number => Math.floor(now.getTime() / (15 * 60_000));
+
+/** Failed logins of an account in the burst window, and from how many addresses (read with a zero increment). */
+export async function recentLoginFailures(deps: Pick<ReputationDeps, 'senders'>, tenantId: string, username: string, now: Date): Promise<{ failures: number; ips: number }> {
+  const u = username.toLowerCase(), slot = slotOf(now);
+  const [cur, prev] = await Promise.all([
+    deps.senders.increment(tenantId, u, `lf:${slot}`, { failures: 0, ips: 0 }, H),
+    deps.senders.increment(tenantId, u, `lf:${slot - 1}`, { failures: 0, ips: 0 }, H),
+  ]);
+  return { failures: (cur.failures ?? 0) + (prev.failures ?? 0), ips: Math.max(cur.ips ?? 0, prev.ips ?? 0) };
+}
+
 export async function recordLogin(deps: ReputationDeps, login: LoginAttempt): Promise<void> {
   const now = deps.clock.now();
   const t = login.tenantId, u = login.username.toLowerCase();
-  const slot = Math.floor(now.getTime() / (15 * 60_000)); // 15-minute slots: this one and the last make the burst window
+  const slot = slotOf(now);
   const hour = now.toISOString().slice(0, 13);
   if (!login.success) {
     const first = await deps.senders.increment(t, u, `lfip:${slot}:${login.clientIp}`, { n: 1 }, H);
@@ -23,13 +36,10 @@ export async function recordLogin(deps: ReputationDeps, login: LoginAttempt): Pr
     return;
   }
   const firstThisHour = await deps.senders.increment(t, u, `lip:${hour}:${login.clientIp}`, { n: 1 }, 2 * H);
-  const [cur, prev, hourly] = await Promise.all([
-    deps.senders.increment(t, u, `lf:${slot}`, { failures: 0, ips: 0 }, H),
-    deps.senders.increment(t, u, `lf:${slot - 1}`, { failures: 0, ips: 0 }, H),
+  const [{ failures, ips: failIps }, hourly] = await Promise.all([
+    recentLoginFailures(deps, t, u, now),
     deps.senders.increment(t, u, `lh:${hour}`, { ips: firstThisHour.n === 1 ? 1 : 0, successes: 1 }, 2 * H),
   ]);
-  const failures = (cur.failures ?? 0) + (prev.failures ?? 0);
-  const failIps = Math.max(cur.ips ?? 0, prev.ips ?? 0);
   const profile = profileOf(await deps.senders.get(t, u));
   const net = networkOf(login.clientIp);
   const newNetwork = profile.logins >= THRESHOLDS.loginEstablished && !profile.known.networks.includes(net);

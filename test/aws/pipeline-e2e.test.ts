@@ -30,6 +30,7 @@ import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../core/notify/sign
 import { startReceiver, type Receiver } from '../delivery/helpers.js';
 import { bucket, TTL } from '../../core/reputation/counters.js';
 import { MESSAGE_TAG } from '../../adapters/aws/ses-transport.js';
+import { startSecretsStandIn } from './secrets-stand-in.js';
 import { createAwsClients, createResources, freePort, startEmulators, type EmulatorSet, type SesEmulator } from './emulators.js';
 import { acknowledge, lambdaContext, receiveBatch, snsEvent, sqsEvent } from './lambda-context.js';
 
@@ -416,26 +417,16 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     // @ts-expect-error plain ESM script without types
     const { buildIngress } = await import('../../scripts/build-ingress.mjs');
     const bundle: string = await buildIngress(join(dir, 'ingress.mjs'));
-    // No Secrets Manager emulator offline: a loopback stand-in answers GetSecretValue for the one ARN (as in secrets-manager.test.ts).
+    // No Secrets Manager emulator offline: a loopback stand-in answers GetSecretValue for the one ARN (test/aws/secrets-stand-in.ts).
     const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:relayguard-webhook-AbCdEf';
-    const asked: string[] = [];
-    const secrets = createServer((req, rs) => {
-      let text = '';
-      req.on('data', (d) => (text += d));
-      req.on('end', () => {
-        const body = JSON.parse(text || '{}');
-        asked.push(`${req.headers['x-amz-target']} ${body.SecretId}`);
-        rs.setHeader('content-type', 'application/x-amz-json-1.1');
-        rs.end(JSON.stringify({ ARN: SECRET_ARN, Name: 'relayguard-webhook', SecretString: WEBHOOK_SERVER_SECRET, VersionId: 'v1' }));
-      });
-    });
-    await new Promise<void>((r) => secrets.listen(0, '127.0.0.1', r));
+    const secrets = await startSecretsStandIn({ [SECRET_ARN]: WEBHOOK_SERVER_SECRET });
+    const asked = () => secrets.asked.map((a) => `${a.target} ${a.body.SecretId}`);
     const port = await freePort();
     const { WEBHOOK_SECRET: _given, ...env } = process.env;
     const child = spawn(process.execPath, [bundle], {
       env: {
         ...env, SMTP_PORT: String(port), SMTP_BIND: '127.0.0.1', TLS_KEY: 'REPLACE-ME', TLS_CERT: 'REPLACE-ME',
-        WEBHOOK_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as { port: number }).port}`,
+        WEBHOOK_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -451,7 +442,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
       assert.equal(m?.status, 'accepted');
       assert.ok((await stores.spool.get(m!.spoolKey)).toString().includes('Subject: From the container'));
       assert.equal((await runQueue(score, res.scoreQueueUrl, 1)).failed.length, 0, 'its score job is on the queue');
-      assert.deepEqual(asked, [], 'no webhook yet: the secret is not read');
+      assert.deepEqual(asked(), [], 'no webhook yet: the secret is not read');
 
       // A domain user whose automatic lock ran out a minute ago: its next MAIL FROM lifts the lock, and the tenant hears of it.
       const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
@@ -468,7 +459,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
       assert.ok(unlocked, `a sender.unlocked POST arrived:\n${out}`);
       assert.ok(unlocked.verified, 'signed with the key the API shows, derived from the secret the task read');
       assert.deepEqual(unlocked.body.detail, { by: 'timeout', autoUnlocks: 1, remainingAutoUnlocks: 1 });
-      assert.deepEqual(asked, [`secretsmanager.GetSecretValue ${SECRET_ARN}`], 'one GetSecretValue of that one secret');
+      assert.deepEqual(asked(), [`secretsmanager.GetSecretValue ${SECRET_ARN}`], 'one GetSecretValue of that one secret');
       assert.equal((await stores.senders.get(tenantId, 'beta.example'))?.lock, undefined);
       assert.equal((await runQueue(score, res.scoreQueueUrl, 1)).failed.length, 0);
       child.kill('SIGTERM');
@@ -476,7 +467,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
       assert.equal(code, 0, out);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
-      await new Promise((r) => secrets.close(r));
+      await secrets.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -174,6 +174,8 @@ describe('web console against the real gateway', { timeout: 480_000 }, () => {
     await page.getByRole('button', { name: 'Remove second.test' }).click();
     await confirmDialog(page, 'Remove domain');
     await page.getByText(/^second\.test removed/).waitFor();
+    // The list reloads after the confirmation shows: wait (bounded) for the row to go rather than count at once.
+    await page.locator('[data-domain="second.test"]').waitFor({ state: 'detached' });
     assert.equal(await page.locator('[data-domain="second.test"]').count(), 0);
     const domains = await api('GET', '/v1/domains', state.tenantToken);
     assert.deepEqual(domains.items.map((d: any) => d.domain), ['example.test']);

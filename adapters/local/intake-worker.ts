@@ -44,7 +44,7 @@ parentPort!.on('message', (req: CommitRequest) => {
   const reply: CommitReply = { seq: req.seq };
   try {
     now = req.now;
-    commit(req);
+    commit.immediate(req); // take the write lock at BEGIN (waiting on the busy handler), as every writer here does
     if (req.items.length === 0) return void parentPort!.postMessage(reply); // a warm-up: the connection is open, nothing to sync
     // synchronous=NORMAL wrote the frames without fsync; this makes them durable (fsync is per file).
     wal ??= openSync(`${file}-wal`, 'r+');

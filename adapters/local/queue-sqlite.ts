@@ -58,7 +58,7 @@ export class SqliteQueue<J> implements LocalQueue<J> {
       const rows = this.select.all(this.name, now, max) as { id: number; payload: string; attempts: number }[];
       for (const r of rows) this.take.run(now + visibilitySeconds * 1000, r.id);
       return rows.map((r) => ({ id: r.id, job: JSON.parse(r.payload) as J, attempts: r.attempts + 1 }));
-    })();
+    }).immediate(); // it reads then writes: taking the write lock first waits for an ingress process's commit instead of failing with SQLITE_BUSY
   }
 
   async ack(id: number): Promise<void> {

@@ -51,7 +51,7 @@ export class SqliteSenderStore implements SenderStore {
       for (const [name, delta] of Object.entries(deltas)) {
         out[name] = (this.bump.get({ t: tenantId, s: sender, b: bucket, n: name, v: delta, e: expires, now }) as { value: number }).value;
       }
-    })();
+    }).immediate(); // the write lock first: a read-then-write transaction can fail at once with SQLITE_BUSY when another process commits between
     if (now - this.lastSweep > 60_000) {
       this.lastSweep = now;
       this.sweepStmt.run(now);

@@ -41,14 +41,44 @@ CREATE INDEX IF NOT EXISTS suppressions_tenant_time ON suppressions (tenant_id, 
  * loop) before SMTP says 250 — see intake-sqlite.ts.
  */
 export function openDb(file: string, synchronous: 'FULL' | 'NORMAL'): Db {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  useWal(db);
   db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   return db;
 }
+
+/** How long a connection waits for another one's lock (SQLite's busy handler). */
+const BUSY_TIMEOUT_MS = 5000;
+
+const isBusy = (err: unknown) => err instanceof Error && /^SQLITE_BUSY/.test((err as { code?: string }).code ?? '');
+
+/**
+ * Puts the file in WAL mode. WAL is a property of the file, so once any
+ * connection has switched it there is nothing to do. The switch itself needs
+ * the file to itself, and SQLite answers SQLITE_BUSY at once there instead
+ * of running the busy handler — several ingress processes opening a fresh
+ * file together hit that — so a busy answer is retried within the same
+ * budget as any other lock wait.
+ */
+function useWal(db: Db): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
+      if (db.pragma('journal_mode = WAL', { simple: true }) === 'wal') return;
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`${db.name}: could not switch to WAL mode within ${BUSY_TIMEOUT_MS} ms (another process holds the file)`);
+    sleepSync(pause);
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Opening is synchronous (better-sqlite3), so the pause between tries is too; it happens only while another process switches the file. */
+const sleepSync = (ms: number) => void Atomics.wait(sleeper, 0, 0, ms);
 
 const cache = new WeakMap<Db, Map<string, Database.Statement>>();
 

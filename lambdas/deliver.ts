@@ -17,7 +17,6 @@ import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
 import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
-import { countingLocks } from './shared/lock-metric.js';
 import { deliveryTransport, transportForMessage } from './shared/transport.js';
 
 const idempotencyConfig = new IdempotencyConfig({
@@ -39,8 +38,7 @@ function idempotentDeliver() {
   });
   deliverOnce = makeIdempotent(
     async (job: DeliverJob, transport: Transport): Promise<boolean> => {
-      const base = pipelineDeps(transport);
-      await handleDeliverJob({ ...base, reportTransport: deliveryTransport(), notifier: countingLocks(base.notifier, { step: 'deliver' }) }, job);
+      await handleDeliverJob({ ...pipelineDeps(transport, 'deliver'), reportTransport: deliveryTransport() }, job);
       return true;
     },
     { persistenceStore: persistence, config: idempotencyConfig },

@@ -1,8 +1,9 @@
 // Feedback Lambda: SES events (bounce, complaint, delivery, reject) arrive
 // through SNS; each is mapped to DeliveryFeedback and applied by core.
 // A failure throws, and SNS retries the delivery to this function. When
-// complaints lock a sender, the tenant is told like after any lock: webhook,
-// and an ARF report through the delivery transport.
+// complaints lock a sender, the lock is counted (SenderLocked) and the tenant
+// is told like after any lock: webhook, and an ARF report through the
+// delivery transport.
 import type { Context, SNSEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { handleDeliveryFeedback } from '../core/pipeline/feedback.js';
@@ -13,7 +14,7 @@ import { deliveryTransport } from './shared/transport.js';
 export async function handler(event: SNSEvent, context: Context): Promise<{ applied: number; ignored: number }> {
   logger.addContext(context);
   // The pipeline's deps: the stores, the webhook notifier, the problem log, and the delivery transport for ARF reports.
-  const deps = pipelineDeps(deliveryTransport());
+  const deps = pipelineDeps(deliveryTransport(), 'feedback');
   let applied = 0;
   let ignored = 0;
   try {

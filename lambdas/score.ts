@@ -8,14 +8,12 @@ import type { ScoreJob } from '../core/ports.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
 import { logger, maxReceives, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch, receiveCount } from './shared/sqs-batch.js';
-import { countingLocks } from './shared/lock-metric.js';
 import { deliveryTransport } from './shared/transport.js';
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
-  // A lock's ARF reports leave through the delivery transport; its webhook goes on after the lock is counted.
-  const base = pipelineDeps(deliveryTransport());
-  const deps = { ...base, notifier: countingLocks(base.notifier) };
+  // A lock's ARF reports leave through the delivery transport.
+  const deps = pipelineDeps(deliveryTransport(), 'score');
   try {
     return await processSqsBatch(event, context, async (record: SQSRecord) => {
       const job = parseJob<ScoreJob>(record);

@@ -8,6 +8,7 @@ import { DEFAULT_PIPELINE_CONFIG, type PipelineDeps } from '../../core/pipeline/
 import { clientOptionsFromEnv, retentionSecondsFromEnv } from '../../adapters/aws/env.js';
 import { openAwsStores, resourcesFromEnv, type AwsStores } from '../../adapters/aws/index.js';
 import { webhookNotifier } from './webhook.js';
+import { countingLocks } from './lock-metric.js';
 import { logger } from './powertools.js';
 
 export { logger, metrics } from './powertools.js';
@@ -21,14 +22,19 @@ export function awsStores(): AwsStores {
 /** Handled problems (a failed webhook, a hold that could not be written) as Powertools error entries, with the invocation's context. */
 export const problemLog: ProblemLog = { problem: (code, fields) => logger.error(code, fields) };
 
-/** `transport` sends the mail (deliver) and the ARF reports of a lock (score, deliver, feedback): lambdas/shared/transport.ts. */
-export function pipelineDeps(transport: Transport): PipelineDeps {
+/**
+ * `transport` sends the mail (deliver) and the ARF reports of a lock (score,
+ * deliver, feedback): lambdas/shared/transport.ts. Every lock a step sets is
+ * counted (the SenderLocked metric and a SENDER_LOCKED line naming `step`)
+ * before its webhook goes out.
+ */
+export function pipelineDeps(transport: Transport, step: 'score' | 'deliver' | 'feedback'): PipelineDeps {
   const s = awsStores();
   return {
     clock: systemClock,
     config: { ...DEFAULT_PIPELINE_CONFIG, hostname: process.env.RELAY_HOSTNAME ?? DEFAULT_PIPELINE_CONFIG.hostname, retentionSeconds: retentionSecondsFromEnv() ?? DEFAULT_PIPELINE_CONFIG.retentionSeconds },
     spool: s.spool, tenants: s.tenants, messages: s.messages, senders: s.senders, suppressions: s.suppressions, campaigns: s.campaigns, intake: s.intake,
-    scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport, notifier: webhookNotifier(), log: problemLog,
+    scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport, notifier: countingLocks(webhookNotifier(), { step }), log: problemLog,
   };
 }
 

@@ -411,6 +411,42 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     assert.ok(hookPosts.some((p) => p.body.type === 'sender.locked' && p.body.sender === ivan.user && p.verified));
   });
 
+  test('complaints that lock a sender through the feedback handler are counted (SenderLocked, as the lockouts alarm reads) and reported: signed webhook and ARF report', async () => {
+    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+    const u = await callApi('POST', '/v1/users', tenant.token, { username: 'hank@acme.example' });
+    assert.equal(u.status, 201, JSON.stringify(u.body));
+    const hank = { user: 'hank@acme.example', pass: u.body.password as string };
+    const rcpts = ['r1@partner.example', 'r2@partner.example', 'r3@partner.example', 'r4@partner.example', 'r5@partner.example'];
+    const id = await submit(rcpts.join(', '), 'Spring offers', smtpPort, hank, 'Hello,\n\nour spring catalogue is out.\n\nHank\n');
+    assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 1), { messages: 1, failed: [] });
+    assert.deepEqual(await runQueue(deliver, res.deliverQueueUrl, 1), { messages: 1, failed: [] });
+    assert.equal((await stores.messages.get(id))?.status, 'delivered');
+
+    // The feedback function's own metrics instance: what it adds is what it publishes.
+    const { metrics } = await import('../../lambdas/shared/powertools.js');
+    const added: string[] = [];
+    const addMetric = metrics.addMetric.bind(metrics);
+    metrics.addMetric = (name, unit, value) => { added.push(name); addMetric(name, unit, value); };
+    const sesBefore = (await emu.ses!.sent()).length;
+    try {
+      // Each recipient complains (as a mailbox provider's feedback loop reports through SES).
+      const complaints = rcpts.map((r, i) => ({
+        eventType: 'Complaint',
+        mail: { messageId: `ses-c${i}`, timestamp: new Date().toISOString(), destination: rcpts, tags: { 'relayguard-message': [id] } },
+        complaint: { complainedRecipients: [{ emailAddress: r }], complaintFeedbackType: 'abuse' },
+      }));
+      assert.deepEqual(await feedback(snsEvent(complaints), lambdaContext('feedback')), { applied: 5, ignored: 0 });
+    } finally {
+      metrics.addMetric = addMetric;
+    }
+    assert.match((await stores.senders.get(tenantId, hank.user))?.lock?.reason ?? '', /complained/, 'the complaints locked the sender');
+    assert.equal(added.filter((n) => n === 'SenderLocked').length, 1, `one lock counted: ${JSON.stringify(added)}`);
+    const locked = hookPosts.filter((p) => p.body.type === 'sender.locked' && p.body.sender === hank.user);
+    assert.equal(locked.length, 1);
+    assert.ok(locked[0]!.verified);
+    assert.ok((await emu.ses!.sent()).slice(sesBefore).some((m) => m.subject.includes('hank@acme.example')), 'an ARF report went out through SES');
+  });
+
   test('the bundled Fargate entry point takes mail into S3, DynamoDB and SQS, lifts an expired lock with a sender.unlocked signed by the secret it reads by WEBHOOK_SECRET_ARN, and stops cleanly on SIGTERM', async () => {
     const dir = join(tmpdir(), `rg-ingress-bundle-${process.pid}`);
     mkdirSync(dir, { recursive: true });

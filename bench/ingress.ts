@@ -68,19 +68,24 @@ async function measure(port: number, c: Case, creds: string): Promise<number> {
 async function main(): Promise<void> {
   console.log(`# Ingress accept throughput, 10 KB messages, Relayguard with ${PROCESSES} SMTP process${PROCESSES > 1 ? 'es' : ''} (client: ${hasSmtpSource ? 'smtp-source for plain, ' : ''}bench/smtp-load.ts for TLS+AUTH${hasSmtpSource ? '' : ' and plain'})`);
   const readyPort = (c: SpawnedProcess) => JSON.parse(c.output().split('\n').find((l) => l.includes('BARE_READY'))!).port as number;
-  // Two baselines: the stock library, and its ceiling in the gateway's setup (no greeting wait, as many processes).
-  const bare = await spawnUntilReady('bench/bare-smtp-server.ts', {}, 'BARE_READY');
-  const barePort = readyPort(bare);
-  const ceiling = await spawnUntilReady('bench/bare-smtp-server.ts', { BARE_NO_GREETING_WAIT: '1', BARE_PROCESSES: String(PROCESSES) }, 'BARE_READY');
-  const ceilingPort = readyPort(ceiling);
-
+  // Everything started is stopped at the end, also when a later start fails or the bench is interrupted.
+  const started: SpawnedProcess[] = [];
+  const stopAll = () => { for (const p of started) p.child.kill('SIGTERM'); }; // the ceiling's and the gateway's primaries stop their cluster children
+  const start = async (p: Promise<SpawnedProcess>) => { const s = await p; started.push(s); return s; };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { stopAll(); process.exit(130); });
   const dataDir = mkdtempSync(join(tmpdir(), 'rg-bench-'));
-  const [smtpPort, apiPort] = [await freePort(), await freePort()];
-  const gw = await spawnGateway({ UV_THREADPOOL_SIZE: '16',
-    DATA_DIR: dataDir, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', API_PORT: String(apiPort), OPERATOR_TOKEN: OPERATOR,
-    WORKERS: 'off', MAX_CONNECTIONS_PER_IP: '1000', SMTP_HOSTNAME: 'bench.local', INGRESS_PROCESSES: String(PROCESSES),
-  });
   try {
+    // Two baselines: the stock library, and its ceiling in the gateway's setup (no greeting wait, as many processes).
+    const bare = await start(spawnUntilReady('bench/bare-smtp-server.ts', {}, 'BARE_READY'));
+    const barePort = readyPort(bare);
+    const ceiling = await start(spawnUntilReady('bench/bare-smtp-server.ts', { BARE_NO_GREETING_WAIT: '1', BARE_PROCESSES: String(PROCESSES) }, 'BARE_READY'));
+    const ceilingPort = readyPort(ceiling);
+
+    const [smtpPort, apiPort] = [await freePort(), await freePort()];
+    const gw = await start(spawnGateway({ UV_THREADPOOL_SIZE: '16',
+      DATA_DIR: dataDir, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', API_PORT: String(apiPort), OPERATOR_TOKEN: OPERATOR,
+      WORKERS: 'off', MAX_CONNECTIONS_PER_IP: '1000', SMTP_HOSTNAME: 'bench.local', INGRESS_PROCESSES: String(PROCESSES),
+    }));
     const api = async (path: string, token: string, body: unknown) => (await fetch(`http://127.0.0.1:${apiPort}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
     const tenant = await api('/v1/tenants', OPERATOR, { name: 'bench', ipUserQuota: 1 });
     await api('/v1/domains', tenant.token, { domain: 'bench.example' });
@@ -107,9 +112,7 @@ async function main(): Promise<void> {
     console.log(`\nload average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (on ${(await import('node:os')).cpus().length} cores)`);
     console.log(`\nstock: smtp-server as shipped, with its fixed 100 ms early-talker wait before the greeting, 1 process. ceiling: smtp-server with no greeting wait in ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}, discarding — what the library itself does in Relayguard's setup, with nothing durable. Relayguard greets registered IP users and trusted networks at once (ingress/smtp-server-patches.ts).`);
   } finally {
-    gw.child.kill('SIGTERM');
-    bare.child.kill('SIGKILL');
-    ceiling.child.kill('SIGTERM'); // its primary stops its cluster children
+    stopAll();
     await new Promise((r) => setTimeout(r, 500));
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -416,6 +416,9 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     const u = await callApi('POST', '/v1/users', tenant.token, { username: 'hank@acme.example' });
     assert.equal(u.status, 201, JSON.stringify(u.body));
     const hank = { user: 'hank@acme.example', pass: u.body.password as string };
+    const set = await callApi('PATCH', '/v1/settings', tenant.token, { webhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/relayguard`, abuseContact: 'abuse@acme.example' });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    hookKey = set.body.webhookSigningSecret;
     const rcpts = ['r1@partner.example', 'r2@partner.example', 'r3@partner.example', 'r4@partner.example', 'r5@partner.example'];
     const id = await submit(rcpts.join(', '), 'Spring offers', smtpPort, hank, 'Hello,\n\nour spring catalogue is out.\n\nHank\n');
     assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 1), { messages: 1, failed: [] });
@@ -426,7 +429,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     const { metrics } = await import('../../lambdas/shared/powertools.js');
     const added: string[] = [];
     const addMetric = metrics.addMetric.bind(metrics);
-    metrics.addMetric = (name, unit, value) => { added.push(name); addMetric(name, unit, value); };
+    metrics.addMetric = (name, unit, value, resolution) => { added.push(name); return addMetric(name, unit, value, resolution); };
     const sesBefore = (await emu.ses!.sent()).length;
     try {
       // Each recipient complains (as a mailbox provider's feedback loop reports through SES).
@@ -444,7 +447,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     const locked = hookPosts.filter((p) => p.body.type === 'sender.locked' && p.body.sender === hank.user);
     assert.equal(locked.length, 1);
     assert.ok(locked[0]!.verified);
-    assert.ok((await emu.ses!.sent()).slice(sesBefore).some((m) => m.subject.includes('hank@acme.example')), 'an ARF report went out through SES');
+    assert.ok((await emu.ses!.sent()).slice(sesBefore).some((m) => (m.subject ?? '').includes('hank@acme.example')), 'an ARF report went out through SES');
   });
 
   test('the bundled Fargate entry point takes mail into S3, DynamoDB and SQS, lifts an expired lock with a sender.unlocked signed by the secret it reads by WEBHOOK_SECRET_ARN, and stops cleanly on SIGTERM', async () => {

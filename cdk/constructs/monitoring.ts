@@ -2,7 +2,7 @@
 // per hour and ingress task health. Alarms go to an encrypted SNS topic,
 // e-mailed to `alarmEmail` when one is given.
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -14,8 +14,14 @@ import type { FargateService } from 'aws-cdk-lib/aws-ecs';
 import type { NetworkTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 
-/** The metric the score Lambda emits (Powertools) each time a sender is locked. */
+/** The metric a pipeline Lambda emits (Powertools) each time it locks a sender. */
 export const LOCKOUT_METRIC = { namespace: 'Relayguard', metricName: 'SenderLocked' };
+/**
+ * The Lambdas whose steps lock senders (lambdas/shared/runtime.ts
+ * pipelineDeps). Powertools adds each function's service name as a
+ * dimension, so the lockout alarm adds their series up.
+ */
+export const LOCKING_SERVICES = ['score', 'deliver', 'feedback'] as const;
 
 export interface MonitoringProps {
   readonly queues: { name: string; queue: IQueue; dlq: IQueue; maxAge: Duration }[];
@@ -66,7 +72,9 @@ export class Monitoring extends Construct {
     }
     dashboard.addWidgets(new GraphWidget({ title: 'Lambda errors', left: errorWidgets, width: 12 }));
 
-    const lockouts = new Metric({ ...LOCKOUT_METRIC, dimensionsMap: { service: 'relayguard-score' }, period: Duration.hours(1), statistic: 'Sum' });
+    const lockedBy = Object.fromEntries(LOCKING_SERVICES.map((s) => [s, new Metric({ ...LOCKOUT_METRIC, dimensionsMap: { service: `relayguard-${s}` }, period: Duration.hours(1), statistic: 'Sum' })]));
+    // FILL: an hour in which one function locked nobody has no data point for it, which would blank the sum.
+    const lockouts = new MathExpression({ expression: LOCKING_SERVICES.map((s) => `FILL(${s}, 0)`).join(' + '), usingMetrics: lockedBy, period: Duration.hours(1), label: 'Senders locked' });
     alarm('LockoutsPerHour', lockouts, props.lockoutsPerHour ?? 20, 'Unusually many senders locked in one hour: a credential-stuffing or spam wave');
     dashboard.addWidgets(new GraphWidget({ title: 'Sender lockouts per hour', left: [lockouts], width: 12 }));
 

@@ -226,7 +226,13 @@ describe('Relayguard stacks with default settings', () => {
     assert.equal(byMetric('ApproximateAgeOfOldestMessage'), 2);
     assert.equal(byMetric('ApproximateNumberOfMessagesVisible'), 2);
     assert.equal(byMetric('Errors'), 4);
-    assert.equal(byMetric('SenderLocked'), 1);
+    // Lockouts: one alarm on the sum of every locking Lambda's series (Powertools tags each with its service).
+    const lockouts = alarms.filter((a) => (a.Properties.Metrics ?? []).some((m: any) => m.MetricStat?.Metric?.MetricName === 'SenderLocked'));
+    assert.equal(lockouts.length, 1);
+    const series = lockouts[0]!.Properties.Metrics as any[];
+    assert.deepEqual(series.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric.Dimensions[0].Value).sort(), ['relayguard-deliver', 'relayguard-feedback', 'relayguard-score']);
+    assert.equal(series.find((m) => m.Expression)?.Expression, 'FILL(score, 0) + FILL(deliver, 0) + FILL(feedback, 0)');
+    assert.equal(lockouts[0]!.Properties.Threshold, 20);
     assert.equal(byMetric('RunningTaskCount'), 1);
     assert.equal(byMetric('UnHealthyHostCount'), 1);
     for (const a of alarms.filter((x) => x.Properties.MetricName !== 'ActiveFlowCount')) assert.equal(a.Properties.AlarmActions.length, 1, 'every alarm notifies the topic');

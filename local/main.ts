@@ -34,7 +34,7 @@ async function primary(config: Config): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    // This process's group-commit figures (batches and messages), for the ingress bench.
+    // This process's group-commit figures (batches and messages committed here; with INGRESS_PROCESSES > 1 the SMTP children commit and this shows none).
     out(JSON.stringify({ event: 'GATEWAY_STOPPING', signal, intake: gw.stores.intake.stats }));
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     await gw.stop();

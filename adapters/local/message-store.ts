@@ -28,18 +28,13 @@ export class SqliteMessageStore implements MessageStore {
         subject = excluded.subject, recipients = excluded.recipients, data = excluded.data`);
   }
 
-  /** Synchronous put, for use inside a batched transaction. */
-  putSync(r: MessageRecord): void {
-    this.upsert.run(messageRow(r));
-  }
-
-  /** Writes a row made by `messageRow` (the intake's committer thread gets rows, not records). */
+  /** Writes a row made by `messageRow`, inside the caller's transaction (the intake's committer thread gets rows, not records). */
   putRowSync(row: MessageRow): void {
     this.upsert.run(row);
   }
 
   async put(r: MessageRecord): Promise<void> {
-    this.putSync(r);
+    this.putRowSync(messageRow(r));
   }
 
   async get(id: string): Promise<MessageRecord | undefined> {

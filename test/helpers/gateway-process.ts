@@ -13,7 +13,6 @@ export interface SpawnedProcess {
   /** Everything it printed so far (stdout and stderr), for failure messages and its ready line. */
   output(): string;
 }
-export type SpawnedGateway = SpawnedProcess;
 
 export interface SpawnOptions {
   /** Lay `env` over this process's environment (true) or use it as the whole environment (false). @default true */
@@ -45,6 +44,6 @@ export function spawnUntilReady(script: string, env: Record<string, string>, rea
 }
 
 /** The gateway (`local/main.ts`), ready once it prints GATEWAY_READY. */
-export function spawnGateway(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedGateway> {
+export function spawnGateway(env: Record<string, string>, options: SpawnOptions = {}): Promise<SpawnedProcess> {
   return spawnUntilReady('local/main.ts', env, 'GATEWAY_READY', options);
 }

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fdatasyncSync, openSync } from 'node:fs';
 import type { ScoreJob } from '../../core/ports.js';
-import { openDb } from './sqlite.js';
+import { openDb, writeTransaction } from './sqlite.js';
 import { SqliteMessageStore, type MessageRow } from './message-store.js';
 import { SqliteQueue } from './queue-sqlite.js';
 
@@ -30,7 +30,7 @@ const scoreQueue = new SqliteQueue<ScoreJob>(db, 'score', { now: () => new Date(
 const putBlob = db.prepare('INSERT OR REPLACE INTO spool_blobs (key, data) VALUES (?, ?)');
 let wal: number | undefined;
 
-const commit = db.transaction(({ items, bodies }: CommitRequest) => {
+const commit = writeTransaction(db, ({ items, bodies }: CommitRequest) => {
   let at = 0;
   for (const { row, key, bodyLength } of items) {
     if (bodyLength > 0) putBlob.run(key, Buffer.from(bodies, at, bodyLength));
@@ -44,7 +44,7 @@ parentPort!.on('message', (req: CommitRequest) => {
   const reply: CommitReply = { seq: req.seq };
   try {
     now = req.now;
-    commit.immediate(req); // take the write lock at BEGIN (waiting on the busy handler), as every writer here does
+    commit(req);
     if (req.items.length === 0) return void parentPort!.postMessage(reply); // a warm-up: the connection is open, nothing to sync
     // synchronous=NORMAL wrote the frames without fsync; this makes them durable (fsync is per file).
     wal ??= openSync(`${file}-wal`, 'r+');

@@ -1,7 +1,7 @@
 // A job queue in SQLite with SQS semantics: a received job is invisible for
 // `visibilitySeconds`; unacknowledged, it comes back (at-least-once). Jobs
 // that fail `maxAttempts` times move to the dead-letter queue `<name>-dlq`.
-import type { Db } from './sqlite.js';
+import { writeTransaction, type Db } from './sqlite.js';
 import type { Clock, JobQueue } from '../../core/ports.js';
 
 export interface ReceivedJob<J> {
@@ -54,11 +54,11 @@ export class SqliteQueue<J> implements LocalQueue<J> {
 
   async receive(max: number, visibilitySeconds: number): Promise<ReceivedJob<J>[]> {
     const now = this.clock.now().getTime();
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const rows = this.select.all(this.name, now, max) as { id: number; payload: string; attempts: number }[];
       for (const r of rows) this.take.run(now + visibilitySeconds * 1000, r.id);
       return rows.map((r) => ({ id: r.id, job: JSON.parse(r.payload) as J, attempts: r.attempts + 1 }));
-    }).immediate(); // it reads then writes: taking the write lock first waits for an ingress process's commit instead of failing with SQLITE_BUSY
+    })();
   }
 
   async ack(id: number): Promise<void> {

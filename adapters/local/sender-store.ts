@@ -1,7 +1,7 @@
 // Per-sender state and bucketed counters in SQLite. `save` is a compare-and-set
 // on `version`; `increment` is one UPSERT … RETURNING, so concurrent workers
 // (even in other processes on the same file) never lose an update.
-import { stmt, type Db } from './sqlite.js';
+import { stmt, writeTransaction, type Db } from './sqlite.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
 import type { SenderRecord } from '../../core/model.js';
 
@@ -47,11 +47,11 @@ export class SqliteSenderStore implements SenderStore {
     const now = this.clock.now().getTime();
     const expires = now + ttlSeconds * 1000;
     const out: Record<string, number> = {};
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const [name, delta] of Object.entries(deltas)) {
         out[name] = (this.bump.get({ t: tenantId, s: sender, b: bucket, n: name, v: delta, e: expires, now }) as { value: number }).value;
       }
-    }).immediate(); // the write lock first: a read-then-write transaction can fail at once with SQLITE_BUSY when another process commits between
+    })();
     if (now - this.lastSweep > 60_000) {
       this.lastSweep = now;
       this.sweepStmt.run(now);

@@ -80,6 +80,16 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** Opening is synchronous (better-sqlite3), so the pause between tries is too; it happens only while another process switches the file. */
 const sleepSync = (ms: number) => void Atomics.wait(sleeper, 0, 0, ms);
 
+/**
+ * A write transaction: BEGIN IMMEDIATE takes the write lock first, waiting on
+ * the busy handler. A deferred transaction that reads and then writes fails
+ * at once with SQLITE_BUSY when another connection (an ingress process, the
+ * committer thread) commits in between, so every writer here uses this.
+ */
+export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
+  return db.transaction(fn).immediate;
+}
+
 const cache = new WeakMap<Db, Map<string, Database.Statement>>();
 
 /** A prepared statement, prepared once per connection (preparing per call showed in ingress profiles). */

@@ -1,5 +1,5 @@
 // Tenants, domains, SMTP users and IP users in SQLite (JSON documents).
-import { stmt, type Db } from './sqlite.js';
+import { stmt, writeTransaction, type Db } from './sqlite.js';
 import { DomainError } from '../../core/errors.js';
 import type { TenantStore } from '../../core/ports.js';
 import type { DomainRecord, IpUser, SmtpUser, Tenant } from '../../core/model.js';
@@ -71,11 +71,11 @@ export class SqliteTenantStore implements TenantStore {
 
   async createIpUser(ip: IpUser, quota: number): Promise<void> {
     // Count and insert in one transaction: two concurrent requests cannot both take the last slot.
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const { n } = stmt(this.db, 'SELECT count(*) AS n FROM ip_users WHERE tenant_id = ?').get(ip.tenantId) as { n: number };
       if (n >= quota) throw new DomainError('QUOTA_EXCEEDED', `IP user quota reached: ${n} of ${quota} in use`);
       stmt(this.db, 'INSERT INTO ip_users (id, tenant_id, data) VALUES (?, ?, ?)').run(ip.id, ip.tenantId, JSON.stringify(ip));
-    }).immediate();
+    })();
   }
   async listIpUsers(tenantId: string) {
     return parseAll<IpUser>(stmt(this.db, 'SELECT data FROM ip_users WHERE tenant_id = ? ORDER BY id').all(tenantId));

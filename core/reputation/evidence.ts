@@ -50,15 +50,14 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
     addRisk(p, replaceStates(p, opts.entries), now, policy.riskHalfLifeSeconds);
     const out = { newLock: false, newThrottle: false, wouldLock: undefined as string | undefined };
     // An expired lock awaiting rotation still counts as in force here; the
-    // check at MAIL FROM is where locks are lifted. An expired lock not lifted
-    // yet is not renewed on the evidence that set it: a call that brings none
-    // (the clean login at AUTH just before that MAIL FROM) decides nothing,
-    // else the sender would be relocked before the lift could count it,
-    // halve its evidence and tell the tenant.
+    // check at MAIL FROM is where locks are lifted. Only new evidence decides
+    // a lock: a call that brings none (a clean login, a clean message, a
+    // delivered outcome) cannot lock again on what the ledger already held,
+    // or an expired lock would be renewed before the lift counted it, and a
+    // lifted one renewed by the sender's first clean message after it.
     const status = lockStatus(rec.lock, now, false);
     const locked = status !== 'none' && status !== 'expired';
-    const awaitingLift = status === 'expired' && opts.entries.length === 0;
-    if (!locked && !awaitingLift) {
+    if (!locked && opts.entries.length > 0) {
       const decision = decideLock(p, policy, now);
       if (decision) { p.openHourFlagged = true; p.openDayFlagged = true; }
       if (decision && settings.monitorOnly) {

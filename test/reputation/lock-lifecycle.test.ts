@@ -47,15 +47,23 @@ test('an automatic lock lifts itself after its timeout, counted; after two autom
   await checkSenderAllowed(w.deps, ctx);
 });
 
-test('a clean login after an automatic lock ran out does not renew it: the next MAIL FROM lifts it, counts it and tells the tenant', async () => {
-  const w = makeWorld();
-  const id = domainUser('t1', 't1.example');
-  const ctx = { tenant: w.tenants.get('t1')!, sender: 't1.example', clientIp: '192.0.2.1', identity: id };
-  // Decisive evidence (most recipients unknown) outlives the 4-hour lock in the ledger, at a quarter of its weight.
+/**
+ * An automatic lock on decisive evidence (most recipients refused as unknown),
+ * which outlives the 4-hour lock in the ledger at a quarter of its weight.
+ */
+async function lockByUnknownRecipients(w: ReturnType<typeof makeWorld>, id: Parameters<typeof makeMessage>[1]) {
   const m = makeMessage(w, id, 't1.example', Array.from({ length: 12 }, (_, i) => `r${i}@x.example`));
   await recordDeliveryOutcome(w.deps, m, m.envelope.rcptTo.map((rcpt, i) => (i < 10 ? { rcpt, code: 550, reply: '550 5.1.1 user unknown' } : { rcpt, code: 250, reply: '250 ok' })));
   const lock = (await w.deps.senders.get('t1', 't1.example'))!.lock!;
   assert.equal(lock.by, 'auto');
+  return lock;
+}
+
+test('a clean login after an automatic lock ran out does not renew it: the next MAIL FROM lifts it, counts it and tells the tenant', async () => {
+  const w = makeWorld();
+  const id = domainUser('t1', 't1.example');
+  const ctx = { tenant: w.tenants.get('t1')!, sender: 't1.example', clientIp: '192.0.2.1', identity: id };
+  const lock = await lockByUnknownRecipients(w, id);
   w.clock.advance(4 * HOUR + MIN);
   // AUTH comes before MAIL FROM: it brings no new evidence, so it must not lock again on the old.
   await recordLogin(w.deps, { tenantId: 't1', username: 't1.example', clientIp: '192.0.2.1', success: true });
@@ -65,6 +73,21 @@ test('a clean login after an automatic lock ran out does not renew it: the next 
   assert.equal(rec?.lock, undefined);
   assert.equal(rec?.autoUnlocks, 1);
   assert.equal(w.events.at(-1)?.type, 'sender.unlocked');
+});
+
+test('the first clean message after an automatic lock was lifted, and its delivery, do not lock the sender again on the evidence that set that lock', async () => {
+  const w = makeWorld();
+  const id = domainUser('t1', 't1.example');
+  await lockByUnknownRecipients(w, id);
+  w.clock.advance(4 * HOUR + MIN);
+  await checkSenderAllowed(w.deps, { tenant: w.tenants.get('t1')!, sender: 't1.example', clientIp: '192.0.2.1', identity: id });
+  assert.equal((await w.deps.senders.get('t1', 't1.example'))?.lock, undefined, 'lifted at MAIL FROM');
+  const m = makeMessage(w, id, 't1.example', ['friend@y.example']);
+  const a = await assessSender(w.deps, w.tenants.get('t1')!, m, content(0));
+  assert.equal(a.locked, undefined, 'a clean message brings no evidence to lock on');
+  await recordDeliveryOutcome(w.deps, m, [{ rcpt: 'friend@y.example', code: 250, reply: '250 ok' }]);
+  assert.equal((await w.deps.senders.get('t1', 't1.example'))?.lock, undefined, 'nor does its delivery');
+  assert.deepEqual(w.events.map((e) => e.type), ['sender.locked', 'sender.unlocked']);
 });
 
 test('a mailbox user\'s lock lifts only after the password was rotated, by timeout or by hand', async () => {

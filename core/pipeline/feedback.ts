@@ -72,15 +72,8 @@ export async function handleDeliveryFeedback(deps: FeedbackDeps, fb: DeliveryFee
   // Evidence only for what this event newly reported, so a repeated event is not counted twice.
   const evidence = fb.kind === 'complaint' ? 'complaint' : fb.kind === 'bounce' && fb.permanent ? 'bounce' : undefined;
   if (evidence) {
-    const { notifier, transport, spool, config, log } = deps;
-    await recordFeedback(
-      {
-        clock: deps.clock, senders: deps.senders, tenants: deps.tenants, messages: deps.messages,
-        ...(notifier ? { notifier } : {}), ...(transport ? { transport } : {}), ...(spool ? { spool } : {}), ...(config ? { config } : {}),
-        ...(log ? { log } : {}),
-      },
-      { tenantId: msg.tenantId, sender: msg.sender, messageId: msg.id, type: evidence, recipients: newlyReported },
-    );
+    // FeedbackDeps is a ReputationDeps: a lock decided here holds mail, posts the webhook and sends the ARF report.
+    await recordFeedback(deps, { tenantId: msg.tenantId, sender: msg.sender, messageId: msg.id, type: evidence, recipients: newlyReported });
   }
   return 'applied';
 }

@@ -1,6 +1,8 @@
-// The ports the reputation entry points use. PipelineDeps (core/pipeline/deps.ts)
-// satisfies this structurally; everything past clock and senders is optional
-// so the ingress can call with less and tests can leave parts out.
+// The ports the reputation entry points use. A pipeline step builds them with
+// reputationDeps (core/pipeline/deps.ts: the report transport in place of the
+// delivery one); FeedbackDeps satisfies them as it is. Everything past clock
+// and senders is optional so the ingress can call with less and tests can
+// leave parts out.
 import type { Identity, LockState, Signal, Tenant } from '../model.js';
 import type { Clock, MessageStore, Notifier, SenderStore, SpoolStore, TenantStore, Transport } from '../ports.js';
 import type { CampaignIndex } from './ports.js';

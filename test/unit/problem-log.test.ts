@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { notifySenderEvent } from '../../core/notify/events.js';
 import type { ProblemLog } from '../../core/log.js';
 import type { Tenant } from '../../core/model.js';
+import type { SpoolStore, Transport } from '../../core/ports.js';
 import { DEFAULT_TENANT_SETTINGS } from '../../core/settings.js';
 import { MemoryMessageStore } from '../../adapters/memory/message-store.js';
 
@@ -28,19 +29,24 @@ test('a webhook that fails is reported as NOTIFY_WEBHOOK_FAILED through the wire
 
 test('an abuse report that cannot be sent is reported as NOTIFY_ABUSE_REPORT_FAILED', async () => {
   const log = recording();
-  const transport = { async send(): Promise<never> { throw new Error('no route'); } };
+  const transport: Transport = { async send() { throw new Error('no route'); } };
   const settings = { ...DEFAULT_TENANT_SETTINGS, abuseContact: 'abuse@shop.example' };
-  const spool = { async get() { return Buffer.from('Subject: x\r\n\r\nbody\r\n'); } };
+  const spool: SpoolStore = {
+    async put() { throw new Error('not used'); },
+    async get() { return Buffer.from('Subject: x\r\n\r\nbody\r\n'); },
+    async delete() {},
+  };
   const messages = new MemoryMessageStore();
   const at = '2026-06-01T00:00:00.000Z';
   await messages.put({
     id: 'm0000001', tenantId: 't1', spoolKey: 'm0000001', envelope: { mailFrom: 'alice@shop.example', rcptTo: ['bob@example.net'] }, clientIp: '192.0.2.1',
     identity: { kind: 'smtp-user', tenantId: 't1', username: 'alice@shop.example', userKind: 'mailbox' }, sender: 'alice@shop.example', size: 20,
-    receivedAt: at, status: 'held', recipients: [{ rcpt: 'bob@example.net', state: 'pending', attempts: 0 }], updatedAt: at,
-  } as never);
+    receivedAt: at, status: 'quarantined', recipients: [{ rcpt: 'bob@example.net', state: 'pending', attempts: 0 }], updatedAt: at,
+  });
   await notifySenderEvent(
-    { clock: { now: () => new Date() }, transport, spool, messages, config: { hostname: 'relay.test' }, log } as never,
+    { clock: { now: () => new Date() }, transport, spool, messages, config: { hostname: 'relay.test' }, log },
     { ...tenant, settings }, { type: 'sender.locked', sender: 'alice@shop.example', detail: { lock: { reason: 'spam', lockedAt: '2026-06-01T00:00:00.000Z', by: 'auto' } } }, ['m0000001'],
   );
   assert.deepEqual(log.seen.map((s) => s.code), ['NOTIFY_ABUSE_REPORT_FAILED']);
+  assert.match(String(log.seen[0]!.fields.error), /no route/, 'the transport\'s failure, not an earlier one');
 });

@@ -3,7 +3,7 @@
 // webhook and — for a lock the policy decided — by an ARF report to its abuse
 // contact. Notification failures never undo the lock: they are logged and the
 // pipeline goes on.
-import type { LockState, MessageRecord, Tenant } from '../model.js';
+import type { LockEvent, LockState, MessageRecord, Tenant } from '../model.js';
 import { notifySenderEvent } from '../notify/events.js';
 import type { ReputationDeps } from './types.js';
 import { problemLogOf } from '../log.js';
@@ -45,9 +45,9 @@ export async function holdPendingMessages(deps: Pick<ReputationDeps, 'messages' 
  * reports; a tenant who locks its own sender already knows, and an
  * `abuse` report to its abuse desk would claim a finding nobody made.
  */
-export type LockOrigin = 'policy' | 'tenant';
+export type LockOrigin = LockEvent['by'];
 
-export async function afterLock(deps: ReputationDeps, tenant: Tenant, sender: string, lock: LockState, origin: LockOrigin = 'policy'): Promise<void> {
+export async function afterLock(deps: ReputationDeps, tenant: Tenant, sender: string, lock: LockState, origin: LockOrigin): Promise<void> {
   const held = await holdPendingMessages(deps, tenant.id, sender, lock).catch((err: unknown) => {
     problemLogOf(deps).problem('SENDER_HOLD_FAILED', { tenantId: tenant.id, sender, error: String(err) });
     return [] as MessageRecord[];

@@ -87,7 +87,7 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
   if (record.lock) outcome.lock = record.lock;
   if (record.throttledUntil && record.throttledUntil > now.toISOString()) outcome.throttledUntil = record.throttledUntil;
   if (result?.wouldLock) outcome.wouldLock = result.wouldLock;
-  if (outcome.newLock && record.lock) await afterLock(deps, tenant, sender, record.lock);
+  if (outcome.newLock && record.lock) await afterLock(deps, tenant, sender, record.lock, 'policy');
   else if (outcome.newThrottle && record.throttleReason) await afterThrottle(deps, tenant, sender, record.throttledUntil!, record.throttleReason);
   return outcome;
 }

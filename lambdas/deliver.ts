@@ -5,8 +5,9 @@
 // finished returns without sending, and a concurrent duplicate fails fast
 // and retries later. A sender that delivery results lock (many unknown
 // recipients) is reported like a lock at scoring time: webhook, and ARF
-// reports through the untagged delivery transport — the per-message transport
-// tags SES sends with the message id, which a report must not carry.
+// reports through the untagged delivery transport (pipelineDeps) — the
+// per-message transport tags SES sends with the message id, which a report
+// must not carry.
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -17,7 +18,7 @@ import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
 import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
-import { deliveryTransport, transportForMessage } from './shared/transport.js';
+import { transportForMessage } from './shared/transport.js';
 
 const idempotencyConfig = new IdempotencyConfig({
   // A finished job is remembered for a day, far longer than any SQS redelivery.
@@ -38,7 +39,7 @@ function idempotentDeliver() {
   });
   deliverOnce = makeIdempotent(
     async (job: DeliverJob, transport: Transport): Promise<boolean> => {
-      await handleDeliverJob({ ...pipelineDeps(transport, 'deliver'), reportTransport: deliveryTransport() }, job);
+      await handleDeliverJob(pipelineDeps('deliver', transport), job);
       return true;
     },
     { persistenceStore: persistence, config: idempotencyConfig },

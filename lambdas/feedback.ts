@@ -9,12 +9,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { handleDeliveryFeedback } from '../core/pipeline/feedback.js';
 import { feedbackFromSesEvent } from '../adapters/aws/ses-events.js';
 import { logger, metrics, pipelineDeps } from './shared/runtime.js';
-import { deliveryTransport } from './shared/transport.js';
 
 export async function handler(event: SNSEvent, context: Context): Promise<{ applied: number; ignored: number }> {
   logger.addContext(context);
-  // The pipeline's deps: the stores, the webhook notifier, the problem log, and the delivery transport for ARF reports.
-  const deps = pipelineDeps(deliveryTransport(), 'feedback');
+  const deps = pipelineDeps('feedback');
   let applied = 0;
   let ignored = 0;
   try {

@@ -8,12 +8,10 @@ import type { ScoreJob } from '../core/ports.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
 import { logger, maxReceives, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch, receiveCount } from './shared/sqs-batch.js';
-import { deliveryTransport } from './shared/transport.js';
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
-  // A lock's ARF reports leave through the delivery transport.
-  const deps = pipelineDeps(deliveryTransport(), 'score');
+  const deps = pipelineDeps('score');
   try {
     return await processSqsBatch(event, context, async (record: SQSRecord) => {
       const job = parseJob<ScoreJob>(record);

@@ -7,14 +7,14 @@ import type { Notifier } from '../../core/ports.js';
 import { logger, metrics } from './powertools.js';
 
 /** `logFields` are added to the SENDER_LOCKED line (e.g. the step that locked). */
-export function countingLocks(next: Notifier | undefined, logFields: Record<string, unknown> = {}): Notifier {
+export function countingLocks(next: Notifier, logFields: Record<string, unknown> = {}): Notifier {
   return {
     async notify(tenant, event) {
       if (event.type === 'sender.locked') {
         metrics.addMetric('SenderLocked', MetricUnit.Count, 1);
         logger.warn('SENDER_LOCKED', { sender: event.sender ?? '', ...logFields });
       }
-      await next?.notify(tenant, event);
+      await next.notify(tenant, event);
     },
   };
 }

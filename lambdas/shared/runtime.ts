@@ -1,7 +1,7 @@
 // What every pipeline Lambda shares, built once per cold start: Powertools
 // logger and metrics, the AWS stores from the environment the CDK app sets,
 // and the PipelineDeps the core functions take (with the tenants' webhook
-// notifier and the outbound transport, which also carries abuse reports).
+// notifier and the delivery transport, which carries abuse reports).
 import type { ProblemLog } from '../../core/log.js';
 import { systemClock, type Transport } from '../../core/ports.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineDeps } from '../../core/pipeline/deps.js';
@@ -10,6 +10,7 @@ import { openAwsStores, resourcesFromEnv, type AwsStores } from '../../adapters/
 import { webhookNotifier } from './webhook.js';
 import { countingLocks } from './lock-metric.js';
 import { logger } from './powertools.js';
+import { deliveryTransport } from './transport.js';
 
 export { logger, metrics } from './powertools.js';
 
@@ -23,18 +24,21 @@ export function awsStores(): AwsStores {
 export const problemLog: ProblemLog = { problem: (code, fields) => logger.error(code, fields) };
 
 /**
- * `transport` sends the mail (deliver) and the ARF reports of a lock (score,
- * deliver, feedback): lambdas/shared/transport.ts. Every lock a step sets is
- * counted (the SenderLocked metric and a SENDER_LOCKED line naming `step`)
- * before its webhook goes out.
+ * The deps of one pipeline step. The ARF reports of a lock leave through the
+ * untagged delivery transport (lambdas/shared/transport.ts) in every step;
+ * `transport` sends the step's mail: deliver passes the transport that tags
+ * an SES send with its message id, the others send only reports. Every lock a
+ * step sets is counted (the SenderLocked metric and a SENDER_LOCKED line
+ * naming `step`) before its webhook goes out.
  */
-export function pipelineDeps(transport: Transport, step: 'score' | 'deliver' | 'feedback'): PipelineDeps {
+export function pipelineDeps(step: 'score' | 'deliver' | 'feedback', transport: Transport = deliveryTransport()): PipelineDeps {
   const s = awsStores();
   return {
     clock: systemClock,
     config: { ...DEFAULT_PIPELINE_CONFIG, hostname: process.env.RELAY_HOSTNAME ?? DEFAULT_PIPELINE_CONFIG.hostname, retentionSeconds: retentionSecondsFromEnv() ?? DEFAULT_PIPELINE_CONFIG.retentionSeconds },
     spool: s.spool, tenants: s.tenants, messages: s.messages, senders: s.senders, suppressions: s.suppressions, campaigns: s.campaigns, intake: s.intake,
-    scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport, notifier: countingLocks(webhookNotifier(), { step }), log: problemLog,
+    scoreQueue: s.scoreQueue, deliverQueue: s.deliverQueue, transport, reportTransport: deliveryTransport(),
+    notifier: countingLocks(webhookNotifier(), { step }), log: problemLog,
   };
 }
 

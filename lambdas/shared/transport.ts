@@ -1,8 +1,9 @@
 // The outbound transport DELIVERY_MODE names (set by the CDK app), built
 // once per cold start: SES (raw SendEmail in Relayguard's configuration set)
-// or direct MX / a smarthost (adapters/transport). The deliver function sends
-// mail with it; score and feedback send the ARF abuse reports of a lock with
-// it (core/notify), so reports leave the way all mail does.
+// or direct MX / a smarthost (adapters/transport). Every step sends the ARF
+// abuse reports of a lock with it (pipelineDeps in runtime.ts; core/notify),
+// so reports leave the way all mail does; the deliver function sends each
+// logged message through transportForMessage.
 import type { Transport } from '../../core/ports.js';
 import { SesTransport, createSesClient } from '../../adapters/aws/ses-transport.js';
 import { clientOptionsFromEnv } from '../../adapters/aws/env.js';

@@ -15,8 +15,13 @@ const CHARSET_ALIASES: Record<string, string> = {
   '8bit': 'windows-1252',
 };
 
+/** A charset label as declared (any case, maybe quoted) in the form the decoders are keyed by. */
+function charsetKey(label: string): string {
+  return label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+}
+
 function decoderFor(charset: string | undefined): TextDecoder {
-  const key = (charset ?? 'windows-1252').trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const key = charsetKey(charset ?? 'windows-1252');
   let dec = decoders.get(key);
   if (dec) return dec;
   try {
@@ -102,7 +107,7 @@ export function decodeRawHeaderBytes(latin1: string, fallbackCharset?: string): 
   } catch {
     // not UTF-8: fall through to the message's own charset
   }
-  const cs = fallbackCharset?.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const cs = fallbackCharset === undefined ? undefined : charsetKey(fallbackCharset);
   // A declared UTF-8 was just tried; unknown labels read as windows-1252 in decodeCharset.
   return decodeCharset(bytes, cs && cs !== 'utf-8' && cs !== 'utf8' ? cs : undefined);
 }

@@ -15,6 +15,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DeliverJob, Transport } from '../core/ports.js';
 import { handleDeliverJob } from '../core/pipeline/deliver.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
+import { sdkConfig } from '../adapters/aws/sdk-config.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
 import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
@@ -32,10 +33,7 @@ function idempotentDeliver() {
   const opts = clientOptionsFromEnv();
   const persistence = new DynamoDBPersistenceLayer({
     tableName: process.env.IDEMPOTENCY_TABLE ?? 'relayguard-idempotency',
-    clientConfig: {
-      ...(opts.region ? { region: opts.region } : {}),
-      ...(opts.endpoints?.dynamodb ? { endpoint: opts.endpoints.dynamodb } : {}),
-    },
+    clientConfig: sdkConfig(opts, opts.endpoints?.dynamodb),
   });
   deliverOnce = makeIdempotent(
     async (job: DeliverJob, transport: Transport): Promise<boolean> => {

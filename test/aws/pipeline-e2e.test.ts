@@ -103,6 +103,18 @@ async function submit(to: string, subject: string, port = smtpPort, as = { user:
   return m[1]!;
 }
 
+/**
+ * The tenant points its webhook at the test's receiver and its abuse contact at abuse@acme.example,
+ * and the receiver verifies with the key the settings reply shows. Each test that expects a
+ * notification calls it, so none passes only after another.
+ */
+async function subscribe(): Promise<{ status: number; body: any }> {
+  const set = await callApi('PATCH', '/v1/settings', tenant.token, { webhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/relayguard`, abuseContact: 'abuse@acme.example' });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  hookKey = set.body.webhookSigningSecret;
+  return set;
+}
+
 /** One pass of the event source mapping: receive, invoke, delete what succeeded. */
 async function runQueue(handler: SqsHandler, queueUrl: string, want: number): Promise<{ messages: number; failed: string[] }> {
   const batch = await receiveBatch(stores.clients.sqs, queueUrl, want);
@@ -315,13 +327,10 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
 
   test('a sender the score handler locks is reported to its tenant: a signed webhook to its receiver and an ARF report through SES', async () => {
     const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
-    const hookUrl = `http://127.0.0.1:${(hook.address() as { port: number }).port}/relayguard`;
-    const set = await callApi('PATCH', '/v1/settings', tenant.token, { webhookUrl: hookUrl, abuseContact: 'abuse@acme.example' });
-    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const set = await subscribe();
     const shown = await callApi('GET', '/v1/settings', tenant.token);
     assert.equal(shown.body.webhookSigningSecret, webhookSecretFor(WEBHOOK_SERVER_SECRET, tenantId), 'the API function shows the key the local runner would derive');
     assert.equal(set.body.webhookSigningSecret, shown.body.webhookSigningSecret);
-    hookKey = shown.body.webhookSigningSecret;
 
     // A stolen account: its own password in the message locks it at once.
     const u = await callApi('POST', '/v1/users', tenant.token, { username: 'frank@acme.example' });
@@ -355,6 +364,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     const u = await callApi('POST', '/v1/users', tenant.token, { username: 'gina@acme.example' });
     assert.equal(u.status, 201, JSON.stringify(u.body));
     const gina = { user: 'gina@acme.example', pass: u.body.password as string };
+    await subscribe();
     process.env.DELIVERY_MODE = 'direct-mx';
     process.env.SMARTHOST = `127.0.0.1:${receiver.port}`;
     try {
@@ -391,6 +401,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     const u = await callApi('POST', '/v1/users', tenant.token, { username: 'ivan@acme.example' });
     assert.equal(u.status, 201, JSON.stringify(u.body));
     const ivan = { user: 'ivan@acme.example', pass: u.body.password as string };
+    await subscribe();
     // Its own words: the same text from a third sender would be a campaign.
     const id = await submit('zoe@partner.example', 'Invoice 2211', smtpPort, ivan, 'Hi Zoe,\n\nthe invoice for March is paid; thanks for the reminder.\n\nIvan\n');
     assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 1), { messages: 1, failed: [] });
@@ -416,9 +427,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     const u = await callApi('POST', '/v1/users', tenant.token, { username: 'hank@acme.example' });
     assert.equal(u.status, 201, JSON.stringify(u.body));
     const hank = { user: 'hank@acme.example', pass: u.body.password as string };
-    const set = await callApi('PATCH', '/v1/settings', tenant.token, { webhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/relayguard`, abuseContact: 'abuse@acme.example' });
-    assert.equal(set.status, 200, JSON.stringify(set.body));
-    hookKey = set.body.webhookSigningSecret;
+    await subscribe();
     const rcpts = ['r1@partner.example', 'r2@partner.example', 'r3@partner.example', 'r4@partner.example', 'r5@partner.example'];
     const id = await submit(rcpts.join(', '), 'Spring offers', smtpPort, hank, 'Hello,\n\nour spring catalogue is out.\n\nHank\n');
     assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 1), { messages: 1, failed: [] });
@@ -487,6 +496,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
       const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
       const d = await callApi('POST', '/v1/domains', tenant.token, { domain: 'beta.example' });
       assert.equal(d.status, 201, JSON.stringify(d.body));
+      await subscribe();
       const now = Date.now();
       assert.ok(await stores.senders.save({
         tenantId, sender: 'beta.example', autoUnlocks: 0, firstSeenAt: new Date(now - 5 * 3600_000).toISOString(), lastSeenAt: new Date(now - 4 * 3600_000).toISOString(),

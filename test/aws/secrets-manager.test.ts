@@ -27,9 +27,8 @@ describe('the webhook server secret source', () => {
     standIn.asked.length = 0;
     const source = secretSourceFromEnv({
       WEBHOOK_SECRET_ARN: ARN, WEBHOOK_SECRET: 'ignored-when-an-arn-is-set', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-      AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
     });
-    // The SDK's default credential chain reads the process environment.
+    // Credentials are not taken from the env given above: the SDK's default credential chain reads the process environment.
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey });
     assert.equal(await source.read(), VALUE);
     assert.deepEqual(standIn.asked, [{ target: 'secretsmanager.GetSecretValue', body: { SecretId: ARN } }]);

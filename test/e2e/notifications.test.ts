@@ -48,19 +48,19 @@ interface Hook {
 
 /** The tenant's receiver: records every POST as it arrives and answers it, unless answers are held. */
 async function startHook(): Promise<Hook> {
-  const hook: Hook = { posts: [], abandoned: 0 } as unknown as Hook;
-  hook.server = createServer((req, res) => {
+  const state: Pick<Hook, 'posts' | 'abandoned' | 'held'> = { posts: [], abandoned: 0 };
+  const server = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
-    res.on('close', () => { if (!res.writableEnded) hook.abandoned++; });
+    res.on('close', () => { if (!res.writableEnded) state.abandoned++; });
     req.on('end', () => {
-      hook.posts.push({ body, event: JSON.parse(body), signature: String(req.headers[SIGNATURE_HEADER] ?? ''), at: Date.now() });
-      void (hook.held ?? Promise.resolve()).then(() => res.end('ok'));
+      state.posts.push({ body, event: JSON.parse(body), signature: String(req.headers[SIGNATURE_HEADER] ?? ''), at: Date.now() });
+      void (state.held ?? Promise.resolve()).then(() => res.end('ok'));
     });
   });
-  await new Promise<void>((r) => hook.server.listen(0, '127.0.0.1', r));
-  hook.url = `http://127.0.0.1:${(hook.server.address() as { port: number }).port}/relayguard`;
-  return hook;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  // The same object the request handler reads: setting `held` on it holds the answers.
+  return Object.assign(state, { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/relayguard` });
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -76,7 +76,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
 const verifies = (key: string, p: Post) => verifyWebhookSignature(key, p.body, p.signature, Math.floor(Date.now() / 1000));
 
 let t: TestGateway;
-let hook: Awaited<ReturnType<typeof startHook>>;
+let hook: Hook;
 
 before(async () => {
   t = await startTestGateway({}, REFUSES_NOBODY);
@@ -93,17 +93,19 @@ async function subscribe(ten: TestTenant): Promise<string> {
 }
 
 const postsFor = (sender: string, type: string) => hook.posts.filter((p) => p.event.sender === sender && p.event.type === type);
+/** The first POST of `type` about `sender`, waited for (bounded). */
+const firstPost = (sender: string, type: string) => waitFor(`the ${type} POST`, () => postsFor(sender, type)[0]);
 
 test('a manual lock is posted to the tenant webhook with a signature that verifies with the key from its settings, and sends no abuse report', async () => {
   const ten = await t.tenant('hooked.example');
   const key = await subscribe(ten);
   assert.equal((await t.api('POST', `/v1/senders/${encodeURIComponent(ten.mailbox)}/lock`, ten.token, { reason: 'phished password' })).status, 200);
-  const [post] = await waitFor('the sender.locked POST', () => postsFor(ten.mailbox, 'sender.locked')[0] && postsFor(ten.mailbox, 'sender.locked'));
+  const post = await firstPost(ten.mailbox, 'sender.locked');
   assert.equal(postsFor(ten.mailbox, 'sender.locked').length, 1, 'one webhook delivery');
-  assert.match(JSON.stringify(post!.event), /phished password/);
-  assert.equal(post!.event.detail.lockedBy, 'tenant', 'the receiver can tell a lock by hand from a policy lock');
-  assert.ok(verifies(key, post!), 'signature verifies');
-  assert.ok(!verifyWebhookSignature(key, post!.body + ' ', post!.signature, Math.floor(Date.now() / 1000)), 'and fails on a changed body');
+  assert.match(JSON.stringify(post.event), /phished password/);
+  assert.equal(post.event.detail.lockedBy, 'tenant', 'the receiver can tell a lock by hand from a policy lock');
+  assert.ok(verifies(key, post), 'signature verifies');
+  assert.ok(!verifyWebhookSignature(key, post.body + ' ', post.signature, Math.floor(Date.now() / 1000)), 'and fails on a changed body');
   await new Promise((r) => setTimeout(r, 300));
   assert.ok(!t.receiver.received.some((m) => m.rcptTo.includes(`abuse@${ten.domain}`)), 'the tenant\'s own decision is no abuse finding: no ARF report');
 });
@@ -123,10 +125,10 @@ test('a sender that delivery results lock (550 5.1.1 for most recipients) is rep
   const key = await subscribe(ten);
   const ids = await sendToHarvestedList(ten);
 
-  const [locked] = await waitFor('the sender.locked POST', () => postsFor(ten.domain, 'sender.locked').length ? postsFor(ten.domain, 'sender.locked') : undefined);
-  assert.ok(verifies(key, locked!), 'signed with the key the settings show');
-  assert.equal(locked!.event.detail.lockedBy, 'policy');
-  assert.match(locked!.event.detail.lock.reason, /refused a large share of recipients as unknown/);
+  const locked = await firstPost(ten.domain, 'sender.locked');
+  assert.ok(verifies(key, locked), 'signed with the key the settings show');
+  assert.equal(locked.event.detail.lockedBy, 'policy');
+  assert.match(locked.event.detail.lock.reason, /refused a large share of recipients as unknown/);
   assert.ok((await t.gw.stores.senders.get(ten.id, ten.domain))?.lock, 'the sender is locked');
 
   const report = await waitFor('the ARF report', () => t.receiver.received.find((m) => m.rcptTo.includes(`abuse@${ten.domain}`)));
@@ -138,7 +140,7 @@ test('a sender that delivery results lock (550 5.1.1 for most recipients) is rep
   assert.match(raw, /Feedback-Type: abuse/);
   assert.match(raw, /Original-Rcpt-To: <nobody\d@list\.example>/);
   assert.match(raw, /Subject: (Minutes|Agenda)/, 'the original message is attached');
-  assert.ok((locked!.event.detail.lock.evidence.messageIds as string[]).some((x) => ids.includes(x)), 'the lock names the refused message as evidence');
+  assert.ok((locked.event.detail.lock.evidence.messageIds as string[]).some((x) => ids.includes(x)), 'the lock names the refused message as evidence');
 });
 
 test('an automatic lock that ran out is lifted at the next MAIL FROM, and the tenant gets a signed sender.unlocked without the SMTP reply waiting for it', async () => {
@@ -148,7 +150,7 @@ test('an automatic lock that ran out is lifted at the next MAIL FROM, and the te
   const tenant = (await t.gw.stores.tenants.getTenant(ten.id))!;
   await t.gw.stores.tenants.updateTenant({ ...tenant, settings: { ...tenant.settings, senderPolicy: { lockTimeoutSeconds: 2 } } });
   await sendToHarvestedList(ten);
-  await waitFor('the lock', () => postsFor(ten.domain, 'sender.locked').length > 0);
+  await firstPost(ten.domain, 'sender.locked');
   const lock = (await t.gw.stores.senders.get(ten.id, ten.domain))!.lock!;
   assert.equal(lock.by, 'auto');
   await waitFor('the lock to run out', () => Date.now() > Date.parse(lock.until!) + 100, 10_000);
@@ -164,10 +166,10 @@ test('an automatic lock that ran out is lifted at the next MAIL FROM, and the te
     assert.match(info.response ?? '', /^250 /, 'accepted: the expired lock was lifted at MAIL FROM');
     assert.equal(hook.abandoned, 0, 'the session did not wait for the webhook: no attempt had run out when the 250 came');
 
-    const [unlocked] = await waitFor('the sender.unlocked POST', () => postsFor(ten.domain, 'sender.unlocked').length ? postsFor(ten.domain, 'sender.unlocked') : undefined);
-    assert.ok(verifies(key, unlocked!), 'signed with the key the settings show');
-    assert.equal(unlocked!.event.tenantId, ten.id);
-    assert.deepEqual(unlocked!.event.detail, { by: 'timeout', autoUnlocks: 1, remainingAutoUnlocks: 1 });
+    const unlocked = await firstPost(ten.domain, 'sender.unlocked');
+    assert.ok(verifies(key, unlocked), 'signed with the key the settings show');
+    assert.equal(unlocked.event.tenantId, ten.id);
+    assert.deepEqual(unlocked.event.detail, { by: 'timeout', autoUnlocks: 1, remainingAutoUnlocks: 1 });
     assert.equal((await t.gw.stores.senders.get(ten.id, ten.domain))?.autoUnlocks, 1);
   } finally {
     delete hook.held;
@@ -212,9 +214,9 @@ test('with INGRESS_PROCESSES=2 an SMTP child lifts an expired lock and posts sen
     await waitFor('the lock to run out', () => Date.now() > Date.parse(lock.until!) + 100, 10_000);
 
     assert.match((await send({ to: ['ann@list.example'], subject: 'Back again', text: 'Hello Ann,\n\nsee you on Monday.\n' })).response, /^250 /);
-    const [unlocked] = await waitFor('the sender.unlocked POST', () => postsFor('multi.example', 'sender.unlocked').length ? postsFor('multi.example', 'sender.unlocked') : undefined);
-    assert.ok(verifies(key, unlocked!), 'the child signs with the key derived from the same DATA_DIR secret the API shows');
-    assert.equal(unlocked!.event.detail.by, 'timeout');
+    const unlocked = await firstPost('multi.example', 'sender.unlocked');
+    assert.ok(verifies(key, unlocked), 'the child signs with the key derived from the same DATA_DIR secret the API shows');
+    assert.equal(unlocked.event.detail.by, 'timeout');
   } finally {
     stores.close();
     gw.child.kill('SIGTERM');

@@ -26,7 +26,7 @@ import { hashToken } from '../../core/tenants/password.js';
 import { systemClock } from '../../core/ports.js';
 import { createApi } from '../../api/handler.js';
 import { webhookSecretFor } from '../../core/notify/webhook-key.js';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../core/notify/signature.js';
+import { startWebhookReceiver, verifies, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { startReceiver, type Receiver } from '../delivery/helpers.js';
 import { bucket, TTL } from '../../core/reputation/counters.js';
 import { MESSAGE_TAG } from '../../adapters/aws/ses-transport.js';
@@ -50,10 +50,9 @@ let deliver: SqsHandler;
 let feedback: (e: SNSEvent, c: Context) => Promise<{ applied: number; ignored: number }>;
 let api: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
 let tenant: { token: string; mailbox: string; password: string };
-let hook: Server;
+let hook: WebhookReceiver;
 /** The key the receiver verifies with: the one the tenant's settings show. */
 let hookKey = '';
-const hookPosts: { body: any; verified: boolean }[] = [];
 /** Between the functions and the SES emulator: records each SendEmail request (the emulator keeps no tags). */
 let sesProxy: Server;
 const sesRequests: { Destination?: { ToAddresses?: string[] }; EmailTags?: { Name: string; Value: string }[]; FromEmailAddress?: string }[] = [];
@@ -109,7 +108,7 @@ async function submit(to: string, subject: string, port = smtpPort, as = { user:
  * notification calls it, so none passes only after another.
  */
 async function subscribe(): Promise<{ status: number; body: any }> {
-  const set = await callApi('PATCH', '/v1/settings', tenant.token, { webhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/relayguard`, abuseContact: 'abuse@acme.example' });
+  const set = await callApi('PATCH', '/v1/settings', tenant.token, { webhookUrl: hook.url, abuseContact: 'abuse@acme.example' });
   assert.equal(set.status, 200, JSON.stringify(set.body));
   hookKey = set.body.webhookSigningSecret;
   return set;
@@ -154,18 +153,8 @@ before(async () => {
   );
   smtpPort = await ingress.listen(0, '127.0.0.1');
   receiver = await startReceiver({ rcpt: refusesNobody });
-  // The tenant's webhook receiver: a real HTTP server that checks each delivery's signature, as a tenant's would.
-  hook = createServer((req, rs) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      const verified = verifyWebhookSignature(hookKey, body, String(req.headers[SIGNATURE_HEADER] ?? ''), Math.floor(Date.now() / 1000));
-      hookPosts.push({ body: JSON.parse(body), verified });
-      rs.statusCode = verified ? 204 : 401;
-      rs.end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  // The tenant's webhook receiver: a real HTTP server; each test checks the signatures of what it got with the key /v1/settings shows.
+  hook = await startWebhookReceiver();
 
   // The operator creates a tenant, its domain and a mailbox user through the API Lambda.
   const t = await callApi('POST', '/v1/tenants', OPERATOR_TOKEN, { name: 'Acme', ipUserQuota: 2 });
@@ -180,7 +169,7 @@ before(async () => {
 after(async () => {
   await ingress?.close();
   await receiver?.close();
-  if (hook) await new Promise((r) => hook.close(r));
+  await hook?.close();
   if (sesProxy) await new Promise((r) => sesProxy.close(r));
   stores?.close();
   await emu?.stop();
@@ -345,11 +334,11 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     assert.ok(m?.verdict?.signals.some((x) => x.name === 'password-in-message'), JSON.stringify(m?.verdict?.signals));
     assert.ok((await stores.senders.get(tenantId, frank.user))?.lock, 'the sender is locked');
 
-    const locked = hookPosts.filter((p) => p.body.type === 'sender.locked');
-    assert.equal(locked.length, 1, JSON.stringify(hookPosts.map((p) => p.body.type)));
-    assert.ok(locked[0]!.verified, 'the receiver verified the signature with the key from /v1/settings');
-    assert.equal(locked[0]!.body.sender, frank.user);
-    assert.equal(locked[0]!.body.tenantId, tenantId);
+    const locked = hook.posts.filter((p) => p.event.type === 'sender.locked');
+    assert.equal(locked.length, 1, JSON.stringify(hook.posts.map((p) => p.event.type)));
+    assert.ok(verifies(hookKey, locked[0]!), 'the signature verifies with the key from /v1/settings');
+    assert.equal(locked[0]!.event.sender, frank.user);
+    assert.equal(locked[0]!.event.tenantId, tenantId);
 
     const reports = (await emu.ses!.sent()).slice(sesBefore);
     assert.equal(reports.length, 1, 'one ARF report went out through the delivery transport (SES)');
@@ -380,10 +369,10 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
 
       const lock = (await stores.senders.get(tenantId, gina.user))?.lock;
       assert.match(lock?.reason ?? '', /refused a large share of recipients as unknown/, 'the replies locked the sender');
-      const locked = hookPosts.filter((p) => p.body.type === 'sender.locked' && p.body.sender === gina.user);
-      assert.equal(locked.length, 1, JSON.stringify(hookPosts.map((p) => [p.body.type, p.body.sender])));
-      assert.ok(locked[0]!.verified, 'signed with the key /v1/settings shows');
-      assert.equal(locked[0]!.body.detail.lockedBy, 'policy');
+      const locked = hook.posts.filter((p) => p.event.type === 'sender.locked' && p.event.sender === gina.user);
+      assert.equal(locked.length, 1, JSON.stringify(hook.posts.map((p) => [p.event.type, p.event.sender])));
+      assert.ok(verifies(hookKey, locked[0]!), 'signed with the key /v1/settings shows');
+      assert.equal(locked[0]!.event.detail.lockedBy, 'policy');
 
       const report = receiver.received.find((m) => m.rcptTo.includes('abuse@acme.example') && m.raw.toString().includes('gina@acme.example'));
       assert.ok(report, 'the ARF report reached the receiving server');
@@ -419,7 +408,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     assert.ok(report, `an ARF report went out through SES: ${JSON.stringify(sends.map((r) => r.Destination))}`);
     assert.equal(report.EmailTags, undefined, 'the report carries no message tag: SES events about it never touch the message');
     assert.ok((await emu.ses!.sent()).some((m) => m.subject === 'Abuse report: message from <ivan@acme.example> held'));
-    assert.ok(hookPosts.some((p) => p.body.type === 'sender.locked' && p.body.sender === ivan.user && p.verified));
+    assert.ok(hook.posts.some((p) => p.event.type === 'sender.locked' && p.event.sender === ivan.user && verifies(hookKey, p)));
   });
 
   test('complaints that lock a sender through the feedback handler are counted (SenderLocked, as the lockouts alarm reads) and reported: signed webhook and ARF report', async () => {
@@ -453,9 +442,9 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     }
     assert.match((await stores.senders.get(tenantId, hank.user))?.lock?.reason ?? '', /complained/, 'the complaints locked the sender');
     assert.equal(added.filter((n) => n === 'SenderLocked').length, 1, `one lock counted: ${JSON.stringify(added)}`);
-    const locked = hookPosts.filter((p) => p.body.type === 'sender.locked' && p.body.sender === hank.user);
+    const locked = hook.posts.filter((p) => p.event.type === 'sender.locked' && p.event.sender === hank.user);
     assert.equal(locked.length, 1);
-    assert.ok(locked[0]!.verified);
+    assert.ok(verifies(hookKey, locked[0]!));
     assert.ok((await emu.ses!.sent()).slice(sesBefore).some((m) => (m.subject ?? '').includes('hank@acme.example')), 'an ARF report went out through SES');
   });
 
@@ -503,11 +492,11 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
         lock: { reason: 'risk 11.0 >= 10 from content, outcome evidence', lockedAt: new Date(now - 4 * 3600_000 - 60_000).toISOString(), until: new Date(now - 60_000).toISOString(), by: 'auto' },
       }, 0));
       await submit('bob@partner.example', 'After the lock', port, { user: 'beta.example', pass: d.body.domainUser.password }, 'Hello Bob,\n\nback to normal.\n');
-      for (let i = 0; i < 100 && !hookPosts.some((p) => p.body.type === 'sender.unlocked' && p.body.sender === 'beta.example'); i++) await new Promise((r) => setTimeout(r, 50));
-      const unlocked = hookPosts.find((p) => p.body.type === 'sender.unlocked' && p.body.sender === 'beta.example');
+      for (let i = 0; i < 100 && !hook.posts.some((p) => p.event.type === 'sender.unlocked' && p.event.sender === 'beta.example'); i++) await new Promise((r) => setTimeout(r, 50));
+      const unlocked = hook.posts.find((p) => p.event.type === 'sender.unlocked' && p.event.sender === 'beta.example');
       assert.ok(unlocked, `a sender.unlocked POST arrived:\n${out}`);
-      assert.ok(unlocked.verified, 'signed with the key the API shows, derived from the secret the task read');
-      assert.deepEqual(unlocked.body.detail, { by: 'timeout', autoUnlocks: 1, remainingAutoUnlocks: 1 });
+      assert.ok(verifies(hookKey, unlocked), 'signed with the key the API shows, derived from the secret the task read');
+      assert.deepEqual(unlocked.event.detail, { by: 'timeout', autoUnlocks: 1, remainingAutoUnlocks: 1 });
       assert.deepEqual(asked(), [`secretsmanager.GetSecretValue ${SECRET_ARN}`], 'one GetSecretValue of that one secret');
       assert.equal((await stores.senders.get(tenantId, 'beta.example'))?.lock, undefined);
       assert.equal((await runQueue(score, res.scoreQueueUrl, 1)).failed.length, 0);

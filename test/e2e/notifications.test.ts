@@ -6,7 +6,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -17,7 +16,8 @@ import { startTestGateway, queuedId, type TestGateway, type TestTenant } from '.
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { freePort } from '../helpers/free-port.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../helpers/receiving-smtp.js';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../core/notify/signature.js';
+import { verifyWebhookSignature } from '../../core/notify/signature.js';
+import { startWebhookReceiver, verifies, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 /** A receiving server that knows nobody called nobody*: 550 5.1.1, as a real one answers a harvested list. */
 const REFUSES_NOBODY: ReceiverOptions = {
@@ -34,35 +34,6 @@ const HARVESTED: { to: string[]; subject: string; text: string }[] = [
   { to: ['nobody4@list.example', 'nobody5@list.example', 'nobody6@list.example', 'nobody7@list.example', 'nobody8@list.example', 'nobody9@list.example'], subject: 'Agenda', text: 'Hello all,\n\nthe agenda for Thursday follows.\n\nAlice\n' },
 ];
 
-interface Post { body: string; event: any; signature: string; at: number }
-
-interface Hook {
-  server: Server;
-  url: string;
-  posts: Post[];
-  /** While set, every answer waits for it: a receiver that does not answer until the test lets it. */
-  held?: Promise<void>;
-  /** POSTs whose sender gave up before the answer came (the notifier's own timeout). */
-  abandoned: number;
-}
-
-/** The tenant's receiver: records every POST as it arrives and answers it, unless answers are held. */
-async function startHook(): Promise<Hook> {
-  const state: Pick<Hook, 'posts' | 'abandoned' | 'held'> = { posts: [], abandoned: 0 };
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    res.on('close', () => { if (!res.writableEnded) state.abandoned++; });
-    req.on('end', () => {
-      state.posts.push({ body, event: JSON.parse(body), signature: String(req.headers[SIGNATURE_HEADER] ?? ''), at: Date.now() });
-      void (state.held ?? Promise.resolve()).then(() => res.end('ok'));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  // The same object the request handler reads: setting `held` on it holds the answers.
-  return Object.assign(state, { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/relayguard` });
-}
-
 async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -73,16 +44,14 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const verifies = (key: string, p: Post) => verifyWebhookSignature(key, p.body, p.signature, Math.floor(Date.now() / 1000));
-
 let t: TestGateway;
-let hook: Hook;
+let hook: WebhookReceiver;
 
 before(async () => {
   t = await startTestGateway({}, REFUSES_NOBODY);
-  hook = await startHook();
+  hook = await startWebhookReceiver();
 });
-after(async () => { await t.stop(); await new Promise((r) => hook.server.close(r)); });
+after(async () => { await t.stop(); await hook.close(); });
 
 /** The tenant points its webhook and abuse contact at the test's receivers; returns its signing key. */
 async function subscribe(ten: TestTenant): Promise<string> {

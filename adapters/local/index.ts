@@ -37,7 +37,7 @@ export interface LocalStores {
 export function openLocalStores(dataDir: string, clock: Clock = systemClock): LocalStores {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'relayguard.db');
-  const work = openDb(file, 'NORMAL');
+  const work = openDb(file);
   const spool = new FsSpool(join(dataDir, 'spool'), work);
   const messages = new SqliteMessageStore(work);
   // The intake commits on its own thread and connection, fsyncing the WAL itself before SMTP says 250.

@@ -23,7 +23,7 @@ export interface CommitRequest {
 export type CommitReply = { seq: number; error?: string };
 
 const { file } = workerData as { file: string };
-const db = openDb(file, 'NORMAL');
+const db = openDb(file);
 const messages = new SqliteMessageStore(db);
 let now = 0;
 const scoreQueue = new SqliteQueue<ScoreJob>(db, 'score', { now: () => new Date(now) });

@@ -36,14 +36,14 @@ CREATE INDEX IF NOT EXISTS suppressions_tenant_time ON suppressions (tenant_id, 
 `;
 
 /**
- * `synchronous` is per connection. Both use NORMAL: a WAL commit survives a
- * process crash at once, and the intake fsyncs the WAL itself (off the event
- * loop) before SMTP says 250 — see intake-sqlite.ts.
+ * Every connection commits with synchronous=NORMAL: a WAL commit survives a
+ * process crash at once, and the intake fsyncs the WAL itself (on its
+ * committer thread) before SMTP says 250 — see intake-sqlite.ts.
  */
-export function openDb(file: string, synchronous: 'FULL' | 'NORMAL'): Db {
+export function openDb(file: string): Db {
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   useWal(db);
-  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   return db;

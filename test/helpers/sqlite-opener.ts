@@ -11,7 +11,7 @@ for (let round = 0; round < job.rounds; round++) {
   const at = job.startAt + round * job.gapMs;
   while (Date.now() < at) { /* spin: a timer would add milliseconds of skew between the openers */ }
   try {
-    const db = openDb(join(job.dir, `gateway-${round}.sqlite`), 'NORMAL');
+    const db = openDb(join(job.dir, `gateway-${round}.sqlite`));
     const mode = db.pragma('journal_mode', { simple: true });
     db.prepare('INSERT INTO kv (key, value) VALUES (?, ?)').run(`p${job.i}`, 'x');
     db.close();

@@ -50,8 +50,8 @@ test('two workers updating one sender lose no update on the in-memory store', as
 test('two workers on two SQLite connections to one file lose no update', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rg-rep-'));
   const clock = new TestClock();
-  const dbA = openDb(join(dir, 'r.db'), 'NORMAL');
-  const dbB = openDb(join(dir, 'r.db'), 'NORMAL');
+  const dbA = openDb(join(dir, 'r.db'));
+  const dbB = openDb(join(dir, 'r.db'));
   try {
     await twoWorkers(clock, new SqliteSenderStore(dbA, clock), new SqliteSenderStore(dbB, clock), new SqliteSenderStore(dbA, clock));
   } finally {

@@ -65,7 +65,9 @@ const postsFor = (sender: string, type: string) => hook.posts.filter((p) => p.ev
 /** The first POST of `type` about `sender`, waited for (bounded). */
 const firstPost = (sender: string, type: string) => waitFor(`the ${type} POST`, () => postsFor(sender, type)[0]);
 
-test('a manual lock is posted to the tenant webhook with a signature that verifies with the key from its settings, and sends no abuse report', async () => {
+// That a manual lock sends no ARF report is asserted in test/reputation/lock-lifecycle.test.ts, where the
+// lock runs with a transport at hand: the API's lock path has none, so checking for a report here could not fail.
+test('a manual lock is posted to the tenant webhook with a signature that verifies with the key from its settings', async () => {
   const ten = await t.tenant('hooked.example');
   const key = await subscribe(ten);
   assert.equal((await t.api('POST', `/v1/senders/${encodeURIComponent(ten.mailbox)}/lock`, ten.token, { reason: 'phished password' })).status, 200);
@@ -75,8 +77,6 @@ test('a manual lock is posted to the tenant webhook with a signature that verifi
   assert.equal(post.event.detail.lockedBy, 'tenant', 'the receiver can tell a lock by hand from a policy lock');
   assert.ok(verifies(key, post), 'signature verifies');
   assert.ok(!verifyWebhookSignature(key, post.body + ' ', post.signature, Math.floor(Date.now() / 1000)), 'and fails on a changed body');
-  await new Promise((r) => setTimeout(r, 300));
-  assert.ok(!t.receiver.received.some((m) => m.rcptTo.includes(`abuse@${ten.domain}`)), 'the tenant\'s own decision is no abuse finding: no ARF report');
 });
 
 /** The tenant's domain user sends to a harvested list; the receiving server refuses 10 of 11 recipients. Returns the queue ids. */

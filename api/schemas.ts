@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '../core/tenants/password-rule.js';
 import { DEFAULT_IP_USER_QUOTA } from '../core/tenants/tenants.js';
+import { PAGE_SIZE } from '../core/paging.js';
 
 /** Named schemas, emitted as #/components/schemas/<id>. */
 export const components = z.registry<{ id: string; description?: string }>();
@@ -313,7 +314,7 @@ export const MessageQuery = z.object({
   status: z.enum(MESSAGE_STATUSES).optional(),
   since: isoTime.optional().describe('Received at or after.'),
   until: isoTime.optional().describe('Received before.'),
-  limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size, default 50.'),
+  limit: z.coerce.number().int().min(1).max(PAGE_SIZE.max).optional().describe(`Page size, default ${PAGE_SIZE.default}.`),
   cursor: z.string().max(500).optional(),
 });
 

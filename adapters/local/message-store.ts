@@ -1,6 +1,7 @@
 // The message log in SQLite: the record as JSON plus the columns the API filters on.
 import { stmt, type Db } from './sqlite.js';
 import type { MessageQuery, MessageStore } from '../../core/ports.js';
+import { pageSize } from '../../core/paging.js';
 import type { MessageRecord } from '../../core/model.js';
 
 const PENDING = ['accepted', 'queued', 'delivering'];
@@ -57,7 +58,7 @@ export class SqliteMessageStore implements MessageStore {
       where.push('(received_at < @cAt OR (received_at = @cAt AND id < @cId))');
       params.cAt = at; params.cId = id;
     }
-    const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+    const limit = pageSize(q.limit);
     const rows = this.db
       .prepare(`SELECT data FROM messages WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ${limit + 1}`)
       .all(params) as { data: string }[];

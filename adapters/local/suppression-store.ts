@@ -4,10 +4,10 @@
 // are added.
 import type { Db } from './sqlite.js';
 import type { SuppressionQuery, SuppressionStore } from '../../core/ports.js';
+import { pageSize } from '../../core/paging.js';
 import type { SuppressionEntry } from '../../core/model.js';
 import { DomainError } from '../../core/errors.js';
 
-const MAX_LIMIT = 500;
 
 export class SqliteSuppressionStore implements SuppressionStore {
   private readonly getStmt;
@@ -45,7 +45,7 @@ export class SqliteSuppressionStore implements SuppressionStore {
       where.push('(created_at < @cAt OR (created_at = @cAt AND address > @cAddr))');
       params.cAt = cur.at; params.cAddr = cur.address;
     }
-    const limit = Math.min(Math.max(Math.trunc(q.limit) || 50, 1), MAX_LIMIT);
+    const limit = pageSize(q.limit);
     const rows = this.db
       .prepare(`SELECT data FROM suppressions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, address ASC LIMIT ${limit + 1}`)
       .all(params) as { data: string }[];

@@ -9,6 +9,7 @@ import type { SuppressionStore } from '../../core/ports.js';
 import { addSuppression, listSuppressions, removeSuppression } from '../../core/suppression/index.js';
 import { json, noContent, route } from '../route.js';
 import { named } from '../schemas.js';
+import { PAGE_SIZE } from '../../core/paging.js';
 import type { ApiDeps } from '../types.js';
 
 export const Suppression = named('Suppression', 'An address the tenant\'s mail is no longer sent to; mail to it bounces at once with a DSN.', z.object({
@@ -31,7 +32,7 @@ export const CreateSuppressionBody = named('CreateSuppressionRequest', 'An addre
 
 const SuppressionQuery = z.object({
   q: z.string().max(320).optional().describe('Part of the address, case-insensitive.'),
-  limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size, default 50.'),
+  limit: z.coerce.number().int().min(1).max(PAGE_SIZE.max).optional().describe(`Page size, default ${PAGE_SIZE.default}.`),
   cursor: z.string().max(500).optional(),
 });
 
@@ -55,7 +56,7 @@ export const suppressionRoutes = [
     responses: { 200: { description: 'A page of suppressed addresses', schema: SuppressionList } },
     handle: async ({ deps, tenant, query }) => {
       const page = await listSuppressions(storeOf(deps), tenant.id, {
-        limit: query.limit ?? 50, ...(query.q ? { query: query.q } : {}), ...(query.cursor ? { cursor: query.cursor } : {}),
+        limit: query.limit ?? PAGE_SIZE.default, ...(query.q ? { query: query.q } : {}), ...(query.cursor ? { cursor: query.cursor } : {}),
       });
       return json(200, { items: page.items.map(view), ...(page.cursor ? { cursor: page.cursor } : {}) });
     },

@@ -5,6 +5,7 @@
 // through TTL `retentionSeconds` after it was received.
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MessageQuery, MessageStore } from '../../../core/ports.js';
+import { pageSize } from '../../../core/paging.js';
 import type { MessageRecord } from '../../../core/model.js';
 import { GSI1, GSI2, TTL_ATTRIBUTE, key, stripKeys } from './layout.js';
 import { queryAll } from './query.js';
@@ -48,7 +49,7 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async list(tenantId: string, q: MessageQuery): Promise<{ items: MessageRecord[]; cursor?: string }> {
-    const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+    const limit = pageSize(q.limit);
     const values: Record<string, unknown> = { ':p': `TENANT#${tenantId}#MSGS` };
     let range = '';
     if (q.since && q.until) { range = ' AND gsi1sk BETWEEN :a AND :b'; values[':a'] = q.since; values[':b'] = q.until; }

@@ -4,10 +4,10 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../../core/errors.js';
 import type { SuppressionQuery, SuppressionStore } from '../../../core/ports.js';
+import { pageSize } from '../../../core/paging.js';
 import type { SuppressionEntry } from '../../../core/model.js';
 import { GSI1, stripKeys } from './layout.js';
 
-const MAX_LIMIT = 500;
 const PAGE = 200;
 const MAX_PAGES = 20;
 
@@ -35,7 +35,7 @@ export class DynamoSuppressionStore implements SuppressionStore {
   }
 
   async list(tenantId: string, q: SuppressionQuery): Promise<{ items: SuppressionEntry[]; cursor?: string }> {
-    const limit = Math.min(Math.max(Math.trunc(q.limit) || 50, 1), MAX_LIMIT);
+    const limit = pageSize(q.limit);
     const needle = q.query?.toLowerCase();
     let start: Record<string, unknown> | undefined;
     if (q.cursor) {

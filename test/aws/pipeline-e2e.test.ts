@@ -114,6 +114,16 @@ async function subscribe(): Promise<{ status: number; body: any }> {
   return set;
 }
 
+/** The test tenant's id in the stores. */
+const tenantIdOf = async (): Promise<string> => (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+
+/** A new mailbox user of the test tenant, created through the API Lambda, with the password it was given. */
+async function newMailbox(username: string): Promise<{ user: string; pass: string }> {
+  const u = await callApi('POST', '/v1/users', tenant.token, { username });
+  assert.equal(u.status, 201, JSON.stringify(u.body));
+  return { user: username, pass: u.body.password as string };
+}
+
 /** One pass of the event source mapping: receive, invoke, delete what succeeded. */
 async function runQueue(handler: SqsHandler, queueUrl: string, want: number): Promise<{ messages: number; failed: string[] }> {
   const batch = await receiveBatch(stores.clients.sqs, queueUrl, want);
@@ -212,7 +222,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
   });
 
   test('a score job still failing on its last receive holds its message in quarantine instead of failing again', async () => {
-    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+    const tenantId = await tenantIdOf();
     const now = new Date().toISOString();
     // Its spooled body is gone, so scoring throws every time.
     await stores.messages.put({
@@ -280,7 +290,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
   });
 
   test('an SES permanent bounce marks the recipient bounced, and the same event again changes nothing', async () => {
-    const { items } = await stores.messages.list((await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id, { recipient: 'bob@partner.example' });
+    const { items } = await stores.messages.list(await tenantIdOf(), { recipient: 'bob@partner.example' });
     const msg = items[0]!;
     const bounce = {
       eventType: 'Bounce',
@@ -315,16 +325,14 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
   });
 
   test('a sender the score handler locks is reported to its tenant: a signed webhook to its receiver and an ARF report through SES', async () => {
-    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+    const tenantId = await tenantIdOf();
     const set = await subscribe();
     const shown = await callApi('GET', '/v1/settings', tenant.token);
     assert.equal(shown.body.webhookSigningSecret, webhookSecretFor(WEBHOOK_SERVER_SECRET, tenantId), 'the API function shows the key the local runner would derive');
     assert.equal(set.body.webhookSigningSecret, shown.body.webhookSigningSecret);
 
     // A stolen account: its own password in the message locks it at once.
-    const u = await callApi('POST', '/v1/users', tenant.token, { username: 'frank@acme.example' });
-    assert.equal(u.status, 201, JSON.stringify(u.body));
-    const frank = { user: 'frank@acme.example', pass: u.body.password as string };
+    const frank = await newMailbox('frank@acme.example');
     const sesBefore = (await emu.ses!.sent()).length;
     const id = await submit('buyer@elsewhere.example', 'credentials', smtpPort, frank, `login ${frank.user} pass ${frank.pass} ok\n`);
     assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 1), { messages: 1, failed: [] });
@@ -349,10 +357,8 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
   });
 
   test('a sender the deliver handler locks on the replies (a real receiving server refuses 10 of 11 recipients with 550 5.1.1) is reported: signed webhook and an ARF report through the delivery transport', async () => {
-    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
-    const u = await callApi('POST', '/v1/users', tenant.token, { username: 'gina@acme.example' });
-    assert.equal(u.status, 201, JSON.stringify(u.body));
-    const gina = { user: 'gina@acme.example', pass: u.body.password as string };
+    const tenantId = await tenantIdOf();
+    const gina = await newMailbox('gina@acme.example');
     await subscribe();
     process.env.DELIVERY_MODE = 'direct-mx';
     process.env.SMARTHOST = `127.0.0.1:${receiver.port}`;
@@ -386,10 +392,8 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
   });
 
   test('in SES mode the deliver handler sends the ARF report of a lock untagged, while the message it delivered carries its id', async () => {
-    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
-    const u = await callApi('POST', '/v1/users', tenant.token, { username: 'ivan@acme.example' });
-    assert.equal(u.status, 201, JSON.stringify(u.body));
-    const ivan = { user: 'ivan@acme.example', pass: u.body.password as string };
+    const tenantId = await tenantIdOf();
+    const ivan = await newMailbox('ivan@acme.example');
     await subscribe();
     // Its own words: the same text from a third sender would be a campaign.
     const id = await submit('zoe@partner.example', 'Invoice 2211', smtpPort, ivan, 'Hi Zoe,\n\nthe invoice for March is paid; thanks for the reminder.\n\nIvan\n');
@@ -412,10 +416,8 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
   });
 
   test('complaints that lock a sender through the feedback handler are counted (SenderLocked, as the lockouts alarm reads) and reported: signed webhook and ARF report', async () => {
-    const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
-    const u = await callApi('POST', '/v1/users', tenant.token, { username: 'hank@acme.example' });
-    assert.equal(u.status, 201, JSON.stringify(u.body));
-    const hank = { user: 'hank@acme.example', pass: u.body.password as string };
+    const tenantId = await tenantIdOf();
+    const hank = await newMailbox('hank@acme.example');
     await subscribe();
     const rcpts = ['r1@partner.example', 'r2@partner.example', 'r3@partner.example', 'r4@partner.example', 'r5@partner.example'];
     const id = await submit(rcpts.join(', '), 'Spring offers', smtpPort, hank, 'Hello,\n\nour spring catalogue is out.\n\nHank\n');
@@ -482,7 +484,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
       assert.deepEqual(asked(), [], 'no webhook yet: the secret is not read');
 
       // A domain user whose automatic lock ran out a minute ago: its next MAIL FROM lifts the lock, and the tenant hears of it.
-      const tenantId = (await stores.tenants.getTenantByTokenHash(hashToken(tenant.token)))!.id;
+      const tenantId = await tenantIdOf();
       const d = await callApi('POST', '/v1/domains', tenant.token, { domain: 'beta.example' });
       assert.equal(d.status, 201, JSON.stringify(d.body));
       await subscribe();

@@ -12,8 +12,9 @@ import { openAwsStores, resourcesFromEnv } from '../adapters/aws/index.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { secretSourceFromEnv, webhookSigning } from '../adapters/aws/webhook-secret.js';
 import { createIngress, type Ingress } from './server.js';
+import { loggingLocks } from './lock-log.js';
 
-function log(event: string, detail: Record<string, unknown> = {}, level: 'INFO' | 'ERROR' = 'INFO'): void {
+function log(event: string, detail: Record<string, unknown> = {}, level: 'INFO' | 'WARN' | 'ERROR' = 'INFO'): void {
   process.stdout.write(JSON.stringify({ level, event, ...detail, timestamp: new Date().toISOString() }) + '\n');
 }
 
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
   const webhookSecret = secretSourceFromEnv();
   // Sent in the background by the ingress (ingress/background-notifier.ts), with the notifier's default budget
   // (4 attempts of at most 5 s, as the local runner): no reply waits for it.
-  const notifier = webhookSigning(() => webhookSecret).notifier();
+  // A lock set here (login evidence at AUTH) is also a SENDER_LOCKED line, which the stack's metric filter counts.
+  const notifier = loggingLocks(webhookSigning(() => webhookSecret).notifier(), (event, fields) => log(event, fields, 'WARN'));
   // Handled problems (a failed webhook) as ERROR lines of this log.
   const problems = { problem: (code: string, fields: Record<string, unknown>) => log(code, fields, 'ERROR') };
   const deps = { clock: systemClock, tenants: stores.tenants, senders: stores.senders, spool: stores.spool, intake: stores.intake, notifier, log: problems };

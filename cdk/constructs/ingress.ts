@@ -13,12 +13,14 @@ import {
   OperatingSystemFamily, Protocol, Secret as EcsSecret,
 } from 'aws-cdk-lib/aws-ecs';
 import { NetworkLoadBalancer, Protocol as LbProtocol, type NetworkTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AdjustmentType } from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
 import type { Storage } from './storage.js';
+import { LOCKOUT_METRIC } from './monitoring.js';
+import { LOCK_LINE } from '../../ingress/lock-log.js';
 import { REPO_ROOT } from './relay-function.js';
 import { grantSpool, grantTable, grantWebhookSecretRead, WEBHOOK_SECRET_ENV } from './grants.js';
 
@@ -77,6 +79,12 @@ export class Ingress extends Construct {
       runtimePlatform: { cpuArchitecture: CpuArchitecture.ARM64, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // Locks the ingress sets (login evidence at AUTH) are SENDER_LOCKED lines (ingress/lock-log.ts): counted into the same
+    // SenderLocked metric as the Lambdas', with the service as its dimension, for the lockouts-per-hour alarm.
+    new MetricFilter(this, 'LockCount', {
+      logGroup, filterPattern: FilterPattern.stringValue('$.event', '=', LOCK_LINE.event),
+      metricNamespace: LOCKOUT_METRIC.namespace, metricName: LOCKOUT_METRIC.metricName, metricValue: '1', dimensions: { service: '$.service' },
+    });
     const container = task.addContainer('smtp', {
       image: ContainerImage.fromAsset(REPO_ROOT, { file: 'ingress/Dockerfile', exclude: DOCKER_EXCLUDE, platform: Platform.LINUX_ARM64 }),
       logging: new AwsLogDriver({ streamPrefix: 'ingress', logGroup }),

@@ -14,14 +14,16 @@ import type { FargateService } from 'aws-cdk-lib/aws-ecs';
 import type { NetworkTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 
-/** The metric a pipeline Lambda emits (Powertools) each time it locks a sender. */
+/** The metric counting each new lock: emitted by the pipeline Lambdas (Powertools), and by the ingress's metric filter. */
 export const LOCKOUT_METRIC = { namespace: 'Relayguard', metricName: 'SenderLocked' };
 /**
- * The Lambdas whose steps lock senders (lambdas/shared/runtime.ts
- * pipelineDeps). Powertools adds each function's service name as a
- * dimension, so the lockout alarm adds their series up.
+ * What locks senders: the Lambdas' steps (lambdas/shared/runtime.ts
+ * pipelineDeps), whose Powertools metrics carry the function's service name
+ * as a dimension, and the ingress at AUTH, whose metric filter takes the
+ * same dimension from its SENDER_LOCKED line (cdk/constructs/ingress.ts).
+ * The lockout alarm adds their series up.
  */
-export const LOCKING_SERVICES = ['score', 'deliver', 'feedback'] as const;
+export const LOCKING_SERVICES = ['score', 'deliver', 'feedback', 'ingress'] as const;
 
 export interface MonitoringProps {
   readonly queues: { name: string; queue: IQueue; dlq: IQueue; maxAge: Duration }[];

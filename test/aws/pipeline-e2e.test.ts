@@ -450,7 +450,7 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     assert.ok((await emu.ses!.sent()).slice(sesBefore).some((m) => (m.subject ?? '').includes('hank@acme.example')), 'an ARF report went out through SES');
   });
 
-  test('the bundled Fargate entry point takes mail into S3, DynamoDB and SQS, lifts an expired lock with a sender.unlocked signed by the secret it reads by WEBHOOK_SECRET_ARN, and stops cleanly on SIGTERM', async () => {
+  test('the bundled Fargate entry point takes mail into S3, DynamoDB and SQS, lifts an expired lock with a sender.unlocked signed by the secret it reads by WEBHOOK_SECRET_ARN, logs a lock it sets at AUTH as SENDER_LOCKED for the lockouts metric, and stops cleanly on SIGTERM', async () => {
     const dir = join(tmpdir(), `rg-ingress-bundle-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     // @ts-expect-error plain ESM script without types
@@ -502,6 +502,22 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
       assert.deepEqual(asked(), [`secretsmanager.GetSecretValue ${SECRET_ARN}`], 'one GetSecretValue of that one secret');
       assert.equal((await stores.senders.get(tenantId, 'beta.example'))?.lock, undefined);
       assert.equal((await runQueue(score, res.scoreQueueUrl, 1)).failed.length, 0);
+
+      // A lock the task sets itself, on login evidence at AUTH: an established account with spam on its ledger logs in
+      // from a network it never used. The lock is a SENDER_LOCKED line with the fields the stack's metric filter selects on.
+      const ivy = await newMailbox('ivy@acme.example');
+      assert.ok(await stores.senders.save({
+        tenantId, sender: ivy.user, autoUnlocks: 0, firstSeenAt: new Date(now - 30 * 86400_000).toISOString(), lastSeenAt: new Date(now - 60_000).toISOString(),
+        reputation: { profile: { logins: 20, known: { displayNames: [], replyToDomains: [], networks: ['198.51.0.0/16'], tlsClients: [] }, risk: [{ at: new Date(now - 60_000).toISOString(), family: 'content', signal: 'content-spam', weight: 9 }] } },
+      }, 0));
+      await assert.rejects(submit('bob@partner.example', 'From a new network', port, ivy), /550|locked/i, 'the lock refuses the mail that follows the login');
+      assert.match((await stores.senders.get(tenantId, ivy.user))?.lock?.reason ?? '', /login-new-network/);
+      for (let i = 0; i < 100 && !out.includes('"SENDER_LOCKED"'); i++) await new Promise((r) => setTimeout(r, 50));
+      const lines = out.split('\n').filter((l) => l.includes('"SENDER_LOCKED"')).map((l) => JSON.parse(l));
+      assert.equal(lines.length, 1, out);
+      assert.deepEqual([lines[0].event, lines[0].service, lines[0].sender, lines[0].tenantId], ['SENDER_LOCKED', 'relayguard-ingress', ivy.user, tenantId]);
+      for (let i = 0; i < 100 && !hook.posts.some((p) => p.event.type === 'sender.locked' && p.event.sender === ivy.user); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(hook.posts.some((p) => p.event.type === 'sender.locked' && p.event.sender === ivy.user), 'and the tenant hears of it');
       child.kill('SIGTERM');
       const [code] = (await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(() => r(['timeout']), 15_000))])) as [number | string];
       assert.equal(code, 0, out);

@@ -226,13 +226,20 @@ describe('Relayguard stacks with default settings', () => {
     assert.equal(byMetric('ApproximateAgeOfOldestMessage'), 2);
     assert.equal(byMetric('ApproximateNumberOfMessagesVisible'), 2);
     assert.equal(byMetric('Errors'), 4);
-    // Lockouts: one alarm on the sum of every locking Lambda's series (Powertools tags each with its service).
+    // Lockouts: one alarm on the sum of every locking service's series (Powertools tags each Lambda's with its service; the ingress's metric filter does the same).
     const lockouts = alarms.filter((a) => (a.Properties.Metrics ?? []).some((m: any) => m.MetricStat?.Metric?.MetricName === 'SenderLocked'));
     assert.equal(lockouts.length, 1);
     const series = lockouts[0]!.Properties.Metrics as any[];
-    assert.deepEqual(series.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric.Dimensions[0].Value).sort(), ['relayguard-deliver', 'relayguard-feedback', 'relayguard-score']);
-    assert.equal(series.find((m) => m.Expression)?.Expression, 'FILL(score, 0) + FILL(deliver, 0) + FILL(feedback, 0)');
+    assert.deepEqual(series.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric.Dimensions[0].Value).sort(), ['relayguard-deliver', 'relayguard-feedback', 'relayguard-ingress', 'relayguard-score']);
+    assert.equal(series.find((m) => m.Expression)?.Expression, 'FILL(score, 0) + FILL(deliver, 0) + FILL(feedback, 0) + FILL(ingress, 0)');
     assert.equal(lockouts[0]!.Properties.Threshold, 20);
+    // The ingress's series: its SENDER_LOCKED log lines (ingress/lock-log.ts), counted by a metric filter on the task's log group.
+    const filters = Object.values(s.service.findResources('AWS::Logs::MetricFilter')) as { Properties: Record<string, any> }[];
+    assert.equal(filters.length, 1);
+    assert.equal(filters[0]!.Properties.FilterPattern, '{ $.event = "SENDER_LOCKED" }');
+    assert.deepEqual(filters[0]!.Properties.MetricTransformations, [{ MetricNamespace: 'Relayguard', MetricName: 'SenderLocked', MetricValue: '1', Dimensions: [{ Key: 'service', Value: '$.service' }] }]);
+    const logGroupId = filters[0]!.Properties.LogGroupName.Ref as string;
+    assert.match(logGroupId, /Ingress.*Logs/, 'on the ingress task\'s log group');
     assert.equal(byMetric('RunningTaskCount'), 1);
     assert.equal(byMetric('UnHealthyHostCount'), 1);
     for (const a of alarms.filter((x) => x.Properties.MetricName !== 'ActiveFlowCount')) assert.equal(a.Properties.AlarmActions.length, 1, 'every alarm notifies the topic');

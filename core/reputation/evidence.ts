@@ -7,7 +7,7 @@ import type { LockState, SenderRecord, Tenant } from '../model.js';
 import { effectiveSettings } from '../settings.js';
 import { afterLock, afterThrottle } from './after-lock.js';
 import { decideLock } from './ladder.js';
-import { appendLockEvent, lockedEvent } from './lock-history.js';
+import { appendLockEvent, lockedEvent, unlockedEvent } from './lock-history.js';
 import { lockStatus, makeAutoLock } from './lock-lifecycle.js';
 import { policyFor } from './policy.js';
 import { addRisk, currentRisk, profileOf, rollOver, withProfile, type RiskEntry, type SenderProfile } from './profile.js';
@@ -64,6 +64,13 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
         p.wouldLock = { at: now.toISOString(), reason: decision.reason };
         out.wouldLock = decision.reason;
       } else if (decision) {
+        // A lapsed automatic lock no MAIL FROM has lifted yet (the evidence came
+        // from delivery, feedback or a login) ran its course: count it as the
+        // check at MAIL FROM would, or relocking this way would never escalate.
+        if (status === 'expired' && rec.lock) {
+          rec.lockHistory = appendLockEvent(rec.lockHistory, unlockedEvent('auto-unlocked', rec.lock, now));
+          rec.autoUnlocks += 1;
+        }
         rec.lock = makeAutoLock(rec, policy, decision, now, opts.kind?.mailboxUser ?? false, opts.kind?.smtpUser ?? false);
         rec.lockHistory = appendLockEvent(rec.lockHistory, lockedEvent(rec.lock, 'policy'));
         out.newLock = true;

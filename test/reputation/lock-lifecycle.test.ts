@@ -195,3 +195,23 @@ test('the SMTP reply for a lock is ASCII and fits one reply line however much ev
   assert.match(reply.message, /\.\.\.$/);
   await lockBySpam(makeWorld(), 't1', 't1.example', id).then((lock) => assert.match(lock.reason, /^[\x20-\x7e]+$/, 'ASCII only'));
 });
+
+test('new evidence after an automatic lock ran out, before any MAIL FROM lifted it, counts the lapsed lock: repeated locks still escalate to manual', async () => {
+  const w = makeWorld();
+  const id = domainUser('t1', 't1.example');
+  // Delivery replies (and SES feedback) arrive whether or not the sender reconnects.
+  const first = await lockByUnknownRecipients(w, id);
+  w.clock.advance(4 * HOUR + MIN);
+  const second = await lockByUnknownRecipients(w, id);
+  assert.notEqual(second.lockedAt, first.lockedAt, 'a new lock');
+  let rec = await w.deps.senders.get('t1', 't1.example');
+  assert.equal(rec?.autoUnlocks, 1, 'the lapsed lock is counted as an automatic unlock');
+  assert.deepEqual(rec?.lockHistory?.map((e) => e.type), ['locked', 'auto-unlocked', 'locked']);
+  w.clock.advance(4 * HOUR + MIN);
+  const third = await lockByUnknownRecipients(w, id).catch(() => undefined);
+  rec = await w.deps.senders.get('t1', 't1.example');
+  assert.equal(rec?.autoUnlocks, 2);
+  assert.equal(third, undefined, 'after two automatic unlocks the lock is manual');
+  assert.equal(rec?.lock?.by, 'manual');
+  assert.equal(rec?.lock?.until, undefined);
+});

@@ -63,6 +63,18 @@ function isStaleAttempt(recipients: RecipientStatus[], attempt: number): boolean
   return pending.length > 0 && pending.every((r) => r.attempts >= attempt);
 }
 
+/**
+ * The number of this attempt in the message's single retry chain. A release
+ * from quarantine queues attempt 1, but a message held in the middle of its
+ * retries (its sender was locked) has made attempts already. Numbering on
+ * from those keeps the retries after the release from being dropped as stale
+ * and gives a DSN after the release an id no earlier DSN has taken.
+ */
+function attemptNumber(status: MessageStatus, recipients: RecipientStatus[], jobAttempt: number): number {
+  if (status !== 'released') return jobAttempt;
+  return Math.max(jobAttempt, 1 + Math.max(0, ...recipients.map((r) => r.attempts)));
+}
+
 export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Promise<void> {
   const original = await deps.messages.get(job.messageId);
   if (!original || !DELIVERABLE.has(original.status)) return;
@@ -83,6 +95,7 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
     : original.expiresAt ?? deliveryExpiry(original.receivedAt, deps.config.deliveryRetrySeconds);
   let recipients = ensureRecipients(original.envelope, original.recipients);
   if (original.status === 'delivering' && isStaleAttempt(recipients, job.attempt)) return;
+  const attemptNo = attemptNumber(original.status, recipients, job.attempt);
   // Addresses on the tenant's suppression list bounce here (with a DSN, as SES does) and are never offered to the receiving server.
   const suppression = await applySuppressions(deps, original.tenantId, recipients);
   recipients = suppression.recipients;
@@ -111,7 +124,7 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
   let retryDelay: number | undefined;
   let expired = false;
   if (recipients.some(isPending)) {
-    const decision = decideRetry(now, job.attempt, new Date(expiresAt), deps.config.deliveryBackoffSeconds);
+    const decision = decideRetry(now, attemptNo, new Date(expiresAt), deps.config.deliveryBackoffSeconds);
     if (decision.retry) {
       retryDelay = decision.delaySeconds;
     } else {
@@ -127,9 +140,9 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
   // attempt (the record still says it was not made) and never loses a DSN or a retry; the extra
   // retry job that repetition schedules is then recognised as stale and dropped.
   if (bounced.length > 0 && wantsDsn(original)) {
-    next.dsnMessageId = await emitDsn(deps, original, raw ?? Buffer.alloc(0), bounced, { attempt: job.attempt, expired });
+    next.dsnMessageId = await emitDsn(deps, original, raw ?? Buffer.alloc(0), bounced, { attempt: attemptNo, expired });
   }
-  if (retryDelay !== undefined) await deps.deliverQueue.send({ messageId: original.id, attempt: job.attempt + 1 }, retryDelay);
+  if (retryDelay !== undefined) await deps.deliverQueue.send({ messageId: original.id, attempt: attemptNo + 1 }, retryDelay);
   await deps.messages.put(next);
 
   if (results.length > 0 && !isGeneratedDsn(next)) {

@@ -215,3 +215,37 @@ test('new evidence after an automatic lock ran out, before any MAIL FROM lifted 
   assert.equal(rec?.lock?.by, 'manual');
   assert.equal(rec?.lock?.until, undefined);
 });
+
+test('locking by hand a sender whose lock awaits a password rotation keeps that requirement: lock then unlock does not skip the rotation', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'ann@t1.example');
+  const ctx = { tenant, sender: 'ann@t1.example', clientIp: '192.0.2.1', identity: id };
+  await lockBySpam(w, 't1', 'ann@t1.example', id);
+  w.clock.advance(MIN);
+  const manual = { reason: 'locked by the tenant administrator', lockedAt: w.clock.now().toISOString(), by: 'manual' as const };
+  const rec = await lockSender(w.deps, 't1', 'ann@t1.example', manual);
+  assert.equal(rec.lock?.requiresPasswordRotation, true);
+  const err = await lockSender(w.deps, 't1', 'ann@t1.example', undefined).catch((e: unknown) => e);
+  assert.ok(isDomainError(err, 'FORBIDDEN'), 'the unlock still needs the rotation');
+  await assert.rejects(checkSenderAllowed(w.deps, ctx), { code: 'SENDER_LOCKED' });
+  // Once the password changed, the tenant's lock is its own to lift.
+  w.clock.advance(MIN);
+  const user = w.users.get('ann@t1.example')!;
+  w.users.set('ann@t1.example', { ...user, passwordVersion: 2, passwordChangedAt: w.clock.now().toISOString() });
+  await lockSender(w.deps, 't1', 'ann@t1.example', undefined);
+  await checkSenderAllowed(w.deps, ctx);
+});
+
+test('a lock by hand after the password was already rotated does not ask for another rotation', async () => {
+  const w = makeWorld();
+  const id = addMailboxUser(w, 't1', 'ann@t1.example');
+  await lockBySpam(w, 't1', 'ann@t1.example', id);
+  w.clock.advance(MIN);
+  const user = w.users.get('ann@t1.example')!;
+  w.users.set('ann@t1.example', { ...user, passwordVersion: 2, passwordChangedAt: w.clock.now().toISOString() });
+  w.clock.advance(MIN);
+  const rec = await lockSender(w.deps, 't1', 'ann@t1.example', { reason: 'precaution', lockedAt: w.clock.now().toISOString(), by: 'manual' });
+  assert.equal(rec.lock?.requiresPasswordRotation, undefined);
+  await lockSender(w.deps, 't1', 'ann@t1.example', undefined);
+});

@@ -117,6 +117,18 @@ async function serveStatic(res: ServerResponse, root: string, urlPath: string, h
   return true;
 }
 
+/**
+ * The request target as a URL, or undefined when it cannot be one (e.g.
+ * `//[`): a client's malformed request line is its own 400, not our 500.
+ */
+function requestUrl(target: string): URL | undefined {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
 const isApiPath = (p: string) => p === '/healthz' || p === '/v1' || p.startsWith('/v1/');
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
@@ -127,7 +139,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     const headOnly = req.method === 'HEAD';
     const method = headOnly ? 'GET' : (req.method ?? 'GET');
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req.url ?? '/');
+      if (!url) {
+        writeResponse(res, problemBody(400, 'VALIDATION', 'Invalid request', 'The request target is not a valid path; send e.g. GET /v1/openapi.json'), headOnly);
+        return;
+      }
       if (root && method === 'GET' && !isApiPath(url.pathname) && (await serveStatic(res, root, url.pathname, headOnly))) return;
       const body = method === 'GET' || method === 'DELETE' ? undefined : await readJsonBody(req, maxBodyBytes);
       const headers: Record<string, string | undefined> = {};

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -32,6 +33,16 @@ function rawGet(port: string, path: string): Promise<{ status: number; body: str
       res.setEncoding('utf8').on('data', (c) => { body += c; }).on('end', () => done({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', fail).end();
+  });
+}
+
+/** The status line and body for a request line sent as is (node:http would refuse to send a malformed target). */
+function rawRequestLine(port: string, line: string): Promise<{ statusLine: string; body: string }> {
+  return new Promise((done, fail) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(`${line}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    socket.setEncoding('utf8').on('data', (c) => { text += c; }).on('error', fail)
+      .on('end', () => done({ statusLine: text.split('\r\n')[0]!, body: text.slice(text.indexOf('\r\n\r\n') + 4) }));
   });
 }
 
@@ -73,6 +84,15 @@ describe('routing', () => {
     assert.equal(r.status, 405);
     assert.equal(r.headers.get('allow'), 'POST, GET');
     assert.equal(r.body.code, 'METHOD_NOT_ALLOWED');
+  });
+
+  test('a request target that is no URL path is a 400 problem, not a 500', async () => {
+    const port = new URL(h.base).port;
+    for (const target of ['//[', 'http://[']) {
+      const r = await rawRequestLine(port, `GET ${target} HTTP/1.1`);
+      assert.match(r.statusLine, /^HTTP\/1\.1 400 /, target);
+      assert.equal(JSON.parse(r.body).code, 'VALIDATION', target);
+    }
   });
 
   test('the health check answers without a token', async () => {

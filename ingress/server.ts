@@ -4,6 +4,7 @@
 // sent only once the spool file and its log + queue record are durable.
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Socket } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { DomainError, toSmtpReply } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Identity, Tenant } from '../core/model.js';
@@ -85,6 +86,20 @@ interface SessionState {
 /** How much of a message the password probe reads: credential checks are short notes. */
 const PROBE_BYTES = 64 * 1024;
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * An address with its domain in ASCII (punycode for an IDN), the form domains
+ * are stored and compared in. smtp-server hands MAIL FROM and RCPT TO over
+ * with the domain decoded to Unicode, even when the client sent it as ASCII.
+ */
+function asciiDomain(address: string): string {
+  if (!NON_ASCII.test(address)) return address;
+  const at = address.lastIndexOf('@');
+  const ascii = at < 0 ? '' : domainToASCII(address.slice(at + 1));
+  return ascii ? address.slice(0, at + 1) + ascii : address;
+}
+
 const smtpError = (err: unknown): Error & { responseCode: number } => {
   const { code, message } = toSmtpReply(err);
   return Object.assign(new Error(message), { responseCode: code });
@@ -151,11 +166,12 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     }
     const tenant = await tenants.tenant(identity.tenantId);
     if (!tenant) throw new DomainError('AUTH_FAILED', 'This account no longer exists');
+    const from = asciiDomain(address.address);
     if (identity.kind === 'smtp-user') {
       const owned = identity.userKind === 'domain' ? await tenants.domains(tenant.id) : [];
-      checkSenderOwnership(identity, address.address, owned);
+      checkSenderOwnership(identity, from, owned);
     }
-    const sender = senderKey(identity, address.address);
+    const sender = senderKey(identity, from);
     await checkSenderAllowed(policyDeps, { tenant, sender, clientIp: session.remoteAddress, identity });
     Object.assign(st, { identity, tenant, sender });
   }
@@ -167,8 +183,8 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     const now = deps.clock.now();
     const id = newId(now);
     const envelope = {
-      mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-      rcptTo: session.envelope.rcptTo.map((r) => r.address),
+      mailFrom: session.envelope.mailFrom ? asciiDomain(session.envelope.mailFrom.address) : '',
+      rcptTo: session.envelope.rcptTo.map((r) => asciiDomain(r.address)),
     };
     const tap = new DataTap(o.maxMessageBytes, st.probe ? PROBE_BYTES : 0);
     const trace = receivedHeader({ session, hostname: o.hostname, id, mailFrom: envelope.mailFrom, authenticated: identity.kind === 'smtp-user', now });

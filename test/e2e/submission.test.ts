@@ -147,6 +147,46 @@ describe('who may send what', () => {
   });
 });
 
+describe('internationalised domains', () => {
+  // Domains are stored in their ASCII (punycode) form; smtp-server hands the
+  // addresses over with the domain decoded to Unicode.
+  test('a mailbox user of an IDN domain sends as its own address, in ASCII or (SMTPUTF8) Unicode form', async () => {
+    const ten = await t.tenant('xn--bcher-kva.example');
+    const c = await RawSmtp.connect(t.gw.smtpPort);
+    try {
+      await c.reply(); await c.cmd('EHLO c'); await c.starttls(); await c.cmd('EHLO c');
+      assert.equal((await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${ten.mailbox}\0${ten.mailboxPassword}`).toString('base64'))).code, 235);
+      const ascii = await c.cmd('MAIL FROM:<alice@xn--bcher-kva.example>');
+      assert.equal(ascii.code, 250, ascii.text);
+      assert.equal((await c.cmd('RCPT TO:<bob@partner.example>')).code, 250);
+      assert.equal((await c.cmd('DATA')).code, 354);
+      c.write('Subject: IDN sender\r\n\r\nnotes about the book fair\r\n.\r\n');
+      const done = await c.reply();
+      assert.equal(done.code, 250, done.text);
+      const m = await t.waitForMessage(ten.token, queuedId(done.text), () => true);
+      assert.equal(m.envelope.mailFrom, 'alice@xn--bcher-kva.example', 'the log keeps the canonical (ASCII) domain');
+      const utf8 = await c.cmd('MAIL FROM:<alice@bücher.example> SMTPUTF8');
+      assert.equal(utf8.code, 250, utf8.text);
+    } finally { c.close(); }
+  });
+
+  test('a domain user of an IDN domain sends from any address of it', async () => {
+    const ten = await t.tenant('xn--mnchen-3ya.example');
+    const c = await RawSmtp.connect(t.gw.smtpPort);
+    try {
+      await c.reply(); await c.cmd('EHLO c'); await c.starttls(); await c.cmd('EHLO c');
+      assert.equal((await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${ten.domain}\0${ten.domainPassword}`).toString('base64'))).code, 235);
+      const r = await c.cmd('MAIL FROM:<billing@xn--mnchen-3ya.example>');
+      assert.equal(r.code, 250, r.text);
+      await c.cmd('RSET');
+      const u = await c.cmd('MAIL FROM:<billing@münchen.example> SMTPUTF8');
+      assert.equal(u.code, 250, u.text);
+      await c.cmd('RSET');
+      assert.equal((await c.cmd('MAIL FROM:<billing@elsewhere.example>')).code, 553);
+    } finally { c.close(); }
+  });
+});
+
 describe('limits', () => {
   test('a message over the size limit gets 552', async () => {
     await assert.rejects(

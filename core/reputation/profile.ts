@@ -105,7 +105,11 @@ export function rollOver(p: SenderProfile, now: Date): void {
   } else {
     p.peaksAt = iso;
   }
-  if (p.openHour !== hour) {
+  // A `now` before the open period (a worker whose clock read a moment
+  // earlier saved after the roll-over) belongs to the open period: rolling
+  // back would count the day again and reopen a closed, possibly flagged,
+  // period whose counters would then be learned as peaks.
+  if (!p.openHour || hour > p.openHour) {
     if (p.openHour && !p.openHourFlagged) {
       for (const k of ['rcptPerMessage', 'minuteMessages', 'hourRecipients', 'hourDomains'] as const) p.peaks[k] = Math.max(p.peaks[k], p.open[k]);
     }
@@ -113,7 +117,7 @@ export function rollOver(p: SenderProfile, now: Date): void {
     p.openHourFlagged = false;
     p.open.rcptPerMessage = 0; p.open.minuteMessages = 0; p.open.hourRecipients = 0; p.open.hourDomains = 0;
   }
-  if (p.openDay !== day) {
+  if (!p.openDay || day > p.openDay) {
     if (p.openDay && !p.openDayFlagged) {
       for (const k of ['dayRecipients', 'fanoutDay'] as const) p.peaks[k] = Math.max(p.peaks[k], p.open[k]);
     }

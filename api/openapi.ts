@@ -12,6 +12,11 @@ const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 function problemResponses(route: Route): Record<string, object> {
   const statuses: Record<number, string> = { 500: 'Unexpected error' };
   if (route.body || route.query || route.params) statuses[400] = 'Invalid input: see detail and errors';
+  // The adapters answer these before the route runs (local/http-server.ts, lambdas/api.ts).
+  if (route.body) {
+    statuses[413] = 'Request body over 1 MiB';
+    statuses[415] = 'Request body is not JSON (send Content-Type: application/json)';
+  }
   if (route.auth !== 'none') {
     statuses[401] = 'Missing or unknown bearer token';
     statuses[403] = route.auth === 'operator' ? 'Not the operator token' : 'Not a tenant token';

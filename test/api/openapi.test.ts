@@ -73,6 +73,22 @@ test('each operation has a unique id, its path parameters, a security rule and p
   }
 });
 
+test('every operation with a body documents the 413 and 415 the server answers it with', async () => {
+  const withBody = Object.entries<Record<string, any>>(doc.paths)
+    .flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.requestBody).map(([method, op]) => ({ path, method, op })));
+  assert.ok(withBody.length >= 8);
+  for (const { path, method, op } of withBody) {
+    const url = path.replace(/\{\w+\}/g, 'x');
+    const where = `${method.toUpperCase()} ${path}`;
+    const form = await h.call(method.toUpperCase(), url, { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(form.status, 415, where);
+    assert.ok(op.responses['415']?.content['application/problem+json'], `${where}: documents 415`);
+    const big = await h.call(method.toUpperCase(), url, { body: { pad: 'x'.repeat(1024 * 1024) } });
+    assert.equal(big.status, 413, where);
+    assert.ok(op.responses['413']?.content['application/problem+json'], `${where}: documents 413`);
+  }
+});
+
 test('every $ref points at a schema in components', () => {
   const refs: string[] = [];
   const walk = (v: unknown): void => {

@@ -11,6 +11,8 @@
 // Failing a policy defers the recipients; it never downgrades to plaintext.
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
+import { resolve as dnsResolve } from 'node:dns';
+import { domainToASCII } from 'node:url';
 import mxConnect from 'mx-connect';
 import type { OutboundMessage, RecipientResult, Transport } from '../../core/ports.js';
 import { createMtaStsCache, type MtaStsCache } from './mta-sts-cache.js';
@@ -91,6 +93,19 @@ function connectFailure(rcpts: string[], err: ConnectError): RecipientResult[] {
   return rcpts.map((rcpt) => ({ rcpt, code: 0, reply: prefix + text }));
 }
 
+/**
+ * RFC 7505: an MX of "." (node reports the root as "") says the domain takes
+ * no mail. mx-connect only sees an MX host it cannot resolve and fails with
+ * a text about IP addresses; this asks again, only after such a failure.
+ */
+function hasNullMx(resolve: ResolveFn, domain: string): Promise<boolean> {
+  return new Promise((done) => {
+    resolve(domainToASCII(domain) || domain, 'MX', (err: Error | null, records?: { exchange: string }[]) => {
+      done(!err && Array.isArray(records) && records.length > 0 && records.every((r) => r.exchange === '' || r.exchange === '.'));
+    });
+  });
+}
+
 export function createDirectMxTransport(options: DirectMxOptions): Transport {
   const port = options.port ?? 25;
   const mtaSts = { enabled: options.mtaSts?.enabled ?? true, cache: options.mtaSts?.cache ?? createMtaStsCache() };
@@ -160,7 +175,12 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
         conn = await connectMx(domain, skipHosts);
       } catch (err) {
         // No host left: the replies of the last one tried say more than "no host".
-        return results.length > 0 ? results : connectFailure(rcpts, err as ConnectError);
+        if (results.length > 0) return results;
+        const e = err as ConnectError;
+        if (e.category === 'dns' && !e.temporary && (await hasNullMx(options.resolve ?? (dnsResolve as ResolveFn), domain))) {
+          return rcpts.map((rcpt) => ({ rcpt, code: 556, reply: `556 5.1.10 ${domain} accepts no mail: it publishes a null MX (RFC 7505)` }));
+        }
+        return connectFailure(rcpts, e);
       }
       results = await deliverVia(conn, rcpts, message);
       if (!results.every((r) => r.code === 0 || r.code === 421)) return results;

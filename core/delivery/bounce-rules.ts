@@ -43,7 +43,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     why: 'Rate limits reported with a 5xx code clear with time.' },
 
   // ---- permanent failures, with the category that matters for reputation ----
-  { codes: ['5xx'], match: /\b5\.1\.2\b|domain (not found|does not exist)|host (not found|unknown)|no mx|NXDOMAIN/i, outcome: 'bounced', category: 'bad-domain',
+  { codes: ['5xx'], match: /\b5\.1\.(2|10)\b|null MX|domain (not found|does not exist)|host (not found|unknown)|no mx|NXDOMAIN/i, outcome: 'bounced', category: 'bad-domain',
     why: 'The recipient domain has no mail server.' },
   { codes: ['5xx'], match: /\b5\.1\.[013-6]\b|user unknown|no such (user|mailbox|recipient)|unknown (user|recipient)|mailbox (unavailable|not found)|recipient (address )?rejected|does not exist|invalid recipient/i,
     outcome: 'bounced', category: 'unknown-user',

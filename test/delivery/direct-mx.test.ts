@@ -127,6 +127,18 @@ describe('direct MX transport', () => {
     assert.deepEqual(classifyReply(r!.code, r!.reply), { outcome: 'bounced', category: 'bad-domain' });
   });
 
+  it('bounces a domain that publishes a null MX (RFC 7505) with 556 5.1.10, without falling back to its A record', async () => {
+    const before = plain.rcptSeen.length;
+    for (const exchange of ['', '.']) {
+      const resolve = tableResolver({ 'nullmx.test MX': [{ exchange, priority: 0 }], 'nullmx.test A': ['127.0.0.1'] });
+      const [r] = await transport(plain.port, { resolve }).send(message(['bob@nullmx.test']));
+      assert.equal(r!.code, 556, r!.reply);
+      assert.match(r!.reply, /^556 5\.1\.10 .*nullmx\.test.*null MX/);
+      assert.deepEqual(classifyReply(r!.code, r!.reply), { outcome: 'bounced', category: 'bad-domain' });
+    }
+    assert.equal(plain.rcptSeen.length, before, 'no session was opened');
+  });
+
   it('refuses by default an MX that points at a loopback address', async () => {
     const t = createDirectMxTransport({ name: 'gw.relayguard.test', port: plain.port, resolve: tableResolver(MX_DNS), connectTimeoutMs: 3000 });
     const before = plain.rcptSeen.length;

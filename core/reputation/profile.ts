@@ -98,9 +98,11 @@ export function rollOver(p: SenderProfile, now: Date): void {
   if (p.peaksAt) {
     const days = (now.getTime() - Date.parse(p.peaksAt)) / 86_400_000;
     if (days >= 1) {
-      const f = Math.pow(PEAK_DECAY_PER_DAY, Math.floor(days));
+      const whole = Math.floor(days);
+      const f = Math.pow(PEAK_DECAY_PER_DAY, whole);
       for (const k of Object.keys(p.peaks) as (keyof Peaks)[]) p.peaks[k] *= f;
-      p.peaksAt = iso;
+      // Advance by the days applied, not to now: the part-day left over fades next time.
+      p.peaksAt = new Date(Date.parse(p.peaksAt) + whole * 86_400_000).toISOString();
     }
   } else {
     p.peaksAt = iso;

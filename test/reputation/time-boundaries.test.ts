@@ -19,3 +19,13 @@ test('a message from a worker whose clock reads just before the hour and day alr
   assert.equal(p.openDay, '2026-03-03');
   assert.equal(p.peaks.dayRecipients, 0, 'the attack day\'s volume is not learned through the late message');
 });
+
+test('peaks fade by whole days however irregularly the sender is seen', () => {
+  const p = emptyProfile();
+  const t0 = Date.parse('2026-03-02T09:00:00Z');
+  rollOver(p, new Date(t0));
+  p.peaks.dayRecipients = 1000;
+  // Seen every 36 hours for 30 days: 20 visits, 30 days of fading.
+  for (let i = 1; i <= 20; i++) rollOver(p, new Date(t0 + i * 36 * 3_600_000));
+  assert.ok(Math.abs(p.peaks.dayRecipients - 1000 * Math.pow(0.98, 30)) < 0.5, `${p.peaks.dayRecipients}`);
+});

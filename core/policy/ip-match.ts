@@ -32,3 +32,17 @@ export function compileIpUsers(ipUsers: readonly IpUser[]): (ip: string) => IpUs
     return undefined;
   };
 }
+
+/**
+ * The client a connecting address stands for, for counting "addresses" per
+ * account and throttling guesses per client: IPv4 as it is (also when
+ * IPv4-mapped), IPv6 as its /64 — one subscriber's or host's prefix, whose
+ * privacy addresses change all the time and which an attacker gets whole.
+ * A string that is no address is returned as it is.
+ */
+export function clientKey(ip: string): string {
+  const addr = parseAddress(ip);
+  if (!addr) return ip;
+  if (addr.kind() === 'ipv4') return addr.toString();
+  return `${(addr as ipaddr.IPv6).parts.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+}

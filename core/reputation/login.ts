@@ -4,6 +4,7 @@
 // it never presented. Failures only move counters; a success weighs them
 // and taints the messages of the next hour (signals/access.ts).
 import ipaddr from 'ipaddr.js';
+import { clientKey } from '../policy/ip-match.js';
 import { applyEvidence } from './evidence.js';
 import { LOGIN_RULES, THRESHOLDS } from './policy.js';
 import { profileOf, remember, type RiskEntry } from './profile.js';
@@ -30,12 +31,14 @@ export async function recordLogin(deps: ReputationDeps, login: LoginAttempt): Pr
   const t = login.tenantId, u = login.username.toLowerCase();
   const slot = slotOf(now);
   const hour = now.toISOString().slice(0, 13);
+  // Distinct addresses are distinct clients: one IPv6 /64, one IPv4 address however written.
+  const client = clientKey(login.clientIp);
   if (!login.success) {
-    const first = await deps.senders.increment(t, u, `lfip:${slot}:${login.clientIp}`, { n: 1 }, H);
+    const first = await deps.senders.increment(t, u, `lfip:${slot}:${client}`, { n: 1 }, H);
     await deps.senders.increment(t, u, `lf:${slot}`, { failures: 1, ips: first.n === 1 ? 1 : 0 }, H);
     return;
   }
-  const firstThisHour = await deps.senders.increment(t, u, `lip:${hour}:${login.clientIp}`, { n: 1 }, 2 * H);
+  const firstThisHour = await deps.senders.increment(t, u, `lip:${hour}:${client}`, { n: 1 }, 2 * H);
   const [{ failures, ips: failIps }, hourly] = await Promise.all([
     recentLoginFailures(deps, t, u, now),
     deps.senders.increment(t, u, `lh:${hour}`, { ips: firstThisHour.n === 1 ? 1 : 0, successes: 1 }, 2 * H),

@@ -83,3 +83,38 @@ test('a message carrying the account\'s own SMTP password locks it at once (leak
   assert.equal(a.locked.requiresPasswordRotation, true);
   await assert.rejects(checkSenderAllowed(w.deps, { tenant, sender: 'fred@t1.example', clientIp: '192.0.2.10', identity: id }), /leaked-credential probe/);
 });
+
+test('one IPv6 host (one /64) logging in from several of its addresses, or one IPv4 client seen also IPv4-mapped, is one address', async () => {
+  const w = makeWorld();
+  const { tenant, id } = await establish(w, 'eve@t1.example', '2001:db8:1:2::10');
+  // Privacy addresses: a phone's apps each use another address of its /64.
+  for (const ip of ['2001:db8:1:2::a', '2001:db8:1:2:aaaa::b', '2001:db8:1:2::c', '2001:db8:1:2:ffff::d']) {
+    await recordLogin(w.deps, { tenantId: 't1', username: 'eve@t1.example', clientIp: ip, success: true, tlsClient: 'thunderbird' });
+  }
+  const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'eve@t1.example', ['friend1@x.example'], { headerFrom: '"Alice Example" <eve@t1.example>' }), content(0));
+  assert.deepEqual(names(a), []);
+
+  const w2 = makeWorld();
+  const b = await establish(w2, 'fay@t1.example');
+  for (const ip of ['192.0.2.10', '::ffff:192.0.2.10', '192.0.2.11', '::ffff:c000:20b']) {
+    await recordLogin(w2.deps, { tenantId: 't1', username: 'fay@t1.example', clientIp: ip, success: true, tlsClient: 'thunderbird' });
+  }
+  const a2 = await assessSender(w2.deps, b.tenant, makeMessage(w2, b.id, 'fay@t1.example', ['friend1@x.example'], { headerFrom: '"Alice Example" <fay@t1.example>' }), content(0));
+  assert.deepEqual(names(a2), []);
+});
+
+test('failed logins from many addresses of one IPv6 /64 are one address: the owner\'s own retries at home are no credential stuffing', async () => {
+  const w = makeWorld();
+  const { tenant, id } = await establish(w, 'gus@t1.example', '2001:db8:1:2::10');
+  for (let i = 0; i < 8; i++) await recordLogin(w.deps, { tenantId: 't1', username: 'gus@t1.example', clientIp: `2001:db8:1:2::${i + 20}`, success: false });
+  await recordLogin(w.deps, { tenantId: 't1', username: 'gus@t1.example', clientIp: '2001:db8:1:2::99', success: true, tlsClient: 'thunderbird' });
+  const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'gus@t1.example', ['friend1@x.example'], { headerFrom: '"Alice Example" <gus@t1.example>' }), content(0));
+  assert.deepEqual(names(a), []);
+  // The same from eight different /64s is the burst it was.
+  const w2 = makeWorld();
+  const b = await establish(w2, 'hal@t1.example', '2001:db8:1:2::10');
+  for (let i = 0; i < 8; i++) await recordLogin(w2.deps, { tenantId: 't1', username: 'hal@t1.example', clientIp: `2001:db8:9:${i}::7`, success: false });
+  await recordLogin(w2.deps, { tenantId: 't1', username: 'hal@t1.example', clientIp: '2001:db8:9:99::7', success: true });
+  const a2 = await assessSender(w2.deps, b.tenant, makeMessage(w2, b.id, 'hal@t1.example', ['friend1@x.example']), content(0));
+  assert.match(a2.signals.find((x) => x.name === 'suspicious-login')?.detail ?? '', /failed-burst-then-success/);
+});

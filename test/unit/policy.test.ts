@@ -44,3 +44,30 @@ test('the most specific IP user matches, IPv4-mapped addresses included', () => 
   assert.equal(match('198.51.100.1'), undefined);
   assert.equal(match('not an ip'), undefined);
 });
+
+test('the login throttle blocks one IPv6 /64 however many of its addresses guess, and an IPv4 client however written', async () => {
+  const { LoginThrottle } = await import('../../core/policy/login-throttle.js');
+  const clock = { t: Date.parse('2026-03-02T09:00:00Z'), now() { return new Date(this.t); } };
+  const t = new LoginThrottle(clock);
+  for (let i = 0; i < 10; i++) t.fail(`2001:db8:1:2::${(i + 1).toString(16)}`);
+  assert.throws(() => t.check('2001:db8:1:2:ffff::1'), { code: 'AUTH_THROTTLED' });
+  assert.doesNotThrow(() => t.check('2001:db8:1:3::1'), 'another /64');
+  for (let i = 0; i < 5; i++) t.fail('192.0.2.7');
+  for (let i = 0; i < 5; i++) t.fail('::ffff:192.0.2.7');
+  clock.t += 20_000;
+  assert.throws(() => t.check('192.0.2.7'), { code: 'AUTH_THROTTLED' }, 'ten failures of one client: blocked for 15 minutes');
+});
+
+test('the login throttle\'s memory stays bounded under failures from many addresses, and each failure stays cheap', async () => {
+  const { LoginThrottle, DEFAULT_LOGIN_THROTTLE } = await import('../../core/policy/login-throttle.js');
+  const clock = { t: Date.parse('2026-03-02T09:00:00Z'), now() { return new Date(this.t); } };
+  const t = new LoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, maxClients: 1000 });
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 20_000; i++) { t.fail(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`); clock.t += 1; }
+  assert.ok(t.size <= 1000, `${t.size} clients kept`);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.ok(ms < 2000, `${ms} ms for 20,000 failures`);
+  // The newest guessers are the ones still tracked.
+  for (let i = 0; i < 8; i++) t.fail('10.0.78.31');
+  assert.throws(() => t.check('10.0.78.31'), { code: 'AUTH_THROTTLED' });
+});

@@ -36,8 +36,9 @@ async function primary(config: Config): Promise<void> {
     stopping = true;
     // This process's group-commit figures (batches and messages committed here; with INGRESS_PROCESSES > 1 the SMTP children commit and this shows none).
     out(JSON.stringify({ event: 'GATEWAY_STOPPING', signal, intake: gw.stores.intake.stats }));
-    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-    await gw.stop();
+    // The SMTP children finish their sessions (their listeners' grace period) before this process exits:
+    // a child whose parent is gone exits at once (see ingressChild), cutting whatever it was receiving.
+    await Promise.all([gw.stop(), ingressStopped(CHILD_STOP_MS)]);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -47,6 +48,22 @@ async function primary(config: Config): Promise<void> {
     // An ingress process that dies is replaced; what it had answered 250 to is already durable.
     out(JSON.stringify({ event: 'INGRESS_PROCESS_EXITED', pid: w.process.pid, code, signal }));
     cluster.fork();
+  });
+}
+
+/** How long the primary waits for its SMTP children at shutdown: their 5 s session grace period plus webhook drain (10 s), with room. */
+const CHILD_STOP_MS = 20_000;
+
+/** Sends SIGTERM to the SMTP children and resolves once all have exited (or after `maxMs`). */
+function ingressStopped(maxMs: number): Promise<void> {
+  const children = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+  const gone = Promise.all(children.map((w) => new Promise<void>((resolve) => {
+    w!.once('exit', () => resolve());
+    w!.process.kill('SIGTERM');
+  })));
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxMs);
+    void gone.then(() => { clearTimeout(timer); resolve(); });
   });
 }
 

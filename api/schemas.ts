@@ -316,6 +316,9 @@ export const MessageQuery = z.object({
   until: isoTime.optional().describe('Received before.'),
   limit: z.coerce.number().int().min(1).max(PAGE_SIZE.max).optional().describe(`Page size, default ${PAGE_SIZE.default}.`),
   cursor: z.string().max(500).optional(),
+}).refine((q) => !q.since || !q.until || Date.parse(q.since) <= Date.parse(q.until), {
+  // A reversed window matches nothing, and the DynamoDB store's BETWEEN key condition fails on it (a 500 there).
+  path: ['until'], message: 'must not be before since',
 });
 
 // ---- stats --------------------------------------------------------------

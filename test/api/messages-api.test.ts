@@ -105,6 +105,17 @@ describe('message log', () => {
     expectProblem(await h.call('GET', '/v1/messages?since=yesterday', { token: t.token }), 400, 'VALIDATION');
   });
 
+  test('a time window whose until is before its since is a 400 naming until; an equal or open one is fine', async () => {
+    const t = await h.tenant();
+    const q = (since: string, until: string) => `/v1/messages?since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}`;
+    const p = expectProblem(await h.call('GET', q('2024-05-02T00:00:00Z', '2024-05-01T00:00:00Z'), { token: t.token }), 400, 'VALIDATION');
+    assert.deepEqual(p.errors?.map((e) => e.path), ['query.until']);
+    // Offsets count: 01:00+02:00 is 23:00Z the day before, so this window is reversed too.
+    expectProblem(await h.call('GET', q('2024-05-01T00:00:00Z', '2024-05-01T01:00:00+02:00'), { token: t.token }), 400, 'VALIDATION');
+    assert.equal((await h.call('GET', q('2024-05-01T00:00:00Z', '2024-05-01T00:00:00Z'), { token: t.token })).status, 200);
+    assert.equal((await h.call('GET', q('2024-05-01T00:00:00Z', '2024-05-01T03:00:00+02:00'), { token: t.token })).status, 200);
+  });
+
   test("another tenant's message is not found, to read, release or delete", async () => {
     const a = await h.tenant();
     const b = await h.tenant();

@@ -197,6 +197,31 @@ describe('direct MX transport', () => {
       assert.equal(r!.code, 250, r!.reply);
     });
 
+    it('keeps applying a cached enforce policy when the _mta-sts TXT record disappears (RFC 8461 3.3)', async () => {
+      const cache = createMtaStsCache();
+      await cache.set('dest.test', { id: '20261128', version: 'STSv1', mode: 'enforce', mx: ['mail.elsewhere.test'], maxAge: 86400 });
+      const before = plain.rcptSeen.length;
+      const t = transport(plain.port, { resolve: tableResolver(MX_DNS), mtaSts: { enabled: true, cache } }); // no TXT record now
+      const [r] = await t.send(message(['bob@dest.test']));
+      assert.equal(r!.code, 0, r!.reply);
+      assert.match(r!.reply, /local-policy: MTA-STS policy check failed/);
+      assert.equal(plain.rcptSeen.length, before, 'no plaintext or unlisted delivery');
+    });
+
+    it('keeps applying a cached enforce policy when its daily refresh cannot reach the policy host', async () => {
+      let now = Date.parse('2026-11-28T12:00:00Z');
+      const cache = createMtaStsCache(() => now);
+      await cache.set('dest.test', { id: '20261128', version: 'STSv1', mode: 'enforce', mx: ['mail.elsewhere.test'], maxAge: 30 * 86400 });
+      now += 2 * 86400_000; // the refresh is due, the policy is far from its max_age
+      // mta-sts.dest.test is on loopback, where nothing answers HTTPS: the fetch fails.
+      const resolve = tableResolver({ ...stsDns, 'mta-sts.dest.test A': ['127.0.0.1'] });
+      const before = plain.rcptSeen.length;
+      const [r] = await transport(plain.port, { resolve, mtaSts: { enabled: true, cache } }).send(message(['bob@dest.test']));
+      assert.equal(r!.code, 0, r!.reply);
+      assert.match(r!.reply, /local-policy: MTA-STS policy check failed/);
+      assert.equal(plain.rcptSeen.length, before);
+    });
+
     it('defers when the MX is not one the policy lists, without connecting', async () => {
       const before = plain.rcptSeen.length;
       const [r] = await stsTransport(plain.port, ['mail.elsewhere.test']).send(message(['bob@dest.test']));

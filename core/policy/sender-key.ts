@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import type { Identity } from '../model.js';
 
 /**
@@ -8,17 +9,34 @@ import type { Identity } from '../model.js';
  */
 export function senderKey(identity: Identity, mailFrom: string, xAuthUser?: string): string {
   if (identity.kind === 'smtp-user') return identity.username.toLowerCase();
-  const who = (xAuthUser?.trim() || mailFrom).toLowerCase();
+  const who = canonicalAddress(xAuthUser?.trim() || mailFrom);
   return who || `<>@${identity.cidr}`;
+}
+
+/**
+ * A domain as tenants' domains and usernames are stored
+ * (core/tenants/domain-name.ts): lower-case, ASCII (punycode for an IDN an
+ * SMTPUTF8 client wrote in Unicode), no trailing dot.
+ */
+export function canonicalDomain(domain: string): string {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  if (/^[\x20-\x7e]*$/.test(d)) return d;
+  return domainToASCII(d) || d;
+}
+
+/** An address with its local part lower-case and its domain canonical (as SMTP usernames are kept). */
+export function canonicalAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? address.toLowerCase() : `${address.slice(0, at).toLowerCase()}@${canonicalDomain(address.slice(at + 1))}`;
 }
 
 export function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
-  return at < 0 ? '' : address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  return at < 0 ? '' : canonicalDomain(address.slice(at + 1));
 }
 
 /** True when `domain` is one of `owned` or a subdomain of one. */
 export function isOwnedDomain(domain: string, owned: readonly string[]): boolean {
-  const d = domain.toLowerCase();
+  const d = canonicalDomain(domain);
   return owned.some((o) => d === o || d.endsWith('.' + o));
 }

@@ -2,11 +2,11 @@
 // the sending server bounces to its own user with a clear reason.
 import { DomainError } from '../errors.js';
 import type { Identity } from '../model.js';
-import { domainOf, isOwnedDomain } from './sender-key.js';
+import { canonicalAddress, domainOf, isOwnedDomain } from './sender-key.js';
 
 export function checkSenderOwnership(identity: Identity, mailFrom: string, ownedDomains: readonly string[]): void {
   if (identity.kind === 'ip-user') return; // a shared server sends for many domains; reputation is per sender instead
-  const from = mailFrom.toLowerCase();
+  const from = canonicalAddress(mailFrom); // usernames are stored this way: lower-case, punycode domain
   if (identity.userKind === 'mailbox') {
     if (from !== identity.username) {
       throw new DomainError('SENDER_NOT_ALLOWED', `Sender address <${mailFrom}> rejected: mailbox user ${identity.username} may only send as <${identity.username}>`);

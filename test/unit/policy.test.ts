@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRecipientAddress } from '../../core/policy/recipient.js';
 import { checkSenderOwnership } from '../../core/policy/sender-ownership.js';
-import { senderKey, isOwnedDomain } from '../../core/policy/sender-key.js';
+import { senderKey, isOwnedDomain, domainOf } from '../../core/policy/sender-key.js';
 import { compileIpUsers } from '../../core/policy/ip-match.js';
 import type { Identity } from '../../core/model.js';
 
@@ -70,4 +70,19 @@ test('the login throttle\'s memory stays bounded under failures from many addres
   // The newest guessers are the ones still tracked.
   for (let i = 0; i < 8; i++) t.fail('10.0.78.31');
   assert.throws(() => t.check('10.0.78.31'), { code: 'AUTH_THROTTLED' });
+});
+
+test('an internationalised domain is the same domain in Unicode and in punycode: ownership, sender keys, domains', () => {
+  const idnDomainUser: Identity = { kind: 'smtp-user', tenantId: 't', username: 'xn--bcher-kva.example', userKind: 'domain' };
+  const idnMailbox: Identity = { kind: 'smtp-user', tenantId: 't', username: 'ann@xn--bcher-kva.example', userKind: 'mailbox' };
+  // Tenant domains and usernames are stored as punycode (core/tenants/domain-name.ts); an SMTPUTF8 client may write Unicode.
+  assert.doesNotThrow(() => checkSenderOwnership(idnDomainUser, 'news@Bücher.example', ['xn--bcher-kva.example']));
+  assert.doesNotThrow(() => checkSenderOwnership(idnDomainUser, 'news@post.BÜCHER.example.', ['xn--bcher-kva.example']));
+  assert.doesNotThrow(() => checkSenderOwnership(idnMailbox, 'Ann@bücher.example', []));
+  assert.throws(() => checkSenderOwnership(idnDomainUser, 'news@bucher.example', ['xn--bcher-kva.example']), { code: 'SENDER_NOT_ALLOWED' });
+  assert.equal(senderKey(ipUser, 'Web@Bücher.example'), senderKey(ipUser, 'web@xn--bcher-kva.example'));
+  assert.equal(senderKey(ipUser, 'x@y.example', 'Bob@Bücher.example'), 'bob@xn--bcher-kva.example');
+  assert.equal(domainOf('a@BÜCHER.example'), 'xn--bcher-kva.example');
+  assert.equal(domainOf('a@[192.0.2.1]'), '[192.0.2.1]');
+  assert.equal(domainOf('nobody'), '');
 });

@@ -25,11 +25,13 @@ export class FsSpool implements SpoolStore {
   /** Small bodies waiting for the intake's commit, as the chunks they arrived in (the commit copies them once, into its batch buffer). */
   private readonly pending = new Map<string, Uint8Array[]>();
   private readonly getBlob;
+  private readonly hasBlob;
   private readonly delBlob;
 
   constructor(private readonly root: string, db: Db, private readonly inlineLimit = 256 * 1024) {
     mkdirSync(root, { recursive: true });
     this.getBlob = db.prepare('SELECT data FROM spool_blobs WHERE key = ?');
+    this.hasBlob = db.prepare('SELECT 1 FROM spool_blobs WHERE key = ?').pluck();
     this.delBlob = db.prepare('DELETE FROM spool_blobs WHERE key = ?');
   }
 
@@ -116,10 +118,17 @@ export class FsSpool implements SpoolStore {
     }
   }
 
+  /**
+   * The ingress deletes what it refused or failed to commit, on the event loop
+   * that serves every session: a body still waiting for a commit was never
+   * written anywhere, and the blob row is deleted only when there is one (a
+   * read never waits for another connection's write lock, a DELETE would —
+   * synchronously, up to the busy timeout, when that lock is what failed the commit).
+   */
   async delete(key: string): Promise<void> {
     const { file } = this.pathOf(key);
-    this.pending.delete(key);
-    this.delBlob.run(key);
+    if (this.pending.delete(key)) return;
+    if (this.hasBlob.get(key) !== undefined) this.delBlob.run(key);
     await fsp.rm(file, { force: true });
   }
 }

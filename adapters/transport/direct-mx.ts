@@ -154,6 +154,14 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
       session.connection = { ...base, opportunisticTLS: true, tls: { ...options.tls, rejectUnauthorized: false } };
     }
     const results = await deliverOverSmtp(session, { ...message, rcptTo: rcpts });
+    if (!session.connection.requireTLS && results.every((r) => r.code === 0 && r.reply.startsWith('local-tls:'))) {
+      // RFC 7435: with no policy asking for TLS, a handshake that fails must not stop the mail for good
+      // (it would fail the same way at every retry). The session is gone: once more, in plaintext.
+      return deliverOverSmtp(
+        { mx: conn.hostname, connection: { host: conn.host, port: conn.port, name: options.name, ignoreTLS: true, connectionTimeout: options.connectTimeoutMs ?? 30_000 } },
+        { ...message, rcptTo: rcpts },
+      );
+    }
     if (session.connection.requireTLS) {
       // A TLS failure under a policy is ours to name, so the bounce rules defer it as such.
       return results.map((r) => (r.code === 0 && !r.reply.startsWith('local-') ? { ...r, reply: `local-tls: ${r.reply}` } : r));

@@ -128,7 +128,11 @@ export async function deliverOverSmtp(opts: SmtpSessionOptions, message: Outboun
         ? { rcpt, code, reply: oneLine(info.response), mx }
         : { rcpt, code: 0, reply: 'the server neither accepted nor refused this recipient', mx }, mx);
   } catch (e) {
-    const err = e as SmtpError;
+    let err = e as SmtpError;
+    // A handshake that fails after STARTTLS surfaces as a socket error with OpenSSL's text; name it as ours.
+    if ((conn as unknown as { upgrading?: boolean }).upgrading && err.code !== 'ETLS') {
+      err = Object.assign(new Error(`TLS handshake after STARTTLS failed: ${err.message || String(err)}`), { code: 'ETLS' });
+    }
     const envelope = (conn as unknown as WithEnvelope)._envelope;
     // Refusals recorded at RCPT TO stand; everyone else gets the error that ended the session.
     const rejected = err.rejectedErrors ?? envelope?.rejectedErrors;

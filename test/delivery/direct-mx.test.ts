@@ -3,6 +3,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { generate } from 'selfsigned';
+import { SMTPServer } from 'smtp-server';
 import { createDirectMxTransport, type DirectMxOptions, type TlsaRecord } from '../../adapters/transport/direct-mx.js';
 import { createMtaStsCache } from '../../adapters/transport/mta-sts-cache.js';
 import { classifyReply } from '../../core/delivery/bounce-rules.js';
@@ -110,6 +111,34 @@ describe('direct MX transport', () => {
       assert.equal(classifyReply(d!.code, d!.reply).outcome, 'deferred');
     } finally {
       await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
+  });
+
+  it('delivers in plaintext when an MX offers STARTTLS but the handshake fails and no policy demands TLS (RFC 7435)', async () => {
+    // A server whose TLS stops at 1.1, which node refuses: STARTTLS is offered and cannot succeed.
+    const got: { rcptTo: string[]; secure: boolean }[] = [];
+    const broken = new SMTPServer({
+      logger: false, authOptional: true, disabledCommands: ['AUTH'], minVersion: 'TLSv1', maxVersion: 'TLSv1.1',
+      onData(stream, session, cb) {
+        stream.resume();
+        stream.on('end', () => { got.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), secure: session.secure }); cb(null); });
+      },
+    } as ConstructorParameters<typeof SMTPServer>[0]);
+    broken.on('error', () => {});
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (broken.server.address() as net.AddressInfo).port;
+      const [r] = await transport(port).send(message(['bob@dest.test']));
+      assert.equal(r!.code, 250, r!.reply);
+      assert.deepEqual(got, [{ rcptTo: ['bob@dest.test'], secure: false }]);
+      // Under a policy the same server is never given the mail in plaintext.
+      const t = transport(port, { dane: { enabled: true, resolveTlsa: async () => [tlsa311(certs.cert)] } });
+      const [d] = await t.send(message(['bob@dest.test']));
+      assert.deepEqual(classifyReply(d!.code, d!.reply), { outcome: 'deferred', category: 'tls' });
+      assert.match(d!.reply, /^local-tls: TLS handshake after STARTTLS failed: /, 'the reply says what failed, not only OpenSSL\'s text');
+      assert.equal(got.length, 1);
+    } finally {
+      await new Promise<void>((resolve) => broken.close(() => resolve()));
     }
   });
 

@@ -187,6 +187,33 @@ describe('internationalised domains', () => {
   });
 });
 
+describe('IPv6', () => {
+  test('an IP user on IPv6 sends without login and the Received header names it as an IPv6 address literal', async () => {
+    const g = await startTestGateway({ SMTP_HOST: '::1' });
+    try {
+      const ten = await g.tenant('v6.example');
+      assert.equal((await g.api('POST', '/v1/ip-users', ten.token, { cidr: '::1/128' })).status, 201);
+      await new Promise((r) => setTimeout(r, 2100)); // the ingress refreshes its IP-user list every 2 s
+      const c = await RawSmtp.connect(g.gw.smtpPort, { host: '::1' });
+      try {
+        await c.reply(); await c.cmd('EHLO client.test');
+        assert.equal((await c.cmd('MAIL FROM:<web@customer-site.example>')).code, 250);
+        assert.equal((await c.cmd('RCPT TO:<dan@partner.example>')).code, 250);
+        await c.cmd('DATA');
+        c.write('Subject: from v6\r\n\r\nsome notes about the garden project\r\n.\r\n');
+        const r = await c.reply();
+        assert.equal(r.code, 250, r.text);
+        const m = await g.waitForMessage(ten.token, queuedId(r.text), (m) => m.status === 'delivered');
+        assert.equal(m.identity.kind, 'ip-user');
+        const got = g.receiver.received.find((x) => x.raw.toString().includes(m.id));
+        assert.ok(got);
+        // RFC 5321 4.1.3: an IPv6 address literal is [IPv6:...]
+        assert.match(got.raw.toString(), /^Received: from client\.test \(\[IPv6:::1\]\)/m);
+      } finally { c.close(); }
+    } finally { await g.stop(); }
+  });
+});
+
 describe('limits', () => {
   test('a message over the size limit gets 552', async () => {
     await assert.rejects(

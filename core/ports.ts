@@ -38,6 +38,8 @@ export interface TenantStore {
   createDomain(domain: DomainRecord): Promise<void>;
   getDomain(domain: string): Promise<DomainRecord | undefined>;
   listDomains(tenantId: string): Promise<DomainRecord[]>;
+  /** Every tenant's registered domains strictly under `domain` (a.b.example under b.example), for the overlap check when one is added. */
+  listDomainsUnder(domain: string): Promise<DomainRecord[]>;
   deleteDomain(tenantId: string, domain: string): Promise<boolean>;
 
   /** Fails with DomainError USER_EXISTS when the username is taken. */

@@ -44,6 +44,11 @@ export class SqliteTenantStore implements TenantStore {
   async listDomains(tenantId: string) {
     return parseAll<DomainRecord>(stmt(this.db, 'SELECT data FROM domains WHERE tenant_id = ? ORDER BY domain').all(tenantId));
   }
+  async listDomainsUnder(domain: string) {
+    // Domain names hold no LIKE wildcards once normalised, but a raw caller's input could: escape them.
+    const pattern = `%.${domain.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}`;
+    return parseAll<DomainRecord>(stmt(this.db, "SELECT data FROM domains WHERE domain LIKE ? ESCAPE '\\' ORDER BY domain").all(pattern));
+  }
   async deleteDomain(tenantId: string, domain: string) {
     return stmt(this.db, 'DELETE FROM domains WHERE tenant_id = ? AND domain = ?').run(tenantId, domain.toLowerCase()).changes > 0;
   }

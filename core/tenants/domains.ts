@@ -15,7 +15,7 @@ export async function addDomain(
   input: string,
 ): Promise<{ domain: DomainRecord; user: SmtpUser; password: string }> {
   const name = normaliseDomain(input);
-  await refuseOthersSubdomain(deps, tenantId, name);
+  await refuseOverlapWithOthers(deps, tenantId, name);
   const now = deps.clock.now();
   const at = now.toISOString();
   const key = await generateDkimKey(now);
@@ -43,16 +43,21 @@ export async function addDomain(
 
 /**
  * Senders may use subdomains of the domains their tenant owns (core/policy
- * sender-key isOwnedDomain), so a subdomain of another tenant's domain would
- * let one tenant send as part of another's name. Checked by walking up the
- * labels: a handful of point reads.
+ * sender-key isOwnedDomain), so domains of two tenants must never nest:
+ * a subdomain of another tenant's domain, or a parent of one, would let one
+ * tenant send as part of another's name. Upward by walking the labels (a
+ * handful of point reads), downward by one query for the domains under it.
  */
-async function refuseOthersSubdomain(deps: TenantOpsDeps, tenantId: string, name: string): Promise<void> {
+async function refuseOverlapWithOthers(deps: TenantOpsDeps, tenantId: string, name: string): Promise<void> {
   const labels = name.split('.');
   for (let i = 1; i < labels.length - 1; i++) {
     const parent = labels.slice(i).join('.');
     const owner = await deps.tenants.getDomain(parent);
     if (owner && owner.tenantId !== tenantId) throw new DomainError('DOMAIN_TAKEN', `${name} is under ${parent}, which is registered by another tenant`);
+  }
+  // Named no further: which subdomains another tenant has is not this tenant's business.
+  if ((await deps.tenants.listDomainsUnder(name)).some((d) => d.tenantId !== tenantId)) {
+    throw new DomainError('DOMAIN_TAKEN', `${name} has subdomains registered by another tenant`);
   }
 }
 

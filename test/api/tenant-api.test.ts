@@ -98,6 +98,16 @@ describe('domains', () => {
     assert.equal((await h.call('POST', '/v1/domains', { token: a.token, body: { domain: 'mail.taken.example' } })).status, 201, 'the owner may add its own subdomains');
   });
 
+  test('nor a parent of another tenant\'s domain: its senders could use that subdomain', async () => {
+    const a = await h.tenant();
+    const b = await h.tenant();
+    assert.equal((await h.call('POST', '/v1/domains', { token: a.token, body: { domain: 'news.parent.example' } })).status, 201);
+    const p = expectProblem(await h.call('POST', '/v1/domains', { token: b.token, body: { domain: 'parent.example' } }), 409, 'DOMAIN_TAKEN');
+    assert.doesNotMatch(p.detail ?? '', /news/, 'the other tenant\'s subdomain is not named');
+    assert.equal((await h.call('POST', '/v1/domains', { token: b.token, body: { domain: 'otherparent.example' } })).status, 201, 'a look-alike name is no parent');
+    assert.equal((await h.call('POST', '/v1/domains', { token: a.token, body: { domain: 'parent.example' } })).status, 201, 'the owner of the subdomain may add its parent');
+  });
+
   test('an invalid domain name is a 400 problem naming the field', async () => {
     const t = await h.tenant();
     expectProblem(await h.call('POST', '/v1/domains', { token: t.token, body: { domain: 'not a domain' } }), 400, 'VALIDATION');

@@ -46,6 +46,19 @@ export function tenantStoreContract(factory: StoresFactory): void {
     } finally { await s.close(); }
   });
 
+  test('the domains under a domain are found across tenants; the domain itself and look-alike names are not', async () => {
+    const s = await factory(new TestClock());
+    try {
+      for (const [t, d] of [['t1', 'example.com'], ['t1', 'mail.example.com'], ['t2', 'a.b.example.com'], ['t3', 'badexample.com'], ['t3', 'example.org']] as const) {
+        await s.tenants.createDomain(domain(t, d));
+      }
+      assert.deepEqual((await s.tenants.listDomainsUnder('example.com')).map((d) => [d.tenantId, d.domain]), [['t2', 'a.b.example.com'], ['t1', 'mail.example.com']]);
+      assert.deepEqual((await s.tenants.listDomainsUnder('B.example.com')).map((d) => d.domain), ['a.b.example.com']);
+      assert.deepEqual(await s.tenants.listDomainsUnder('a.b.example.com'), []);
+      assert.deepEqual(await s.tenants.listDomainsUnder('%ample.com'), [], 'LIKE wildcards in the input are literal');
+    } finally { await s.close(); }
+  });
+
   test('a tenant can delete only its own domains', async () => {
     const s = await factory(new TestClock());
     try {

@@ -8,7 +8,7 @@
 //   entity            pk                          sk               gsi1pk / gsi1sk                        gsi2pk / gsi2sk (sparse)
 //   tenant            TENANT#<id>                 TENANT           TENANTS / <id>
 //   token → tenant    TOKEN#<sha256>              TOKEN
-//   domain            DOMAIN#<domain>             DOMAIN           TENANT#<id>#DOMAINS / <domain>
+//   domain            DOMAIN#<domain>             DOMAIN           TENANT#<id>#DOMAINS / <domain>         DOMAINTREE#<top label> / <labels reversed>.
 //   SMTP user         USER#<username>             USER             TENANT#<id>#USERS / <username>
 //   IP user           TENANT#<id>                 IPUSER#<id>      IPUSERS / <tenant>#<id>
 //   IP-user count     TENANT#<id>                 IPUSERCOUNT
@@ -33,6 +33,17 @@ export function stripKeys<T>(item: Record<string, unknown> | undefined): T | und
   const out: Record<string, unknown> = { ...item };
   for (const k of KEY_ATTRS) delete out[k];
   return out as T;
+}
+
+/**
+ * gsi2 keys of a domain item: the labels reversed (com.example.mail.), under
+ * its top-level label, so the domains under one are a begins_with query —
+ * what adding a domain checks for overlaps with other tenants'. Domains
+ * written before these keys existed are not in that index.
+ */
+export function domainTreeKeys(domain: string): { gsi2pk: string; gsi2sk: string } {
+  const labels = domain.toLowerCase().split('.').reverse();
+  return { gsi2pk: `DOMAINTREE#${labels[0]}`, gsi2sk: `${labels.join('.')}.` };
 }
 
 export const key = {

@@ -8,7 +8,7 @@ import {
 import { DomainError } from '../../../core/errors.js';
 import type { TenantStore } from '../../../core/ports.js';
 import type { DomainRecord, IpUser, SmtpUser, Tenant } from '../../../core/model.js';
-import { cancelledConditions, isConditionalFailure, key, stripKeys } from './layout.js';
+import { cancelledConditions, domainTreeKeys, GSI2, isConditionalFailure, key, stripKeys } from './layout.js';
 import { byGsi1, queryAll } from './query.js';
 
 const byName = <T>(field: keyof T) => (a: T, b: T) => String(a[field]).localeCompare(String(b[field]));
@@ -68,7 +68,7 @@ export class DynamoTenantStore implements TenantStore {
 
   async createDomain(d: DomainRecord): Promise<void> {
     await this.putNew(
-      { ...d, ...key.domain(d.domain), gsi1pk: `TENANT#${d.tenantId}#DOMAINS`, gsi1sk: d.domain.toLowerCase(), entity: 'domain' },
+      { ...d, ...key.domain(d.domain), gsi1pk: `TENANT#${d.tenantId}#DOMAINS`, gsi1sk: d.domain.toLowerCase(), ...domainTreeKeys(d.domain), entity: 'domain' },
       () => new DomainError('DOMAIN_TAKEN', `domain ${d.domain} is already registered`),
     );
   }
@@ -79,6 +79,16 @@ export class DynamoTenantStore implements TenantStore {
 
   async listDomains(tenantId: string): Promise<DomainRecord[]> {
     return (await this.listGsi1<DomainRecord>(`TENANT#${tenantId}#DOMAINS`)).sort(byName<DomainRecord>('domain'));
+  }
+
+  async listDomainsUnder(domain: string): Promise<DomainRecord[]> {
+    const { gsi2pk, gsi2sk } = domainTreeKeys(domain);
+    const items = await queryAll(this.db, {
+      TableName: this.table, IndexName: GSI2, KeyConditionExpression: 'gsi2pk = :p AND begins_with(gsi2sk, :s)',
+      ExpressionAttributeValues: { ':p': gsi2pk, ':s': gsi2sk },
+    });
+    // The prefix matches the domain itself too: only strictly lower ones count.
+    return items.map((i) => stripKeys<DomainRecord>(i)!).filter((d) => d.domain !== domain.toLowerCase()).sort(byName<DomainRecord>('domain'));
   }
 
   async deleteDomain(tenantId: string, domain: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 // The message log in SQLite: the record as JSON plus the columns the API filters on.
 import { stmt, type Db } from './sqlite.js';
 import type { MessageQuery, MessageStore } from '../../core/ports.js';
-import { pageSize } from '../../core/paging.js';
+import { foreignCursor, isMessagePosition, pageSize } from '../../core/paging.js';
 import type { MessageRecord } from '../../core/model.js';
 
 const PENDING = ['accepted', 'queued', 'delivering'];
@@ -54,7 +54,8 @@ export class SqliteMessageStore implements MessageStore {
     if (q.since) { where.push('received_at >= @since'); params.since = q.since; }
     if (q.until) { where.push('received_at < @until'); params.until = q.until; }
     if (q.cursor) {
-      const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+      const [at, id, ...rest] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+      if (rest.length || !isMessagePosition(at, id)) throw foreignCursor();
       where.push('(received_at < @cAt OR (received_at = @cAt AND id < @cId))');
       params.cAt = at; params.cId = id;
     }

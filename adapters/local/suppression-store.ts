@@ -4,7 +4,7 @@
 // are added.
 import type { Db } from './sqlite.js';
 import type { SuppressionQuery, SuppressionStore } from '../../core/ports.js';
-import { pageSize } from '../../core/paging.js';
+import { foreignCursor, pageSize } from '../../core/paging.js';
 import type { SuppressionEntry } from '../../core/model.js';
 import { DomainError } from '../../core/errors.js';
 
@@ -41,7 +41,7 @@ export class SqliteSuppressionStore implements SuppressionStore {
     if (q.query) { where.push('instr(address, @q) > 0'); params.q = q.query.toLowerCase(); }
     if (q.cursor) {
       const cur = decodeCursor(q.cursor);
-      if (!cur) throw new DomainError('VALIDATION', 'query.cursor: not a cursor this API gave out; start again without it');
+      if (!cur) throw foreignCursor();
       where.push('(created_at < @cAt OR (created_at = @cAt AND address > @cAddr))');
       params.cAt = cur.at; params.cAddr = cur.address;
     }

@@ -1,6 +1,7 @@
 // Contract: the message log lists, filters and pages the same way everywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDomainError } from '../../core/errors.js';
 import { TestClock, messageRecord, type StoresFactory } from './factory.js';
 
 const minute = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
@@ -19,6 +20,17 @@ export function messageStoreContract(factory: StoresFactory): void {
       const p3 = await s.messages.list('t1', { limit: 2, cursor: p2.cursor });
       assert.deepEqual(p3.items.map((m) => m.id), ['msg-0000000']);
       assert.equal(p3.cursor, undefined, 'the last page has no cursor');
+    } finally { await s.close(); }
+  });
+
+  test('a cursor the store did not hand out is refused as VALIDATION, not served as a page from anywhere', async () => {
+    const s = await factory(new TestClock());
+    try {
+      await s.messages.put(messageRecord('msg-0000001', { receivedAt: minute(1) }));
+      const forged = (text: string) => Buffer.from(text).toString('base64url');
+      for (const cursor of ['zzzz', forged('x|y'), forged('x#y'), forged(`${minute(1)}|msg|extra`), forged(`${minute(1)}#msg#extra`)]) {
+        await assert.rejects(s.messages.list('t1', { limit: 2, cursor }), (e) => isDomainError(e, 'VALIDATION'), `cursor ${cursor}`);
+      }
     } finally { await s.close(); }
   });
 

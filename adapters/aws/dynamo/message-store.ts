@@ -5,7 +5,7 @@
 // through TTL `retentionSeconds` after it was received.
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MessageQuery, MessageStore } from '../../../core/ports.js';
-import { pageSize } from '../../../core/paging.js';
+import { foreignCursor, isMessagePosition, pageSize } from '../../../core/paging.js';
 import type { MessageRecord } from '../../../core/model.js';
 import { GSI1, GSI2, TTL_ATTRIBUTE, key, stripKeys } from './layout.js';
 import { queryAll } from './query.js';
@@ -94,7 +94,9 @@ function cursorOf(m: MessageRecord): string {
 
 function startKeyFromCursor(tenantId: string, cursor: string): Record<string, unknown> {
   const sortKey = Buffer.from(cursor, 'base64url').toString();
-  const id = sortKey.slice(sortKey.lastIndexOf('#') + 1);
+  const [at, id, ...rest] = sortKey.split('#');
+  // Checked here: DynamoDB would refuse a start key that matches no key shape with a ValidationException (a 500), or start anywhere.
+  if (rest.length || !isMessagePosition(at, id)) throw foreignCursor();
   return { ...key.message(id), gsi1pk: `TENANT#${tenantId}#MSGS`, gsi1sk: sortKey };
 }
 

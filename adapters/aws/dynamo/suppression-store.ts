@@ -4,7 +4,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../../core/errors.js';
 import type { SuppressionQuery, SuppressionStore } from '../../../core/ports.js';
-import { pageSize } from '../../../core/paging.js';
+import { foreignCursor, pageSize } from '../../../core/paging.js';
 import type { SuppressionEntry } from '../../../core/model.js';
 import { GSI1, stripKeys } from './layout.js';
 
@@ -40,7 +40,7 @@ export class DynamoSuppressionStore implements SuppressionStore {
     let start: Record<string, unknown> | undefined;
     if (q.cursor) {
       const sortKey = decodeCursor(q.cursor);
-      if (!sortKey) throw new DomainError('VALIDATION', 'query.cursor: not a cursor this API gave out; start again without it');
+      if (!sortKey) throw foreignCursor();
       const address = sortKey.slice(sortKey.indexOf('#') + 1);
       start = { ...keyOf(tenantId, address), gsi1pk: listPk(tenantId), gsi1sk: sortKey };
     }

@@ -106,6 +106,12 @@ export interface DeliverJob {
   messageId: string;
   /** 1 for the first try. */
   attempt: number;
+  /**
+   * Set on the job a release queues (its time). It makes the job new: the
+   * deliver Lambda's idempotency keys on the whole job, and the job that held
+   * the message (same id, same attempt number) is already recorded as done.
+   */
+  releasedAt?: string;
 }
 
 export interface JobQueue<J> {

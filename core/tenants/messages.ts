@@ -59,7 +59,7 @@ export async function releaseMessage(deps: MessageOpsDeps, tenantId: string, id:
     updatedAt: now,
   };
   await deps.messages.put(next);
-  await deps.deliverQueue.send({ messageId: id, attempt: 1 });
+  await deps.deliverQueue.send({ messageId: id, attempt: 1, releasedAt: now });
   return next;
 }
 

@@ -289,6 +289,24 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     assert.equal(attrs.Attributes?.ApproximateNumberOfMessagesDelayed, '1', 'the job is back on the queue, delayed');
   });
 
+  test('mail held at delivery because its sender was locked goes out through SES once the tenant releases it', async () => {
+    const rita = await newMailbox('rita@acme.example');
+    const id = await submit('dan@partner.example', 'Held then released', smtpPort, rita);
+    assert.deepEqual(await runQueue(score, res.scoreQueueUrl, 1), { messages: 1, failed: [] });
+    const lock = await callApi('POST', `/v1/senders/${encodeURIComponent(rita.user)}/lock`, tenant.token, { reason: 'checking a complaint' });
+    assert.equal(lock.status, 200, JSON.stringify(lock.body));
+    // The deliver job finds the sender locked and holds the message: that job is done (and remembered as done).
+    assert.deepEqual(await runQueue(deliver, res.deliverQueueUrl, 1), { messages: 1, failed: [] });
+    assert.equal((await stores.messages.get(id))?.status, 'quarantined');
+    const sesBefore = (await emu.ses!.sent()).length;
+    const released = await callApi('POST', `/v1/messages/${id}/release`, tenant.token);
+    assert.equal(released.status, 200, JSON.stringify(released.body));
+    assert.deepEqual(await runQueue(deliver, res.deliverQueueUrl, 1), { messages: 1, failed: [] });
+    const sent = (await emu.ses!.sent()).slice(sesBefore);
+    assert.deepEqual(sent.map((m) => m.subject), ['Held then released'], 'the released job is not taken for the one that held it');
+    assert.equal((await stores.messages.get(id))?.status, 'delivered');
+  });
+
   test('an SES permanent bounce marks the recipient bounced, and the same event again changes nothing', async () => {
     const { items } = await stores.messages.list(await tenantIdOf(), { recipient: 'bob@partner.example' });
     const msg = items[0]!;

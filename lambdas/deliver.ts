@@ -7,18 +7,19 @@
 // recipients) is reported like a lock at scoring time: webhook, and ARF
 // reports through the untagged delivery transport (pipelineDeps) — the
 // per-message transport tags SES sends with the message id, which a report
-// must not carry.
+// must not carry. A job still failing on its last receive holds its message
+// in quarantine with the reason, as the score Lambda does.
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DeliverJob, Transport } from '../core/ports.js';
-import { handleDeliverJob } from '../core/pipeline/deliver.js';
+import { handleDeliverJob, holdAfterDeliveryFailure } from '../core/pipeline/deliver.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { sdkConfig } from '../adapters/aws/sdk-config.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
-import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
-import { parseJob, processSqsBatch } from './shared/sqs-batch.js';
+import { awsStores, logger, maxReceives, metrics, pipelineDeps } from './shared/runtime.js';
+import { parseJob, processSqsBatch, receiveCount } from './shared/sqs-batch.js';
 import { transportForMessage } from './shared/transport.js';
 
 const idempotencyConfig = new IdempotencyConfig({
@@ -54,7 +55,17 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
       const job = parseJob<DeliverJob>(record);
       // A backoff longer than SQS can delay: not due yet, so back on the queue for the rest of the wait.
       if (await deferIfEarly(awsStores().deliverQueue, job)) return;
-      await run(job, transportForMessage(job.messageId));
+      try {
+        await run(job, transportForMessage(job.messageId));
+      } catch (err) {
+        logger.error('DELIVER_FAILED', { messageId: job.messageId, receiveCount: receiveCount(record), error: err as Error });
+        // Another invocation is running this very job: never hold a message that is being delivered.
+        if (receiveCount(record) < maxReceives() || err instanceof IdempotencyAlreadyInProgressError) throw err;
+        // The last receive: hold the message where the tenant sees it rather than leave it to the DLQ.
+        await holdAfterDeliveryFailure(pipelineDeps('deliver'), job.messageId, err);
+        metrics.addMetric('DeliveryHeld', MetricUnit.Count, 1);
+        return;
+      }
       metrics.addMetric('DeliveryAttempts', MetricUnit.Count, 1);
     });
   } finally {

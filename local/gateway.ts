@@ -13,7 +13,7 @@ import { createApi } from '../api/handler.js';
 import { systemClock, type Clock, type Notifier, type Transport } from '../core/ports.js';
 import { hashToken } from '../core/tenants/password.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
-import { handleDeliverJob } from '../core/pipeline/deliver.js';
+import { handleDeliverJob, holdAfterDeliveryFailure } from '../core/pipeline/deliver.js';
 import { purgeExpired } from '../core/pipeline/retention.js';
 import type { PipelineDeps } from '../core/pipeline/deps.js';
 import { createIngress, type Ingress } from '../ingress/server.js';
@@ -84,6 +84,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const deliverWorker = workersOn && startQueueWorker({
     name: 'deliver', queue: stores.deliverQueue, concurrency: config.DELIVER_CONCURRENCY, maxAttempts: 10, log,
     handle: (job) => handleDeliverJob(deps, job),
+    onGiveUp: (job, err) => holdAfterDeliveryFailure(deps, job.messageId, err),
   });
 
   // Retention sweep: a batch every minute until caught up, so a backlog never makes one long stall.

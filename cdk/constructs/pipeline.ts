@@ -93,7 +93,7 @@ export class Pipeline extends Construct {
 
     this.deliver = new RelayFunction(this, 'Deliver', {
       entryFile: 'deliver.ts', service: 'deliver', memorySize: 512, timeout: Duration.seconds(120),
-      environment: { ...env, ...sendEnv, IDEMPOTENCY_TABLE: storage.idempotencyTable.tableName }, ...sendNetwork,
+      environment: { ...env, ...sendEnv, IDEMPOTENCY_TABLE: storage.idempotencyTable.tableName, MAX_RECEIVES: String(storage.maxReceiveCount) }, ...sendNetwork,
     });
     grantTable(this.deliver.fn, storage.table, TABLE_WORKER, ['gsi1', 'gsi2']);
     grantTable(this.deliver.fn, storage.idempotencyTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);

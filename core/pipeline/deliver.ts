@@ -14,7 +14,7 @@ import { isDomainError } from '../errors.js';
 import type { MessageRecord, MessageStatus, RecipientStatus } from '../model.js';
 import type { DeliverJob, RecipientResult } from '../ports.js';
 import { isSenderLocked, recordDeliveryOutcome } from '../reputation/index.js';
-import { heldForLock } from '../reputation/after-lock.js';
+import { heldForLock, heldWithSignal } from '../reputation/after-lock.js';
 import { applySuppressions, recordHardBounces } from '../suppression/index.js';
 import { reputationDeps, type PipelineDeps } from './deps.js';
 import { problemLogOf } from '../log.js';
@@ -155,4 +155,18 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
       problemLogOf(deps).problem('DELIVERY_OUTCOME_FAILED', { messageId: next.id, tenantId: next.tenantId, error: String(err) });
     }
   }
+}
+
+/**
+ * A deliver job that keeps throwing — the spool, a store or the signing key
+ * failing, not a remote answer (those are kept per recipient) — holds its
+ * message in quarantine with the reason once its tries run out, as a
+ * scoring failure does: nothing accepted is left stuck out of sight, and
+ * the tenant can release it once the cause is fixed.
+ */
+export async function holdAfterDeliveryFailure(deps: Pick<PipelineDeps, 'messages' | 'clock'>, messageId: string, err: unknown): Promise<void> {
+  const msg = await deps.messages.get(messageId);
+  if (!msg || !DELIVERABLE.has(msg.status)) return;
+  const detail = `delivery failed repeatedly: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
+  await deps.messages.put(heldWithSignal(msg, { name: 'delivery-failed', weight: 0, detail }, deps.clock.now().toISOString()));
 }

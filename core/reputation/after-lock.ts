@@ -3,7 +3,7 @@
 // webhook and — for a lock the policy decided — by an ARF report to its abuse
 // contact. Notification failures never undo the lock: they are logged and the
 // pipeline goes on.
-import type { LockEvent, LockState, MessageRecord, Tenant } from '../model.js';
+import type { LockEvent, LockState, MessageRecord, Signal, Tenant } from '../model.js';
 import { notifySenderEvent } from '../notify/events.js';
 import type { ReputationDeps } from './types.js';
 import { problemLogOf } from '../log.js';
@@ -13,7 +13,11 @@ const HOLDABLE = new Set(['accepted', 'queued']);
 
 /** A message held because its sender is locked: quarantined, with the lock as a signal on its verdict. */
 export function heldForLock(m: MessageRecord, lock: LockState, now: string): MessageRecord {
-  const signal = { name: 'sender-locked', weight: 0, detail: lock.reason };
+  return heldWithSignal(m, { name: 'sender-locked', weight: 0, detail: lock.reason }, now);
+}
+
+/** A message put in quarantine by the pipeline, with the signal that says why added to its verdict. */
+export function heldWithSignal(m: MessageRecord, signal: Signal, now: string): MessageRecord {
   const verdict = m.verdict
     ? { ...m.verdict, verdict: 'quarantine' as const, signals: [...m.verdict.signals, signal], decidedAt: now }
     : { verdict: 'quarantine' as const, score: 0, thresholds: { quarantine: 0, reject: 0 }, signals: [signal], monitorOnly: false, decidedAt: now };

@@ -243,6 +243,28 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     assert.ok(held?.verdict?.signals.some((x) => x.name === 'scoring-failed'));
   });
 
+  test('a deliver job still failing on its last receive holds its message in quarantine instead of leaving it queued', async () => {
+    const tenantId = await tenantIdOf();
+    const now = new Date().toISOString();
+    // Its record names a spool key the spool refuses: reading the body throws on every try (not "gone", which would bounce).
+    await stores.messages.put({
+      id: 'msg-bad-key-1', tenantId, spoolKey: 'no/such/key', envelope: { mailFrom: tenant.mailbox, rcptTo: ['x@partner.example'] },
+      clientIp: '127.0.0.1', identity: { kind: 'smtp-user', tenantId, username: tenant.mailbox, userKind: 'mailbox' }, sender: tenant.mailbox,
+      size: 1, receivedAt: now, status: 'queued', recipients: [{ rcpt: 'x@partner.example', state: 'pending', attempts: 0 }], updatedAt: now,
+    });
+    const record = (count: string) => {
+      const e = sqsEvent([{ MessageId: `bad-key-${count}`, ReceiptHandle: 'rh', Body: JSON.stringify({ messageId: 'msg-bad-key-1', attempt: 1 }) }]);
+      e.Records[0]!.attributes.ApproximateReceiveCount = count;
+      return e;
+    };
+    assert.deepEqual((await deliver(record('1'), lambdaContext('deliver'))).batchItemFailures, [{ itemIdentifier: 'bad-key-1' }], 'retried while receives remain');
+    assert.equal((await stores.messages.get('msg-bad-key-1'))?.status, 'queued');
+    assert.deepEqual((await deliver(record('3'), lambdaContext('deliver'))).batchItemFailures, [], 'the last receive is acknowledged');
+    const held = await stores.messages.get('msg-bad-key-1');
+    assert.equal(held?.status, 'quarantined');
+    assert.match(held?.verdict?.signals.find((x) => x.name === 'delivery-failed')?.detail ?? '', /^delivery failed repeatedly/);
+  });
+
   test('a poison score job ends in the dead-letter queue after its receives run out', async () => {
     for (let i = 0; i < 5; i++) {
       const batch = await receiveBatch(stores.clients.sqs, res.scoreQueueUrl, 1);

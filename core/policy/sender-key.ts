@@ -1,6 +1,8 @@
 import { domainToASCII } from 'node:url';
 import type { Identity } from '../model.js';
 
+const MAX_ADDRESS = 254;
+
 /**
  * The key reputation and locks are kept under. An SMTP user is one account:
  * its username. Behind an IP user many people send through one server, so
@@ -9,7 +11,10 @@ import type { Identity } from '../model.js';
  */
 export function senderKey(identity: Identity, mailFrom: string, xAuthUser?: string): string {
   if (identity.kind === 'smtp-user') return identity.username.toLowerCase();
-  const who = canonicalAddress(xAuthUser?.trim() || mailFrom);
+  // A header value longer than any address (RFC 5321: 254) is no sender name; as a key it would break
+  // the stores' key limits (DynamoDB: 2 KB), so the envelope sender stands instead.
+  const named = xAuthUser?.trim();
+  const who = canonicalAddress(named && named.length <= MAX_ADDRESS ? named : mailFrom);
   return who || `<>@${identity.cidr}`;
 }
 

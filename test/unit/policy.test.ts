@@ -20,6 +20,7 @@ test('a mailbox user may send only as itself, a domain user within its domains a
   assert.throws(() => checkSenderOwnership(mailbox, 'ceo@acme.example', []), { code: 'SENDER_NOT_ALLOWED' });
   assert.doesNotThrow(() => checkSenderOwnership(domainUser, 'news@mail.acme.example', ['acme.example']));
   assert.doesNotThrow(() => checkSenderOwnership(domainUser, '', ['acme.example']), 'the null sender of a server bounce');
+  assert.doesNotThrow(() => checkSenderOwnership(mailbox, '', []), 'the null sender of a mail client\'s read receipt');
   assert.throws(() => checkSenderOwnership(domainUser, 'x@acme.example.evil.test', ['acme.example']), { code: 'SENDER_NOT_ALLOWED' });
   assert.doesNotThrow(() => checkSenderOwnership(ipUser, 'anyone@customer.example', []));
   assert.equal(isOwnedDomain('acmeexample', ['acme.example']), false);
@@ -30,6 +31,8 @@ test('the sender key is the login for SMTP users and X-AuthUser or the envelope 
   assert.equal(senderKey(ipUser, 'Web@Site.example'), 'web@site.example');
   assert.equal(senderKey(ipUser, 'web@site.example', ' Bob@Site.example '), 'bob@site.example');
   assert.equal(senderKey(ipUser, ''), '<>@192.0.2.0/24');
+  assert.equal(senderKey(ipUser, 'web@site.example', `${'x'.repeat(5000)}@site.example`), 'web@site.example', 'no key longer than an address');
+  assert.equal(senderKey(mailbox, ''), 'alice@acme.example', 'a mailbox user\'s null-sender mail counts against the mailbox');
 });
 
 test('the most specific IP user matches, IPv4-mapped addresses included', () => {

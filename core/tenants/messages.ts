@@ -1,7 +1,7 @@
 // Held mail: a tenant reads its message log, releases a quarantined message
 // to delivery, or deletes it. Every lookup is scoped to the tenant: another
 // tenant's message is "not found", never "forbidden".
-import { DomainError } from '../errors.js';
+import { DomainError, isDomainError } from '../errors.js';
 import type { MessageRecord, MessageStatus } from '../model.js';
 import type { Clock, DeliverJob, JobQueue, MessageQuery, MessageStore, SpoolStore } from '../ports.js';
 
@@ -86,7 +86,14 @@ export async function readMessageSource(
 ): Promise<{ id: string; size: number; truncated: boolean; raw: string }> {
   const rec = await requireMessage(deps, tenantId, id);
   if (rec.status === 'deleted') throw new DomainError('NOT_FOUND', `Message ${id} was deleted; its content is gone`);
-  const body = await deps.spool.get(rec.spoolKey);
+  let body: Buffer;
+  try {
+    body = await deps.spool.get(rec.spoolKey);
+  } catch (err) {
+    // The spool's own message names its internal key, which the API never shows.
+    if (isDomainError(err, 'NOT_FOUND')) throw new DomainError('NOT_FOUND', `Message ${id}: its content is no longer stored`);
+    throw err;
+  }
   const truncated = body.length > maxBytes;
   return { id, size: body.length, truncated, raw: body.subarray(0, maxBytes).toString('utf8') };
 }

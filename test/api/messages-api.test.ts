@@ -69,6 +69,15 @@ describe('message log', () => {
     expectProblem(await h.call('GET', `/v1/messages/${m.id}/raw`, { token: t.token }), 404, 'NOT_FOUND');
   });
 
+  test('a message whose stored content is gone is a 404 that does not show the internal spool key', async () => {
+    const t = await h.tenant();
+    const m = await message(t.id, { verdict: 'quarantine', status: 'quarantined' });
+    await h.stores.spool.delete(m.spoolKey);
+    const p = expectProblem(await h.call('GET', `/v1/messages/${m.id}/raw`, { token: t.token }), 404, 'NOT_FOUND');
+    assert.doesNotMatch(p.detail ?? '', new RegExp(m.spoolKey));
+    assert.match(p.detail ?? '', /no longer stored/);
+  });
+
   test('filters by sender, verdict, status and subject, and pages with a cursor', async () => {
     const t = await h.tenant();
     const base = h.clock.now().getTime();

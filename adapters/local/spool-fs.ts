@@ -12,7 +12,7 @@
 // Either way `put` + `Intake.accept` together are durable before SMTP says
 // 250 (the ingress always calls both); `put` alone is durable only for files.
 import { promises as fsp, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DomainError } from '../../core/errors.js';
 import type { SpoolStore } from '../../core/ports.js';
 import type { Db } from './sqlite.js';
@@ -65,7 +65,10 @@ export class FsSpool implements SpoolStore {
   /** Streams the rest of a large message to its file, after what was already read. */
   private async toFile(path: { dir: string; file: string }, head: Uint8Array[], headSize: number, it: AsyncIterator<Uint8Array>): Promise<{ size: number }> {
     if (!this.madeDirs.has(path.dir)) {
-      await fsp.mkdir(path.dir, { recursive: true });
+      // A new folder's name lives in its parent: that is synced with the batch too, or a power cut could lose
+      // the folder, and the files in it, after their 250.
+      const created = await fsp.mkdir(path.dir, { recursive: true });
+      if (created) this.dirtyDirs.add(dirname(created));
       this.madeDirs.add(path.dir);
     }
     const fh = await fsp.open(path.file, 'w', 0o600);

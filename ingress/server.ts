@@ -12,7 +12,7 @@ import type { Clock, Intake, Notifier, SenderStore, SpoolStore, TenantStore } fr
 import { acceptedRecord } from '../core/pipeline/accept.js';
 import { checkSenderOwnership } from '../core/policy/sender-ownership.js';
 import { checkRecipientAddress } from '../core/policy/recipient.js';
-import { senderKey } from '../core/policy/sender-key.js';
+import { canonicalAddress, canonicalDomain, senderKey } from '../core/policy/sender-key.js';
 import { LoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from '../core/policy/login-throttle.js';
 import { checkSenderAllowed, recordLogin } from '../core/reputation/index.js';
 import { makePasswordProbe, textContainsPassword, type PasswordProbe } from '../core/reputation/password-probe.js';
@@ -25,7 +25,7 @@ import { receivedHeader } from './received-header.js';
 import { installSmtpServerPatches } from './smtp-server-patches.js';
 import { compileIpUsers } from '../core/policy/ip-match.js';
 import { BackgroundNotifier } from './background-notifier.js';
-import type { ProblemLog } from '../core/log.js';
+import { problemLogOf, type ProblemLog } from '../core/log.js';
 
 export interface IngressDeps {
   clock: Clock;
@@ -126,11 +126,13 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
   const tenants = new TenantCache(deps.tenants, deps.clock);
   const throttle = new LoginThrottle(deps.clock, o.loginThrottle);
   const loginCache = new VerifiedLoginCache();
-  const sessions = new Map<string, SessionState>();
+  // Keyed by smtp-server's session object (one per connection, kept across RSET): a callback that finishes after
+  // the client left cannot leave an entry behind, as one keyed by id did after onClose had run.
+  const sessions = new WeakMap<SMTPServerSession, SessionState>();
   const perIp = new Map<string, number>();
   const state = (s: SMTPServerSession): SessionState => {
-    let st = sessions.get(s.id);
-    if (!st) sessions.set(s.id, (st = {}));
+    let st = sessions.get(s);
+    if (!st) sessions.set(s, (st = {}));
     return st;
   };
   void ipUsers.refresh().catch(() => {});
@@ -138,14 +140,17 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
   async function authenticate(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<Identity> {
     const ip = session.remoteAddress;
     throttle.check(ip);
-    const username = (auth.username ?? '').trim().toLowerCase();
+    // Usernames are stored canonical: an IDN domain (a domain user, or a mailbox's domain) typed in Unicode is the same login.
+    const typed = (auth.username ?? '').trim();
+    const username = typed.includes('@') ? canonicalAddress(typed) : canonicalDomain(typed);
     const password = auth.password ?? '';
     const user = username ? await deps.tenants.getUser(username) : undefined;
     const now = deps.clock.now().getTime();
     const ok = !!user && (loginCache.has(username, password, user.passwordHash, now) || (await verifyPassword(password, user.passwordHash)));
     if (!ok || !user) {
       throttle.fail(ip);
-      if (user) await recordLogin(policyDeps, { tenantId: user.tenantId, username, clientIp: ip, success: false });
+      // Counting the failure must not change the answer: a wrong password is a 535 even while the store is busy.
+      if (user) await recordLogin(policyDeps, { tenantId: user.tenantId, username, clientIp: ip, success: false }).catch((err: unknown) => problemLogOf(deps).problem('LOGIN_RECORD_FAILED', { username, error: String(err) }));
       throw new DomainError('AUTH_FAILED', 'Authentication credentials invalid');
     }
     loginCache.add(username, password, user.passwordHash, now);
@@ -238,7 +243,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       const n = (perIp.get(session.remoteAddress) ?? 1) - 1;
       if (n <= 0) perIp.delete(session.remoteAddress);
       else perIp.set(session.remoteAddress, n);
-      sessions.delete(session.id);
+      sessions.delete(session);
     },
     onAuth(auth, session, cb) {
       authenticate(auth, session).then((user) => cb(null, { user }), (err) => cb(smtpError(err)));

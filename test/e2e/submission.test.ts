@@ -185,6 +185,19 @@ describe('internationalised domains', () => {
       assert.equal((await c.cmd('MAIL FROM:<billing@elsewhere.example>')).code, 553);
     } finally { c.close(); }
   });
+
+  test('an IDN login typed in Unicode is the same login as its ASCII form', async () => {
+    const ten = await t.tenant('xn--kln-sna.example');
+    for (const username of ['köln.example', 'alice@KÖLN.example']) {
+      const c = await RawSmtp.connect(t.gw.smtpPort);
+      try {
+        await c.reply(); await c.cmd('EHLO c'); await c.starttls(); await c.cmd('EHLO c');
+        const pass = username.includes('@') ? ten.mailboxPassword : ten.domainPassword;
+        const r = await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${username}\0${pass}`).toString('base64'));
+        assert.equal(r.code, 235, `${username}: ${r.text}`);
+      } finally { c.close(); }
+    }
+  });
 });
 
 describe('IPv6', () => {

@@ -28,7 +28,10 @@ const messages = new SqliteMessageStore(db);
 let now = 0;
 const scoreQueue = new SqliteQueue<ScoreJob>(db, 'score', { now: () => new Date(now) });
 const putBlob = db.prepare('INSERT OR REPLACE INTO spool_blobs (key, data) VALUES (?, ?)');
-let wal: number | undefined;
+const openWal = (): number => openSync(`${file}-wal`, 'r+');
+// Opened now, while the thread starts (openDb has created the WAL file, and this connection keeps it), not at
+// the first commit: under a connection flood an open can fail (EMFILE) after a batch is already committed.
+let wal: number | undefined = (() => { try { return openWal(); } catch { return undefined; } })();
 
 const commit = writeTransaction(db, ({ items, bodies }: CommitRequest) => {
   let at = 0;
@@ -47,7 +50,7 @@ parentPort!.on('message', (req: CommitRequest) => {
     commit(req);
     if (req.items.length === 0) return void parentPort!.postMessage(reply); // a warm-up: the connection is open, nothing to sync
     // synchronous=NORMAL wrote the frames without fsync; this makes them durable (fsync is per file).
-    wal ??= openSync(`${file}-wal`, 'r+');
+    wal ??= openWal();
     fdatasyncSync(wal);
   } catch (err) {
     reply.error = err instanceof Error ? err.message : String(err);

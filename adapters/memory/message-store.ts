@@ -3,7 +3,7 @@
 // query the lock step uses to hold what is still in the pipeline.
 import type { MessageRecord, MessageStatus } from '../../core/model.js';
 import type { MessageQuery, MessageStore } from '../../core/ports.js';
-import { pageSize } from '../../core/paging.js';
+import { foreignCursor, pageSize } from '../../core/paging.js';
 
 /** Statuses that mean "not yet out of the gateway" (as adapters/local/message-store.ts). */
 const PENDING: ReadonlySet<MessageStatus> = new Set(['accepted', 'queued', 'delivering']);
@@ -25,6 +25,7 @@ export class MemoryMessageStore implements MessageStore {
       .filter((r) => r.tenantId === tenantId && matches(r, query))
       .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || b.id.localeCompare(a.id));
     const start = query.cursor ? Number(query.cursor) : 0;
+    if (!Number.isSafeInteger(start) || start < 0) throw foreignCursor();
     const limit = pageSize(query.limit);
     const items = all.slice(start, start + limit).map((r) => structuredClone(r));
     return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };

@@ -2,12 +2,13 @@
 // and flags bare LF / bare CR line endings — the SMTP smuggling family, where
 // a "\n.\n" that this server reads as content could end the message at a
 // more lenient next hop. Such a message is refused, as current Postfix does.
+import { DomainError } from '../core/errors.js';
 import { HeaderCollector } from '../core/message/header-facts.js';
 
 export class DataTap {
   readonly headers = new HeaderCollector();
   bareLineEnding = false;
-  /** Set once the message passed `maxBytes`; the rest is read and dropped, never stored. */
+  /** Set once the message passed `maxBytes`; the rest is read and dropped, never stored, and the pipe ends in MESSAGE_TOO_BIG. */
   oversized = false;
   private prev = 0;
   private bytes = 0;
@@ -37,6 +38,9 @@ export class DataTap {
       }
       yield chunk;
     }
+    // Thrown once the client has sent it all (read and dropped past the limit): the spool then abandons what it
+    // holds of the message instead of syncing up to the limit's worth of bytes to disk only to delete them.
+    if (this.oversized) throw new DomainError('MESSAGE_TOO_BIG', `Message exceeds the size limit of ${this.maxBytes} bytes`);
   }
 
   inspect(chunk: Buffer): void {

@@ -15,6 +15,8 @@ export interface HeaderFacts {
 export class HeaderCollector {
   private parts: Buffer[] = [];
   private size = 0;
+  /** The last bytes seen (at most 3): an end of headers can straddle two chunks. */
+  private tail: Buffer = Buffer.alloc(0);
   done = false;
   constructor(private readonly limit = 64 * 1024) {}
 
@@ -22,11 +24,14 @@ export class HeaderCollector {
     if (this.done) return;
     this.parts.push(chunk);
     this.size += chunk.length;
-    const joined = this.parts.length === 1 ? chunk : Buffer.concat(this.parts);
-    if (joined.indexOf('\r\n\r\n') >= 0 || joined.indexOf('\n\n') >= 0 || this.size >= this.limit) {
-      this.parts = [joined];
+    // Each chunk is searched once, plus the few bytes across its edge: a header block arriving in many small
+    // pieces costs linear time, not a search of everything so far per piece.
+    const edge = this.tail.length ? Buffer.concat([this.tail, chunk.subarray(0, 3)]) : undefined;
+    if (endsHeaders(chunk) || (edge && endsHeaders(edge)) || this.size >= this.limit) {
       this.done = true;
+      return;
     }
+    this.tail = chunk.length >= 3 ? chunk.subarray(chunk.length - 3) : Buffer.concat([this.tail, chunk]).subarray(-3);
   }
 
   facts(): HeaderFacts {
@@ -34,6 +39,8 @@ export class HeaderCollector {
     return parseHeaderFacts(text.slice(0, splitHeadBody(text).headEnd));
   }
 }
+
+const endsHeaders = (b: Buffer): boolean => b.indexOf('\r\n\r\n') >= 0 || b.indexOf('\n\n') >= 0;
 
 export function parseHeaderFacts(block: string): HeaderFacts {
   const fields = parseHeaderBlock(block);
@@ -49,7 +56,21 @@ export function parseHeaderFacts(block: string): HeaderFacts {
   return out;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Encoded words decoded, and raw 8-bit text (read here as latin1 bytes) read
+ * as UTF-8 when it is valid UTF-8 — as SMTPUTF8 clients and many others write
+ * their headers (RFC 6532); other 8-bit bytes stay as they are.
+ */
 function decode(value: string): string {
+  if (/[\x80-\xff]/.test(value)) {
+    try {
+      value = strictUtf8.decode(Buffer.from(value, 'latin1'));
+    } catch {
+      // not UTF-8: a legacy 8-bit charset, kept as read
+    }
+  }
   try {
     return libmime.decodeWords(value);
   } catch {

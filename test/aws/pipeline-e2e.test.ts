@@ -221,45 +221,43 @@ describe('the serverless pipeline on emulators', { timeout: 240_000 }, () => {
     }
   });
 
-  test('a score job still failing on its last receive holds its message in quarantine instead of failing again', async () => {
+  /** A message of the test tenant written straight to the store, in `status`, whose job will fail on every try. */
+  async function failingMessage(id: string, spoolKey: string, status: 'accepted' | 'queued'): Promise<void> {
     const tenantId = await tenantIdOf();
     const now = new Date().toISOString();
-    // Its spooled body is gone, so scoring throws every time.
     await stores.messages.put({
-      id: 'msg-lost-body-1', tenantId, spoolKey: 'msg-lost-body-1', envelope: { mailFrom: tenant.mailbox, rcptTo: ['x@partner.example'] },
+      id, tenantId, spoolKey, envelope: { mailFrom: tenant.mailbox, rcptTo: ['x@partner.example'] },
       clientIp: '127.0.0.1', identity: { kind: 'smtp-user', tenantId, username: tenant.mailbox, userKind: 'mailbox' }, sender: tenant.mailbox,
-      size: 1, receivedAt: now, status: 'accepted', recipients: [{ rcpt: 'x@partner.example', state: 'pending', attempts: 0 }], updatedAt: now,
+      size: 1, receivedAt: now, status, recipients: [{ rcpt: 'x@partner.example', state: 'pending', attempts: 0 }], updatedAt: now,
     });
-    const record = (count: string) => {
-      const e = sqsEvent([{ MessageId: `lost-${count}`, ReceiptHandle: 'rh', Body: JSON.stringify({ messageId: 'msg-lost-body-1' }) }]);
-      e.Records[0]!.attributes.ApproximateReceiveCount = count;
-      return e;
-    };
-    assert.deepEqual((await score(record('1'), lambdaContext('score'))).batchItemFailures, [{ itemIdentifier: 'lost-1' }], 'retried while receives remain');
+  }
+
+  /** One SQS record of `job`, received for the `count`th time. */
+  function receivedAs(count: string, recordId: string, job: object): SQSEvent {
+    const e = sqsEvent([{ MessageId: recordId, ReceiptHandle: 'rh', Body: JSON.stringify(job) }]);
+    e.Records[0]!.attributes.ApproximateReceiveCount = count;
+    return e;
+  }
+
+  test('a score job still failing on its last receive holds its message in quarantine instead of failing again', async () => {
+    // Its spooled body is gone, so scoring throws every time.
+    await failingMessage('msg-lost-body-1', 'msg-lost-body-1', 'accepted');
+    const job = { messageId: 'msg-lost-body-1' };
+    assert.deepEqual((await score(receivedAs('1', 'lost-1', job), lambdaContext('score'))).batchItemFailures, [{ itemIdentifier: 'lost-1' }], 'retried while receives remain');
     assert.equal((await stores.messages.get('msg-lost-body-1'))?.status, 'accepted');
-    assert.deepEqual((await score(record('3'), lambdaContext('score'))).batchItemFailures, [], 'the last receive is acknowledged');
+    assert.deepEqual((await score(receivedAs('3', 'lost-3', job), lambdaContext('score'))).batchItemFailures, [], 'the last receive is acknowledged');
     const held = await stores.messages.get('msg-lost-body-1');
     assert.equal(held?.status, 'quarantined');
     assert.ok(held?.verdict?.signals.some((x) => x.name === 'scoring-failed'));
   });
 
   test('a deliver job still failing on its last receive holds its message in quarantine instead of leaving it queued', async () => {
-    const tenantId = await tenantIdOf();
-    const now = new Date().toISOString();
     // Its record names a spool key the spool refuses: reading the body throws on every try (not "gone", which would bounce).
-    await stores.messages.put({
-      id: 'msg-bad-key-1', tenantId, spoolKey: 'no/such/key', envelope: { mailFrom: tenant.mailbox, rcptTo: ['x@partner.example'] },
-      clientIp: '127.0.0.1', identity: { kind: 'smtp-user', tenantId, username: tenant.mailbox, userKind: 'mailbox' }, sender: tenant.mailbox,
-      size: 1, receivedAt: now, status: 'queued', recipients: [{ rcpt: 'x@partner.example', state: 'pending', attempts: 0 }], updatedAt: now,
-    });
-    const record = (count: string) => {
-      const e = sqsEvent([{ MessageId: `bad-key-${count}`, ReceiptHandle: 'rh', Body: JSON.stringify({ messageId: 'msg-bad-key-1', attempt: 1 }) }]);
-      e.Records[0]!.attributes.ApproximateReceiveCount = count;
-      return e;
-    };
-    assert.deepEqual((await deliver(record('1'), lambdaContext('deliver'))).batchItemFailures, [{ itemIdentifier: 'bad-key-1' }], 'retried while receives remain');
+    await failingMessage('msg-bad-key-1', 'no/such/key', 'queued');
+    const job = { messageId: 'msg-bad-key-1', attempt: 1 };
+    assert.deepEqual((await deliver(receivedAs('1', 'bad-key-1', job), lambdaContext('deliver'))).batchItemFailures, [{ itemIdentifier: 'bad-key-1' }], 'retried while receives remain');
     assert.equal((await stores.messages.get('msg-bad-key-1'))?.status, 'queued');
-    assert.deepEqual((await deliver(record('3'), lambdaContext('deliver'))).batchItemFailures, [], 'the last receive is acknowledged');
+    assert.deepEqual((await deliver(receivedAs('3', 'bad-key-3', job), lambdaContext('deliver'))).batchItemFailures, [], 'the last receive is acknowledged');
     const held = await stores.messages.get('msg-bad-key-1');
     assert.equal(held?.status, 'quarantined');
     assert.match(held?.verdict?.signals.find((x) => x.name === 'delivery-failed')?.detail ?? '', /^delivery failed repeatedly/);

@@ -13,6 +13,7 @@ import { startReceiver } from '../helpers/receiving-smtp.js';
 import { freePort } from '../helpers/free-port.js';
 import { queuedId } from '../helpers/gateway.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
+import { apiClient } from '../helpers/api-client.js';
 
 const OPERATOR = 'rgop_crash-test-operator-token-42';
 
@@ -28,10 +29,7 @@ for (const processes of [1, 2]) test(`every message that got 250 survives a SIGK
   };
   let child = await startProcess(env);
   try {
-    const api = async (method: string, path: string, token: string, body?: unknown) => {
-      const r = await fetch(`http://127.0.0.1:${apiPort}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return { status: r.status, body: await r.json().catch(() => undefined) as any };
-    };
+    const api = apiClient(`http://127.0.0.1:${apiPort}`);
     const tenant = await api('POST', '/v1/tenants', OPERATOR, { name: 'durable', ipUserQuota: 1 });
     assert.equal((await api('POST', '/v1/ip-users', tenant.body.token, { cidr: '127.0.0.1/32' })).status, 201);
     // This test is about durability, not policy: monitor-only delivers whatever the verdicts say.

@@ -18,6 +18,7 @@ import { freePort } from '../helpers/free-port.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../helpers/receiving-smtp.js';
 import { verifyWebhookSignature } from '../../core/notify/signature.js';
 import { startWebhookReceiver, verifies, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { apiClient } from '../helpers/api-client.js';
 
 /** A receiving server that knows nobody called nobody*: 550 5.1.1, as a real one answers a harvested list. */
 const REFUSES_NOBODY: ReceiverOptions = {
@@ -158,10 +159,7 @@ test('with INGRESS_PROCESSES=2 an SMTP child lifts an expired lock and posts sen
   // The test's own connection to the gateway's data folder, as another process of it would open one.
   const stores = openLocalStores(dataDir, systemClock);
   try {
-    const api = async (method: string, path: string, token: string, body?: unknown) => {
-      const r = await fetch(`http://127.0.0.1:${apiPort}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return { status: r.status, body: await r.json().catch(() => undefined) as any };
-    };
+    const api = apiClient(`http://127.0.0.1:${apiPort}`);
     const tenant = await api('POST', '/v1/tenants', OPERATOR, { name: 'multi', ipUserQuota: 1 });
     const domain = await api('POST', '/v1/domains', tenant.body.token, { domain: 'multi.example' });
     const set = await api('PATCH', '/v1/settings', tenant.body.token, { webhookUrl: hook.url });

@@ -13,6 +13,7 @@ import { freePort } from '../helpers/free-port.js';
 import { queuedId } from '../helpers/gateway.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { RawSmtp } from '../helpers/raw-smtp.js';
+import { apiClient } from '../helpers/api-client.js';
 
 const OPERATOR = 'rgop_shutdown-test-operator-token-7';
 
@@ -28,10 +29,7 @@ for (const processes of [1, 2]) test(`a message in progress at SIGTERM is finish
   };
   let child = (await spawnGateway(env, { timeoutMs: 30_000 })).child;
   try {
-    const api = async (method: string, path: string, token: string, body?: unknown) => {
-      const r = await fetch(`http://127.0.0.1:${apiPort}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return { status: r.status, body: await r.json().catch(() => undefined) as any };
-    };
+    const api = apiClient(`http://127.0.0.1:${apiPort}`);
     const tenant = await api('POST', '/v1/tenants', OPERATOR, { name: 'shutdown', ipUserQuota: 1 });
     assert.equal((await api('POST', '/v1/ip-users', tenant.body.token, { cidr: '127.0.0.1/32' })).status, 201);
     await new Promise((r) => setTimeout(r, 2200)); // IP-user list refresh

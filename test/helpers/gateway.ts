@@ -9,8 +9,8 @@ import { createSmarthostTransport } from '../../adapters/transport/index.js';
 import { loadConfig } from '../../local/config.js';
 import { startGateway, type Gateway } from '../../local/gateway.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiving-smtp.js';
+import { apiClient, type ApiReply } from './api-client.js';
 
-export interface ApiReply { status: number; body: any }
 
 export interface TestGateway {
   gw: Gateway;
@@ -46,16 +46,7 @@ export async function startTestGateway(env: Record<string, string> = {}, receive
     transport: createSmarthostTransport({ host: '127.0.0.1', port: receiver.port, name: 'relay.test' }),
     log: () => {},
   });
-  const base = `http://127.0.0.1:${gw.apiPort}`;
-  const api: TestGateway['api'] = async (method, path, token, body) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api = apiClient(`http://127.0.0.1:${gw.apiPort}`);
   let n = 0;
   return {
     gw, receiver, dataDir, api,

@@ -26,7 +26,17 @@ export interface EvidenceOptions {
   kind?: SenderKind;
   /** Further profile changes made in the same save (counts, learned facts). */
   mutate?: (p: SenderProfile, rec: SenderRecord) => void;
+  /**
+   * The message this evidence is about. A score job can run again after it
+   * already got here (a crash or a failed save after this point): the second
+   * time, its ledger entries and profile changes are not applied again, so one
+   * spam message can never count as two.
+   */
+  messageId?: string;
 }
+
+/** How many assessed message ids a profile keeps for that check: far more than a job's retries can span. */
+const ASSESSED_KEPT = 50;
 
 export interface EvidenceOutcome {
   record: SenderRecord;
@@ -45,8 +55,12 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
   const policy = policyFor(settings);
   const { record, result } = await updateSender(deps.senders, tenant.id, sender, now, (rec) => {
     const p = profileOf(rec);
+    if (opts.messageId && p.assessed?.includes(opts.messageId)) {
+      return { record: rec, result: { newLock: false, newThrottle: false, wouldLock: undefined as string | undefined } };
+    }
     rollOver(p, now);
     opts.mutate?.(p, rec);
+    if (opts.messageId) p.assessed = [...(p.assessed ?? []), opts.messageId].slice(-ASSESSED_KEPT);
     addRisk(p, replaceStates(p, opts.entries), now, policy.riskHalfLifeSeconds);
     const out = { newLock: false, newThrottle: false, wouldLock: undefined as string | undefined };
     // An expired lock awaiting rotation still counts as in force here; the

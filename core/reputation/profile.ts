@@ -54,6 +54,8 @@ export interface SenderProfile {
   logins: number;
   lastLogin?: LoginEvidence;
   risk: RiskEntry[];
+  /** Ids of the latest messages whose evidence is in (evidence.ts): a retried score job is not counted twice. */
+  assessed?: string[];
   /** Set in monitor-only mode instead of locking. */
   wouldLock?: { at: string; reason: string };
 }

@@ -95,3 +95,22 @@ test('SES hard bounces count like recipients refused as unknown', async () => {
   const a = await assessSender(w.deps, tenant, makeMessage(w, id, 'hal@t1.example', ['ok@x.example']), content(0));
   assert.ok(a.signals.some((s) => s.name === 'invalid-recipients' && /6 of 20/.test(s.detail ?? '')), `${a.signals.map((s) => `${s.name}: ${s.detail}`)}`);
 });
+
+test('a score job that runs again for a message already assessed does not count that message twice', async () => {
+  const w = makeWorld();
+  const tenant = w.tenants.get('t1')!;
+  const id = addMailboxUser(w, 't1', 'ann@t1.example');
+  const m = makeMessage(w, id, 'ann@t1.example', rcpts(1));
+  await assessSender(w.deps, tenant, m, content(7));
+  // The job again (it crashed after assessing, before the verdict was saved): same message, same content.
+  await assessSender(w.deps, tenant, m, content(7));
+  const rec = await w.deps.senders.get('t1', 'ann@t1.example');
+  const p = rec!.reputation!['profile'] as { messages: number; history: string; risk: { signal: string; messageId?: string }[] };
+  assert.equal(p.messages, 1);
+  assert.equal(p.history, 's', 'one spam mark, so no spam-history from itself');
+  assert.equal(p.risk.filter((e) => e.messageId === m.id && e.signal === 'content-spam').length, 1);
+  // A second, different spam message still counts.
+  await assessSender(w.deps, tenant, makeMessage(w, id, 'ann@t1.example', rcpts(1, 's')), content(7));
+  const p2 = (await w.deps.senders.get('t1', 'ann@t1.example'))!.reputation!['profile'] as { messages: number; history: string };
+  assert.deepEqual([p2.messages, p2.history], [2, 'ss']);
+});

@@ -83,6 +83,10 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   });
   const deliverWorker = workersOn && startQueueWorker({
     name: 'deliver', queue: stores.deliverQueue, concurrency: config.DELIVER_CONCURRENCY, maxAttempts: 10, log,
+    // Longer than any one attempt can take (up to three MX hosts, each with SMTP's 10-minute wait for the final
+    // reply to DATA): a job must not come up again while it is still sending, or the mail goes out twice. Jobs
+    // of a process that died are recovered at start, so a long lease costs nothing there.
+    visibilitySeconds: 45 * 60,
     handle: (job) => handleDeliverJob(deps, job),
     onGiveUp: (job, err) => holdAfterDeliveryFailure(deps, job.messageId, err),
   });

@@ -55,6 +55,9 @@ export function dsnStatus(r: RecipientStatus, expired: boolean): string {
   return '5.4.0';
 }
 
+/** A reply the gateway wrote itself in SMTP form (a code, an enhanced code, then "local:"). */
+const LOCAL_REPLY = /^\d{3}(?: \d\.\d{1,3}\.\d{1,3})? local[:-]/;
+
 function recipientBlock(r: RecipientStatus, expired: boolean): string {
   const lines = [
     `Final-Recipient: ${addressField(r.rcpt)}`,
@@ -63,16 +66,22 @@ function recipientBlock(r: RecipientStatus, expired: boolean): string {
   ];
   if (r.mx) lines.push(`Remote-MTA: dns; ${oneLine(r.mx, 255)}`);
   const reply = r.reply ? oneLine(r.reply) : '';
-  // A reply that starts with a code came from an SMTP server; anything else is our own diagnosis.
-  if (reply) lines.push(/^\d{3}\b/.test(reply) ? `Diagnostic-Code: smtp; ${reply}` : `Diagnostic-Code: x-local; ${reply}`);
+  // A reply that starts with a code came from an SMTP server, unless it says it is ours ("554 5.3.0 local: ...");
+  // anything else is our own diagnosis too.
+  const fromServer = /^\d{3}\b/.test(reply) && !LOCAL_REPLY.test(reply);
+  if (reply) lines.push(fromServer ? `Diagnostic-Code: smtp; ${reply}` : `Diagnostic-Code: x-local; ${reply}`);
   if (r.lastAttemptAt) lines.push(`Last-Attempt-Date: ${rfc5322Date(new Date(r.lastAttemptAt))}`);
   return lines.join('\r\n');
 }
 
 function humanText(input: DsnInput): string {
-  const intro = input.expired
-    ? `Your message could not be delivered to the recipients below: their servers kept\r\nanswering with a temporary failure until the retry time ran out.`
-    : `Your message could not be delivered to the recipients below: their servers\r\nrefused it permanently.`;
+  // One DSN can carry both kinds: a recipient refused with 5xx on the last try of a message whose others expired.
+  const permanent = input.failed.filter((r) => dsnStatus(r, input.expired).startsWith('5.')).length;
+  const intro = permanent === input.failed.length
+    ? `Your message could not be delivered to the recipients below: their servers\r\nrefused it permanently.`
+    : permanent === 0
+      ? `Your message could not be delivered to the recipients below: their servers kept\r\nanswering with a temporary failure until the retry time ran out.`
+      : `Your message could not be delivered to the recipients below: some servers refused it\r\npermanently, the others kept answering with a temporary failure until the retry time\r\nran out.`;
   const rows = input.failed.map((r) => `  <${r.rcpt}>: ${r.reply ? oneLine(r.reply, 400) : 'no reply recorded'}`);
   return [
     `This is the mail delivery system at ${input.hostname}.`,

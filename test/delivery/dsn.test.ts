@@ -71,3 +71,26 @@ describe('DSN builder', () => {
     assert.match(text, /Subject: Undelivered Mail Returned to Sender \(delivery time expired\)/);
   });
 });
+
+describe('DSN builder, mixed and local outcomes', () => {
+  it('says which recipients were refused and which ran out of time when one DSN has both', () => {
+    const text = dsnFor([
+      { rcpt: 'gone@dest.test', state: 'bounced', attempts: 3, reply: '550 5.1.1 user unknown' },
+      { rcpt: 'slow@dest.test', state: 'bounced', attempts: 3, reply: '451 4.3.0 try later' },
+    ], true).toString();
+    assert.match(text, /some servers refused it\r\npermanently, the others kept answering with a temporary failure/);
+    assert.match(text, /Final-Recipient: rfc822; gone@dest\.test\r\nAction: failed\r\nStatus: 5\.1\.1/);
+    assert.match(text, /Final-Recipient: rfc822; slow@dest\.test\r\nAction: failed\r\nStatus: 4\.3\.0/);
+  });
+
+  it('keeps the plain wording when every recipient is of one kind', () => {
+    assert.match(dsnFor([{ rcpt: 'a@dest.test', state: 'bounced', attempts: 1, reply: '550 5.1.1 unknown' }], true).toString(), /their servers\r\nrefused it permanently\./);
+    assert.match(dsnFor([{ rcpt: 'a@dest.test', state: 'bounced', attempts: 9, reply: '451 4.3.0 later' }], true).toString(), /kept\r\nanswering with a temporary failure/);
+  });
+
+  it('marks the gateway\'s own diagnosis as x-local even when it is written like an SMTP reply', () => {
+    const text = dsnFor([{ rcpt: 'a@dest.test', state: 'bounced', attempts: 1, reply: '554 5.3.0 local: the message body is missing from the spool and cannot be delivered' }]).toString();
+    assert.match(text, /Diagnostic-Code: x-local; 554 5\.3\.0 local: the message body is missing/);
+    assert.match(text, /Status: 5\.3\.0/);
+  });
+});

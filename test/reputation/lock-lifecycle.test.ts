@@ -182,6 +182,11 @@ test('the API explanation lists the evidence with its weight now, the risk and t
   assert.ok(ex.risk >= ex.lockAt);
   assert.ok(ex.evidence.some((e) => e.signal === 'content-spam' && e.family === 'content' && e.messageId && e.weightNow > 0));
   assert.equal(ex.baseline.allowances.hourRecipients, 40, 'a new sender\'s floor');
+  // Once its time has run out the lock is lifted by the sender's next message: no longer shown as locked (as in the senders list).
+  const later = new Date(Date.parse(rec!.lock!.until!) + 60_000);
+  const after = explainSender(rec!, w.tenants.get('t1')!.settings, later);
+  assert.ok(!rec!.lock!.requiresPasswordRotation, 'a content lock of a domain user needs no password change');
+  assert.equal(after.state, 'ok');
 });
 
 test('the SMTP reply for a lock is ASCII and fits one reply line however much evidence there is', async () => {

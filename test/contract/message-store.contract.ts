@@ -80,4 +80,28 @@ export function messageStoreContract(factory: StoresFactory): void {
       assert.deepEqual(await pending(), ['msg-p000001']);
     } finally { await s.close(); }
   });
+  test('a message with 100 recipients and long multi-line replies is stored and read back (a DynamoDB item holds 400 KB)', async () => {
+    const s = await factory(new TestClock());
+    try {
+      const rcpts = Array.from({ length: 100 }, (_, i) => `recipient-${String(i).padStart(3, '0')}@example.net`);
+      // Some receivers answer with pages of text: 100 replies of 6 KB are 600 KB.
+      const reply = (i: number) => `550-5.1.1 <${rcpts[i]}> no such user here\r\n` + '550-5.1.1 please see https://help.example.net/bounce for more\r\n'.repeat(100) + '550 5.1.1 end';
+      const record = messageRecord('msg-big-rcpts', {
+        status: 'bounced',
+        envelope: { mailFrom: 'alice@example.com', rcptTo: rcpts },
+        recipients: rcpts.map((rcpt, i) => ({ rcpt, state: 'bounced' as const, attempts: 1, reply: reply(i), lastAttemptAt: minute(1), mx: 'mx.example.net' })),
+      });
+      await s.messages.put(record);
+      const got = await s.messages.get('msg-big-rcpts');
+      assert.equal(got?.status, 'bounced');
+      assert.equal(got?.recipients.length, 100);
+      got!.recipients.forEach((r, i) => {
+        assert.equal(r.rcpt, rcpts[i]);
+        assert.equal(r.state, 'bounced');
+        assert.ok(r.reply?.startsWith(reply(i).slice(0, 300)), 'the start of each reply is kept');
+      });
+      assert.deepEqual(got?.envelope.rcptTo, rcpts);
+      assert.deepEqual((await s.messages.list('t1', { limit: 5 })).items.map((m) => m.id), ['msg-big-rcpts']);
+    } finally { await s.close(); }
+  });
 }

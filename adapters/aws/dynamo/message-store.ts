@@ -12,6 +12,15 @@ import { queryAll } from './query.js';
 
 const PENDING = new Set(['accepted', 'queued', 'delivering']);
 const PAGE = 100;
+/**
+ * A DynamoDB item holds at most 400 KB, and a receiving server's reply has no
+ * length limit (multi-line replies run to pages). The log keeps the start of
+ * each reply: REPLY_CHARS, or REPLY_CHARS_TIGHT when a message has so many
+ * recipients that the item would still pass ITEM_BUDGET bytes.
+ */
+const REPLY_CHARS = 1000;
+const REPLY_CHARS_TIGHT = 120;
+const ITEM_BUDGET = 350 * 1024;
 /** A filtered listing reads at most this many pages per call, then returns what it has with a cursor. */
 const MAX_PAGES = 20;
 
@@ -34,7 +43,7 @@ export class DynamoMessageStore implements MessageStore {
   async put(r: MessageRecord): Promise<void> {
     const sortKey = `${r.receivedAt}#${r.id}`;
     const item: Record<string, unknown> = {
-      ...r,
+      ...fitted(r),
       ...key.message(r.id),
       gsi1pk: `TENANT#${r.tenantId}#MSGS`,
       gsi1sk: sortKey,
@@ -86,6 +95,16 @@ export class DynamoMessageStore implements MessageStore {
     });
     return items.map((i) => stripKeys<MessageRecord>(i)!).filter((m) => PENDING.has(m.status));
   }
+}
+
+/** The record with its recipients' replies cut so the item fits DynamoDB's item size limit. */
+function fitted(r: MessageRecord): MessageRecord {
+  const cut = (max: number): MessageRecord => ({
+    ...r,
+    recipients: r.recipients.map((rcpt) => (rcpt.reply && rcpt.reply.length > max ? { ...rcpt, reply: `${rcpt.reply.slice(0, max)}...` } : rcpt)),
+  });
+  const bounded = cut(REPLY_CHARS);
+  return Buffer.byteLength(JSON.stringify(bounded)) <= ITEM_BUDGET ? bounded : cut(REPLY_CHARS_TIGHT);
 }
 
 function cursorOf(m: MessageRecord): string {

@@ -40,4 +40,14 @@ export function suppressionStoreContract(factory: StoresFactory): void {
       await assert.rejects(s.suppressions.list('t1', { limit: 3, cursor: 'garbage' }), (e) => isDomainError(e, 'VALIDATION'));
     } finally { await s.close(); }
   });
+  test('looking up an address longer than any key can hold answers "not suppressed" instead of failing', async () => {
+    const s = await factory(new TestClock());
+    try {
+      // The ingress accepts any RCPT TO of the form a@b.c; the deliver step looks every pending one up before sending.
+      const long = `${'x'.repeat(1100)}@example.net`;
+      assert.equal(await s.suppressions.get('t1', long), undefined);
+      assert.equal(await s.suppressions.get('t1', `${'\u00e9'.repeat(600)}@example.net`), undefined, '600 two-byte characters are 1200 bytes');
+      assert.equal(await s.suppressions.delete('t1', long), false);
+    } finally { await s.close(); }
+  });
 }

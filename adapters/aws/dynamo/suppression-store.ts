@@ -11,6 +11,16 @@ import { GSI1, stripKeys } from './layout.js';
 const PAGE = 200;
 const MAX_PAGES = 20;
 
+/**
+ * A DynamoDB sort key holds at most 1024 bytes: SUPP#<address> in the table,
+ * <createdAt>#<address> in gsi1. Longer addresses (no real mailbox has one:
+ * RFC 5321 allows 254 characters, but the ingress takes any a@b.c) cannot be
+ * on the list, so looking one up answers "not suppressed" rather than failing
+ * the deliver step, and adding one is refused.
+ */
+const MAX_ADDRESS_BYTES = 1024 - 'SUPP#'.length - '0000-00-00T00:00:00.000Z#'.length;
+const keyable = (address: string) => Buffer.byteLength(address) <= MAX_ADDRESS_BYTES;
+
 const keyOf = (tenantId: string, address: string) => ({ pk: `TENANT#${tenantId}`, sk: `SUPP#${address}` });
 const listPk = (tenantId: string) => `TENANT#${tenantId}#SUPPRESSIONS`;
 
@@ -18,11 +28,13 @@ export class DynamoSuppressionStore implements SuppressionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async get(tenantId: string, address: string): Promise<SuppressionEntry | undefined> {
+    if (!keyable(address)) return undefined;
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keyOf(tenantId, address) }));
     return stripKeys<SuppressionEntry>(out.Item);
   }
 
   async put(entry: SuppressionEntry): Promise<void> {
+    if (!keyable(entry.address)) throw new DomainError('VALIDATION', `address too long for the suppression list (${Buffer.byteLength(entry.address)} bytes)`);
     await this.db.send(new PutCommand({
       TableName: this.table,
       Item: { ...entry, ...keyOf(entry.tenantId, entry.address), gsi1pk: listPk(entry.tenantId), gsi1sk: `${entry.createdAt}#${entry.address}`, entity: 'suppression' },
@@ -30,6 +42,7 @@ export class DynamoSuppressionStore implements SuppressionStore {
   }
 
   async delete(tenantId: string, address: string): Promise<boolean> {
+    if (!keyable(address)) return false;
     const out = await this.db.send(new DeleteCommand({ TableName: this.table, Key: keyOf(tenantId, address), ReturnValues: 'ALL_OLD' }));
     return !!out.Attributes;
   }

@@ -23,15 +23,31 @@ export function secretSourceFromEnv(env: NodeJS.ProcessEnv = process.env): Secre
   throw new Error('environment variable WEBHOOK_SECRET_ARN is required (set by the CDK app; WEBHOOK_SECRET gives the secret itself for emulator runs)');
 }
 
+/**
+ * Whether this process's webhooks may reach loopback and private addresses.
+ * On AWS they may not: the functions run in (or beside) the VPC, and a
+ * tenant's URL must not reach into it (link-local metadata addresses are
+ * refused everywhere, adapters/webhook/destination.ts). A process whose AWS
+ * endpoints point at emulators (AWS_ENDPOINT_URL_*, which the CDK app never
+ * sets) is a test or a developer's run with its receivers on loopback.
+ * WEBHOOK_ALLOW_PRIVATE_NETWORKS=true or false decides it outright.
+ */
+export function privateWebhooksAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  const explicit = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS?.trim().toLowerCase();
+  if (explicit === 'true' || explicit === '1') return true;
+  if (explicit === 'false' || explicit === '0') return false;
+  return Object.keys(env).some((name) => name.startsWith('AWS_ENDPOINT_URL') && !!env[name]);
+}
+
 export interface WebhookSigning {
   /** A tenant's webhook signing key (what GET /v1/settings shows it). */
   keyFor(tenantId: string): Promise<string>;
-  /** A notifier signing with those keys. */
+  /** A notifier signing with those keys; private destinations as privateWebhooksAllowed says, unless `options` set it. */
   notifier(options?: Omit<WebhookNotifierOptions, 'secretFor'>): WebhookNotifier;
 }
 
 /** Keys and notifiers over one secret source; `source` is called on the first need (so a missing setting fails there, not at import). */
-export function webhookSigning(source: () => SecretSource): WebhookSigning {
+export function webhookSigning(source: () => SecretSource, env: NodeJS.ProcessEnv = process.env): WebhookSigning {
   let secret: Promise<string> | undefined;
   const serverSecret = (): Promise<string> => {
     secret ??= Promise.resolve().then(() => source().read()).catch((err: unknown) => {
@@ -43,6 +59,8 @@ export function webhookSigning(source: () => SecretSource): WebhookSigning {
   const keyFor = async (tenantId: string) => webhookSecretFor(await serverSecret(), tenantId);
   return {
     keyFor,
-    notifier: (options = {}) => new WebhookNotifier({ ...options, secretFor: (tenant: Tenant) => keyFor(tenant.id) }),
+    notifier: (options = {}) => new WebhookNotifier({
+      allowPrivateNetworks: privateWebhooksAllowed(env), ...options, secretFor: (tenant: Tenant) => keyFor(tenant.id),
+    }),
   };
 }

@@ -2,10 +2,17 @@
 // signed with HMAC-SHA256 (core/notify/signature.ts) so the tenant can tell
 // it came from us, with bounded retries and backoff on network errors, 5xx
 // and 429. A 4xx other than 429 is the receiver's answer and is not retried.
+// The destination is checked at connect time (./destination.ts): link-local
+// (cloud metadata), unspecified and other non-routable addresses are never
+// reached, private ones only when the deployment allows them, and redirects
+// are never followed (a 3xx is the receiver's answer, like a 4xx).
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Tenant } from '../../core/model.js';
 import type { Clock, Notifier } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import { SIGNATURE_HEADER, signWebhook } from '../../core/notify/signature.js';
+import { checkLiteralHost, guardedLookup, RefusedDestination, type DestinationPolicy } from './destination.js';
 
 export interface WebhookNotifierOptions {
   /** The HMAC key for a tenant (core/notify/webhook-key.ts derives it from a server secret that may still be loading). */
@@ -16,6 +23,14 @@ export interface WebhookNotifierOptions {
   baseDelayMs?: number;
   /** Per-attempt timeout. @default 5000 ms */
   timeoutMs?: number;
+  /**
+   * Whether a webhook may reach loopback, RFC 1918, unique-local IPv6 and
+   * carrier-grade NAT addresses. True suits the one-box runner (a receiver on
+   * the same host or LAN); the AWS wiring sets false, so a tenant cannot reach
+   * into the VPC. Link-local (cloud metadata), 0.0.0.0 and other non-routable
+   * addresses are refused either way. @default true
+   */
+  allowPrivateNetworks?: boolean;
   clock?: Clock;
   /** Waits between attempts; tests may shorten it. @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
@@ -38,6 +53,7 @@ export class WebhookNotifier implements Notifier {
       maxAttempts: 4,
       baseDelayMs: 500,
       timeoutMs: 5000,
+      allowPrivateNetworks: true,
       clock: systemClock,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       ...options,
@@ -59,18 +75,17 @@ export class WebhookNotifier implements Notifier {
       result.attempts = attempt;
       const signature = signWebhook(secret, body, Math.floor(this.opts.clock.now().getTime() / 1000));
       try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'Relayguard-Webhook/1' },
-          body,
-          signal: AbortSignal.timeout(this.opts.timeoutMs),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        result.lastStatus = res.status;
-        if (res.ok) { result.delivered = true; break; }
-        if (res.status < 500 && res.status !== 429) break; // the receiver refused it: retrying will not help
+        const status = await post(url, body, {
+          'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'Relayguard-Webhook/1',
+        }, this.opts.timeoutMs, { allowPrivateNetworks: this.opts.allowPrivateNetworks });
+        result.lastStatus = status;
+        if (status >= 200 && status < 300) { result.delivered = true; break; }
+        // The receiver refused it (a redirect included: never followed): retrying will not help.
+        if (status < 500 && status !== 429) break;
       } catch (err) {
         result.lastError = err instanceof Error ? err.message : String(err);
+        // A destination we may not reach stays so: no retry.
+        if (err instanceof RefusedDestination || (err as { cause?: unknown }).cause instanceof RefusedDestination) break;
       }
       if (attempt < this.opts.maxAttempts) await this.opts.sleep(this.opts.baseDelayMs * 2 ** (attempt - 1));
     }
@@ -79,4 +94,29 @@ export class WebhookNotifier implements Notifier {
       throw new Error(`webhook ${url} not delivered after ${result.attempts} attempt(s): ${result.lastStatus ? `HTTP ${result.lastStatus}` : result.lastError}`);
     }
   }
+}
+
+/** One POST; resolves with the status code once the answer is read, rejects on a network error, a refused destination or the timeout. */
+async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, policy: DestinationPolicy): Promise<number> {
+  const target = new URL(url);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new RefusedDestination(`webhook destination refused: ${target.protocol} is not http(s)`);
+  checkLiteralHost(target.hostname, policy);
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const signal = AbortSignal.timeout(timeoutMs);
+  return new Promise<number>((resolve, reject) => {
+    const req = request(target, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      lookup: guardedLookup(policy) as never,
+      signal,
+      agent: false,
+    }, (res: IncomingMessage) => {
+      res.on('error', reject);
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('close', () => { if (!res.complete) reject(new Error(signal.aborted ? `no answer within ${timeoutMs} ms` : 'connection closed before the answer ended')); });
+      res.resume();
+    });
+    req.on('error', (err) => reject(signal.aborted ? new Error(`no answer within ${timeoutMs} ms`) : err));
+    req.end(body);
+  });
 }

@@ -5,7 +5,9 @@
 // the wiring that uses the secret is covered end to end in pipeline-e2e.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { secretSourceFromEnv } from '../../adapters/aws/webhook-secret.js';
+import { secretSourceFromEnv, webhookSigning } from '../../adapters/aws/webhook-secret.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
+import type { Tenant } from '../../core/model.js';
 import { secretsManagerSecret } from '../../adapters/aws/secrets-manager.js';
 import { DUMMY_CREDENTIALS } from './emulators.js';
 import { startSecretsStandIn, type SecretsStandIn } from './secrets-stand-in.js';
@@ -45,5 +47,32 @@ describe('the webhook server secret source', () => {
 
   test('with neither variable set the function refuses to guess, naming what the CDK app sets', () => {
     assert.throws(() => secretSourceFromEnv({}), /WEBHOOK_SECRET_ARN is required/);
+  });
+});
+
+describe('the AWS webhook notifier', () => {
+  const tenant = (webhookUrl: string) => ({ id: 't1', name: 'T1', settings: { webhookUrl } }) as unknown as Tenant;
+  const source = () => ({ read: async () => VALUE });
+
+  test('on AWS (no emulator endpoints) a tenant webhook pointing at loopback or a private address of the VPC is refused', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const notifier = webhookSigning(source, { AWS_REGION: 'eu-west-1', WEBHOOK_SECRET_ARN: ARN }).notifier({ maxAttempts: 3, timeoutMs: 1000 });
+      await assert.rejects(notifier.notify(tenant(receiver.url), { type: 'sender.locked', detail: {} }), /webhook destination refused: 127\.0\.0\.1 is a loopback address/);
+      await assert.rejects(notifier.notify(tenant('http://10.0.12.34:8080/hook'), { type: 'sender.locked', detail: {} }), /webhook destination refused/);
+      assert.equal(notifier.last?.attempts, 1, 'refused at once, not retried');
+      assert.deepEqual(receiver.posts, []);
+    } finally { await receiver.close(); }
+  });
+
+  test('a run against emulators, or WEBHOOK_ALLOW_PRIVATE_NETWORKS=true, reaches a receiver on loopback', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await webhookSigning(source, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' }).notifier().notify(tenant(receiver.url), { type: 'sender.locked', detail: {} });
+      await webhookSigning(source, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).notifier().notify(tenant(receiver.url), { type: 'sender.locked', detail: {} });
+      assert.equal(receiver.posts.length, 2);
+      const denied = webhookSigning(source, { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).notifier();
+      await assert.rejects(denied.notify(tenant(receiver.url), { type: 'sender.locked', detail: {} }), /webhook destination refused/);
+    } finally { await receiver.close(); }
   });
 });

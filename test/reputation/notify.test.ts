@@ -115,3 +115,58 @@ test('a lock sends an ARF report of the offending messages to the tenant\'s abus
   assert.match(report.raw.toString(), /Subject: Cheap pills/);
   assert.ok(w.events.some((e) => e.type === 'sender.locked'));
 });
+
+/** A loopback server that records POSTs and answers each with `answer`. */
+async function recorder(answer: (res: ServerResponse) => void): Promise<{ port: number; seen: string[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => { seen.push(`${req.method} ${req.url} ${body}`); answer(res); });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+test('a webhook never follows a redirect: a receiver cannot send the POST on to another address', async () => {
+  const inside = await recorder((res) => res.end('ok')); // stands for a service the tenant must not reach
+  const outside = await recorder((res) => { res.statusCode = 307; res.setHeader('location', `http://127.0.0.1:${inside.port}/internal`); res.end(); });
+  try {
+    const n = new WebhookNotifier({ secretFor: () => 'k', baseDelayMs: 1 });
+    await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: `http://127.0.0.1:${outside.port}/hook` }), { type: 'x', detail: {} }), /HTTP 307/);
+    assert.equal(outside.seen.length, 1, 'a 3xx is an answer: not retried');
+    assert.deepEqual(inside.seen, [], 'the redirect target got nothing');
+  } finally { await inside.close(); await outside.close(); }
+});
+
+test('a webhook to 0.0.0.0 or a link-local address (cloud metadata) is refused without a connection or a retry', async () => {
+  const local = await recorder((res) => res.end('ok'));
+  try {
+    const n = new WebhookNotifier({ secretFor: () => 'k', baseDelayMs: 1, maxAttempts: 3, timeoutMs: 1000 });
+    // 0.0.0.0 reaches this host's own services.
+    await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: `http://0.0.0.0:${local.port}/hook` }), { type: 'x', detail: {} }), /refused: 0\.0\.0\.0 is a unspecified address/);
+    assert.equal(n.last?.attempts, 1);
+    assert.deepEqual(local.seen, []);
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://169.254.170.2/v2/credentials/x', 'http://[::ffff:169.254.169.254]/', 'http://2852039166/', 'http://[fd00:ec2::254]/']) {
+      await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: url }), { type: 'x', detail: {} }), /webhook destination refused/, url);
+      assert.equal(n.last?.attempts, 1, url);
+    }
+  } finally { await local.close(); }
+});
+
+test('with private networks not allowed (the AWS wiring), loopback and private addresses are refused, by IP or by a name that resolves there', async () => {
+  const local = await recorder((res) => res.end('ok'));
+  try {
+    const n = new WebhookNotifier({ secretFor: () => 'k', baseDelayMs: 1, allowPrivateNetworks: false });
+    for (const host of ['127.0.0.1', 'localhost', '[::1]']) {
+      await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: `http://${host}:${local.port}/hook` }), { type: 'x', detail: {} }), /webhook destination refused/, host);
+    }
+    for (const url of ['http://10.0.0.5/', 'http://192.168.1.1/', 'http://172.16.0.1/', 'http://100.64.0.1/', 'http://[fd12::1]/']) {
+      await assert.rejects(n.notify(makeTenant('t1', { webhookUrl: url }), { type: 'x', detail: {} }), /webhook destination refused/, url);
+    }
+    assert.deepEqual(local.seen, []);
+    // The default (the one-box runner) reaches a receiver on the same host.
+    await new WebhookNotifier({ secretFor: () => 'k' }).notify(makeTenant('t1', { webhookUrl: `http://localhost:${local.port}/hook` }), { type: 'x', detail: {} });
+    assert.equal(local.seen.length, 1);
+  } finally { await local.close(); }
+});

@@ -10,6 +10,9 @@ import type { OutboundMessage, RecipientResult, Transport } from '../../core/por
 
 export const MESSAGE_TAG = 'relayguard-message';
 
+/** SES takes at most 50 recipients per send; a message to more (the ingress allows 100) goes out in several sends. */
+export const SES_MAX_RECIPIENTS = 50;
+
 /** SES error names that mean "try again later" rather than "this message will never go". */
 const TEMPORARY = new Set([
   'TooManyRequestsException', 'LimitExceededException', 'SendingPausedException', 'AccountSuspendedException',
@@ -32,6 +35,15 @@ export class SesTransport implements Transport {
   }
 
   async send(message: OutboundMessage): Promise<RecipientResult[]> {
+    const results: RecipientResult[] = [];
+    for (let i = 0; i < message.rcptTo.length; i += SES_MAX_RECIPIENTS) {
+      results.push(...await this.sendOnce({ ...message, rcptTo: message.rcptTo.slice(i, i + SES_MAX_RECIPIENTS) }));
+    }
+    return results;
+  }
+
+  /** One SendEmail for at most SES_MAX_RECIPIENTS recipients; each gets the same result. */
+  private async sendOnce(message: OutboundMessage): Promise<RecipientResult[]> {
     const all = (code: number, reply: string) => message.rcptTo.map((rcpt) => ({ rcpt, code, reply, mx: 'ses' }));
     try {
       const out = await this.ses.send(new SendEmailCommand({

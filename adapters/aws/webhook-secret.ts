@@ -27,16 +27,14 @@ export function secretSourceFromEnv(env: NodeJS.ProcessEnv = process.env): Secre
  * Whether this process's webhooks may reach loopback and private addresses.
  * On AWS they may not: the functions run in (or beside) the VPC, and a
  * tenant's URL must not reach into it (link-local metadata addresses are
- * refused everywhere, adapters/webhook/destination.ts). A process whose AWS
- * endpoints point at emulators (AWS_ENDPOINT_URL_*, which the CDK app never
- * sets) is a test or a developer's run with its receivers on loopback.
- * WEBHOOK_ALLOW_PRIVATE_NETWORKS=true or false decides it outright.
+ * refused everywhere, adapters/webhook/destination.ts). Only
+ * WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows them: a test or a developer's run
+ * against emulators, with its receivers on loopback. Nothing else turns the
+ * refusal off, so no other setting of a deployment can do it by accident.
  */
 export function privateWebhooksAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
   const explicit = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS?.trim().toLowerCase();
-  if (explicit === 'true' || explicit === '1') return true;
-  if (explicit === 'false' || explicit === '0') return false;
-  return Object.keys(env).some((name) => name.startsWith('AWS_ENDPOINT_URL') && !!env[name]);
+  return explicit === 'true' || explicit === '1';
 }
 
 export interface WebhookSigning {

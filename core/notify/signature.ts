@@ -16,7 +16,8 @@ export function verifyWebhookSignature(secret: string, body: string, header: str
   const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=', 2) as [string, string]));
   const t = Number(parts['t']);
   const given = parts['v1'];
-  if (!Number.isFinite(t) || !given || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
+  // Exactly one SHA-256 in hex: Buffer.from(…, 'hex') would quietly drop anything after the first non-hex character.
+  if (!Number.isFinite(t) || !given || !/^[0-9a-f]{64}$/i.test(given) || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
   const expected = signWebhook(secret, body, t).split('v1=')[1]!;
   const a = Buffer.from(given, 'hex'), b = Buffer.from(expected, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);

@@ -48,6 +48,7 @@ test('a webhook signature verifies with the secret, and fails with another secre
   assert.equal(verifyWebhookSignature('other', '{"a":1}', sig, 1_700_000_010), false);
   assert.equal(verifyWebhookSignature('s3cret', '{"a":2}', sig, 1_700_000_010), false);
   assert.equal(verifyWebhookSignature('s3cret', '{"a":1}', sig, 1_700_000_000 + 3600), false);
+  assert.equal(verifyWebhookSignature('s3cret', '{"a":1}', sig + 'zz-anything', 1_700_000_010), false, 'a valid MAC with junk after it is no signature');
 });
 
 async function withServer(statuses: number[], run: (url: string, seen: { body: string; sig: string }[]) => Promise<void>): Promise<void> {

@@ -60,17 +60,23 @@ export function parseStructured(raw: string | undefined): StructuredValue {
   if (!raw) return { value: '', params: {} };
   const semi = raw.indexOf(';');
   const value = (semi < 0 ? raw : raw.slice(0, semi)).trim().toLowerCase();
-  const params: Record<string, string> = {};
+  // No prototype: a parameter named "__proto__" or "constructor" is just a name here.
+  const params: Record<string, string> = Object.create(null);
   if (semi < 0) return { value, params };
   const re = /;\s*([^=;\s]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
-  const continued: Record<string, string[]> = {};
+  const continued: Record<string, string[]> = Object.create(null);
+/** RFC 2231 continuation sections kept per parameter (a 255-character name needs a handful). */
+const MAX_SECTIONS = 100;
+
   let m: RegExpExecArray | null;
   while ((m = re.exec(raw.slice(semi)))) {
     let key = m[1]!.toLowerCase();
     const val = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '').trim();
     const cont = /^(.*?)\*(\d+)\*?$/.exec(key);
     if (cont) {
-      (continued[cont[1]!] ??= [])[Number(cont[2])] = val;
+      // Sections are numbered from 0 and few; "name*4294967294" would make an array that long to join.
+      const section = Number(cont[2]);
+      if (section < MAX_SECTIONS) (continued[cont[1]!] ??= [])[section] = val;
       continue;
     }
     if (key.endsWith('*')) {

@@ -55,6 +55,9 @@ export interface StructuredValue {
   params: Record<string, string>;
 }
 
+/** RFC 2231 continuation sections kept per parameter (a 255-character name needs a handful). */
+const MAX_SECTIONS = 100;
+
 /** "text/plain; charset=utf-8; name*=utf-8''a%20b" -> value and lower-cased param names (RFC 2231 joined). */
 export function parseStructured(raw: string | undefined): StructuredValue {
   if (!raw) return { value: '', params: {} };
@@ -65,9 +68,6 @@ export function parseStructured(raw: string | undefined): StructuredValue {
   if (semi < 0) return { value, params };
   const re = /;\s*([^=;\s]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
   const continued: Record<string, string[]> = Object.create(null);
-/** RFC 2231 continuation sections kept per parameter (a 255-character name needs a handful). */
-const MAX_SECTIONS = 100;
-
   let m: RegExpExecArray | null;
   while ((m = re.exec(raw.slice(semi)))) {
     let key = m[1]!.toLowerCase();

@@ -123,8 +123,18 @@ export function parseMailbox(decoded: string | undefined): Mailbox | undefined {
     if (paren) { address = paren[1]!; name = paren[2]!.trim(); } else address = v.split(/[\s,]/)[0] ?? '';
   }
   const at = address.lastIndexOf('@');
-  const domain = at >= 0 ? address.slice(at + 1).toLowerCase().replace(/[>.\s]+$/, '') : '';
+  const domain = at >= 0 ? trimDomainEnd(address.slice(at + 1).toLowerCase()) : '';
   return { name, address: address.toLowerCase(), domain };
+}
+
+/**
+ * A domain without trailing '>', dots and spaces. A loop: `/[>.\s]+$/` rescans a long
+ * run of dots from each of its positions when another character follows (quadratic).
+ */
+function trimDomainEnd(d: string): string {
+  let end = d.length;
+  while (end > 0 && /[>.\s]/.test(d[end - 1]!)) end--;
+  return d.slice(0, end);
 }
 
 /** Rough recipient count of To/Cc headers: addresses separated by commas outside quotes. */

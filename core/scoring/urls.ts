@@ -20,8 +20,24 @@ const SPACED_HTTP = /\bh\s*t\s*t\s*p\s*s?\s*:\s*\/\s*\/\s*[^\s<>"']+/gi;
 const OBFUSCATED = [
   /\bhxxps?:\/\/[^\s<>"']+/gi,
   SPACED_HTTP,
-  /\b[a-z0-9-]+(?:\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\})\s*[a-z0-9-]+)+/gi,
+  // Labels of at most 63 characters (the DNS limit): an unbounded `[a-z0-9-]+` after `\b` rescans a long
+  // "a-a-a-…" run from every dash, quadratic in its length.
+  /\b[a-z0-9-]{1,63}(?:\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\})\s*[a-z0-9-]{1,63})+/gi,
 ];
+
+/** Punctuation that ends a sentence rather than a URL. */
+const TRAILING_PUNCTUATION = '.,;:!?)]>\'"';
+
+/**
+ * `s` without the trailing characters in `chars`. A loop, not `/[…]+$/`: that regex
+ * tries every position of a long run of those characters and rescans the run from
+ * each one when something else follows ("http://a.....(100,000 dots)b" is quadratic).
+ */
+export function trimEndOf(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1]!)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
 
 export function hostOf(url: string): { host: string; rawIp: boolean } | undefined {
   let rest = url.trim().replace(/^hxxp/i, 'http');
@@ -30,7 +46,7 @@ export function hostOf(url: string): { host: string; rawIp: boolean } | undefine
   let host = rest.split(/[/?#\\]/, 1)[0]!;
   const at = host.lastIndexOf('@'); // http://paypal.com@evil.example/ hides the real host after '@'
   if (at >= 0) host = host.slice(at + 1);
-  host = host.replace(/:\d*$/, '').replace(/\.+$/, '').toLowerCase();
+  host = trimEndOf(host.replace(/:\d*$/, ''), '.').toLowerCase();
   if (host.includes('%')) {
     try { host = decodeURIComponent(host); } catch { /* keep as is */ }
   }
@@ -73,7 +89,7 @@ export function extractUrls(text: string, links: { href: string; text: string }[
   const out: UrlFact[] = [];
   const seen = new Set<string>();
   const add = (url: string, source: UrlSource, linkText?: string) => {
-    const cleaned = url.replace(/[.,;:!?)\]>'"]+$/, '');
+    const cleaned = trimEndOf(url, TRAILING_PUNCTUATION);
     const h = hostOf(/^www\./i.test(cleaned) ? 'http://' + cleaned : cleaned);
     if (!h) return;
     const key = source + ' ' + cleaned;

@@ -177,20 +177,37 @@ function addScriptShape(out: Set<string>, f: MessageFacts, body: string): void {
   if (latin + other > 20) out.add('nonlat:' + (other / (latin + other) > 0.5 ? 2 : other / (latin + other) > 0.05 ? 1 : 0));
 }
 
+/**
+ * The Date value ends in a numeric zone, maybe followed by a comment: "+0200", "+0200 (CEST)".
+ * The same answer as /[+-]\d{4}\s*(?:\([^)]*\))?\s*$/ in linear time: that regex backtracks
+ * quadratically over a long run of spaces, or over many "+0000(" with no ")".
+ */
+function numericZoneAtEnd(date: string): boolean {
+  const zoneAtEnd = (s: string) => /^[+-]\d{4}$/.test(s.trimEnd().slice(-5));
+  const t = date.trimEnd();
+  if (zoneAtEnd(t)) return true;
+  if (!t.endsWith(')')) return false;
+  // The comment is "(" … ")" with no ")" inside: it opens after the previous ")".
+  for (let i = t.indexOf('(', t.lastIndexOf(')', t.length - 2) + 1); i >= 0; i = t.indexOf('(', i + 1)) {
+    if (zoneAtEnd(t.slice(0, i))) return true;
+  }
+  return false;
+}
+
 /** How the sending software formed its headers: bulk tools and hand-rolled scripts get these subtly wrong. */
 function addHeaderShape(out: Set<string>, f: MessageFacts): void {
   const get = (name: string) => f.headers.find((h) => h.name === name)?.value;
   const mid = get('message-id');
   out.add('mid:' + (mid === undefined ? 'none' : /^<[^<>@\s]+@[^<>@\s]+>$/.test(mid.trim()) ? 'ok' : 'bad'));
   const date = get('date');
-  out.add('date:' + (date === undefined ? 'none' : /[+-]\d{4}\s*(?:\([^)]*\))?\s*$/.test(date) ? 'num' : /\b[A-Z]{2,5}\s*$/.test(date) ? 'named' : 'notz'));
+  out.add('date:' + (date === undefined ? 'none' : numericZoneAtEnd(date) ? 'num' : /\b[A-Z]{2,5}\s*$/.test(date) ? 'named' : 'notz'));
   const to = get('to');
   out.add('to:' + (to === undefined ? 'none' : /undisclosed|recipient list/i.test(to) ? 'undisclosed' : bucket(f.headerRecipients, [2, 5, 20])));
   const subjectLetters = f.subject.replace(/[^\p{L}]/gu, '');
   if (subjectLetters.length >= 4) out.add('scaps:' + bucket(subjectLetters.replace(/[^\p{Lu}]/gu, '').length / subjectLetters.length, [0.3, 0.6, 0.9]));
   if (/!/.test(f.subject)) out.add('sbang');
   if (/\$\d|\d%/.test(f.subject)) out.add('smoney');
-  if (/\s{3,}\S+\s*$/.test(f.subject)) out.add('strailer');
+  if (/\s{3}\S+$/.test(f.subject.trimEnd())) out.add('strailer'); // = /\s{3,}\S+\s*$/, without its quadratic backtracking over long space runs
   if (f.from) {
     if (!f.from.name) out.add('fname:none');
     else if (f.from.name.toLowerCase() === f.from.address) out.add('fname:address');

@@ -97,7 +97,9 @@ export const RULES: Rule[] = [
     test: (f, ctx) => {
       if (!f.from) return undefined;
       // An address in the display name ("support@bank.example" <x@elsewhere.example>); brand names like "News.com" are not addresses.
-      const shown = /[a-z0-9._%+-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b/i.exec(f.from.name)?.[1]?.toLowerCase();
+      // The local part is bounded (64, RFC 5321): unbounded, a long run of name characters with no '@'
+      // is rescanned from each of its positions (quadratic). Only the domain is used.
+      const shown = f.from.name.includes('@') ? /[a-z0-9._%+-]{1,64}@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})\b/i.exec(f.from.name)?.[1]?.toLowerCase() : undefined;
       if (shown && f.from.domain && baseDomain(shown) !== baseDomain(f.from.domain)) return `"${f.from.name}" <${f.from.address}>`;
       const ownedShown = ctx.ownedDomains.find((d) => f.from!.name.toLowerCase().includes(d.toLowerCase()));
       if (ownedShown && !isOwnedDomain(f.from.domain, ctx.ownedDomains)) return `"${f.from.name}" names ${ownedShown}`;

@@ -3,7 +3,7 @@
 // archives, and the EICAR test file anywhere, including inside a zip.
 import type { Signal } from '../../model.js';
 import { ARCHIVE_EXTENSIONS, ARCHIVE_TYPES, DANGEROUS_EXTENSIONS, EXECUTABLE_TYPES, MACRO_EXTENSIONS, UNIX_SCRIPT_EXTENSIONS, extensionOf, sniffType, type SniffedType } from './sniff.js';
-import { readZip } from './zip.js';
+import { readZip, TOTAL_BUDGET, type InflateBudget } from './zip.js';
 import { read7z, readRar } from './rar-7z.js';
 
 export interface AttachmentFact {
@@ -42,6 +42,9 @@ export const ATTACHMENT_WEIGHTS = {
 export type AttachmentSignalName = keyof typeof ATTACHMENT_WEIGHTS;
 type Hit = (name: AttachmentSignalName, detail: string) => void;
 
+/** Uncompressed archive bytes read per message in all; past it, archive entries are judged by name only. */
+const MESSAGE_INFLATE_BUDGET = 64 << 20;
+
 const HTML_EXTENSIONS = new Set(['html', 'htm', 'shtml', 'xhtml', 'svg', 'mht', 'mhtml']);
 const ACTIVE_HTML = /<form\b|<script\b|<meta[^>]{0,200}http-equiv\s*=\s*["']?refresh|(?:window|document)\.location|\batob\s*\(|<iframe\b/i;
 const EICAR_MARK = 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE';
@@ -63,13 +66,22 @@ export function checkAttachments(attachments: AttachmentFact[]): Signal[] {
     if (list.length < 5 && !list.includes(detail)) list.push(detail);
     found.set(name, list);
   };
-  for (const a of attachments) inspect(a.filename ?? '(unnamed)', a.content, a.sniffedType, a.declaredType, 0, hit);
+  // One budget per attachment, shared with the archives nested in it: a budget per archive let each
+  // level of a nested zip bomb read 16 MB per entry of the level above (16 × 16 × 16 × 16 MB from a few KB).
+  // And one for the message, so a few hundred small bombs cannot each read their 16 MB.
+  const messageBudget: InflateBudget = { bytes: MESSAGE_INFLATE_BUDGET };
+  for (const a of attachments) {
+    const budget: InflateBudget = { bytes: Math.min(TOTAL_BUDGET, messageBudget.bytes) };
+    const before = budget.bytes;
+    inspect(a.filename ?? '(unnamed)', a.content, a.sniffedType, a.declaredType, 0, hit, budget);
+    messageBudget.bytes -= before - budget.bytes;
+  }
   return [...found].map(([name, details]) => ({ name, weight: ATTACHMENT_WEIGHTS[name], detail: details.join('; ') }));
 }
 
 function inspect(
   name: string, content: Buffer, type: SniffedType, declared: string, depth: number,
-  hit: Hit,
+  hit: Hit, budget: InflateBudget,
 ): void {
   const ext = extensionOf(name);
   if (containsEicar(content)) hit('attachment-eicar', `${name} is the EICAR test file`);
@@ -88,7 +100,7 @@ function inspect(
     hit('attachment-html-active', name);
   }
   let entries: ReturnType<typeof readZip>;
-  if (type === 'zip' || type === 'jar' || type === 'ooxml') entries = readZip(content);
+  if (type === 'zip' || type === 'jar' || type === 'ooxml') entries = readZip(content, undefined, budget);
   if (MACRO_EXTENSIONS.has(ext) || hasMacros(content, type, entries)) hit('attachment-macro', name);
   if (!entries) {
     if (inArchive && ARCHIVE_TYPES.has(type)) hit('attachment-nested-archive', name);
@@ -106,7 +118,7 @@ function inspect(
     if (e.name.endsWith('/')) continue;
     // Encrypted or unreadable: judge by name only.
     if (!e.content) judgeEntryByName(name, e.name, hit);
-    else inspect(`${name} › ${e.name}`, e.content, sniffType(e.content), '', depth + 1, hit);
+    else inspect(`${name} › ${e.name}`, e.content, sniffType(e.content), '', depth + 1, hit, budget);
   }
 }
 

@@ -15,10 +15,16 @@ export interface ZipEntry {
 
 const MAX_ENTRIES = 500;
 /** Uncompressed bytes read per archive in all: past it, entries are judged by name only (zip bombs, many-entry archives). */
-const TOTAL_BUDGET = 16 << 20;
+export const TOTAL_BUDGET = 16 << 20;
 
-export function readZip(b: Buffer, maxBytes = 1 << 20, totalBudget = TOTAL_BUDGET): ZipEntry[] | undefined {
-  let budget = totalBudget;
+/** Uncompressed bytes still to be read; shared by an archive and the archives inside it. */
+export interface InflateBudget {
+  bytes: number;
+}
+
+/** `totalBudget`: a byte count for this archive alone, or a budget it shares (and draws down). */
+export function readZip(b: Buffer, maxBytes = 1 << 20, totalBudget: number | InflateBudget = TOTAL_BUDGET): ZipEntry[] | undefined {
+  const budget = typeof totalBudget === 'number' ? { bytes: totalBudget } : totalBudget;
   const eocd = findEocd(b);
   if (eocd < 0) return undefined;
   const count = Math.min(b.readUInt16LE(eocd + 10), MAX_ENTRIES);
@@ -37,9 +43,9 @@ export function readZip(b: Buffer, maxBytes = 1 << 20, totalBudget = TOTAL_BUDGE
     const name = b.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
     const encrypted = (flags & 1) === 1;
     const entry: ZipEntry = { name, encrypted, method, compressedSize, size };
-    if (!encrypted && budget > 0) {
-      entry.content = readContent(b, localOffset, method, compressedSize, Math.min(maxBytes, budget));
-      budget -= entry.content?.length ?? 0;
+    if (!encrypted && budget.bytes > 0) {
+      entry.content = readContent(b, localOffset, method, compressedSize, Math.min(maxBytes, budget.bytes));
+      budget.bytes -= entry.content?.length ?? 0;
     }
     entries.push(entry);
     p += 46 + nameLen + extraLen + commentLen;

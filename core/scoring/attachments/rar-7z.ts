@@ -74,8 +74,10 @@ function readRar5(b: Buffer): ArchiveListing {
       let nameLen: number;
       [nameLen, q] = vint(b, q);
       out.names.push(b.toString('utf8', q, Math.min(b.length, q + nameLen)));
-      // Extra records at the end of the header: type 1 is file encryption.
-      for (let r = headerEnd - extraSize; r < headerEnd && r < b.length;) {
+      // Extra records at the end of the header: type 1 is file encryption. They lie inside this header,
+      // after the name: an extra size larger than that must not send the scan back over the archive
+      // (up to MAX_BLOCKS headers each rescanning everything before them).
+      for (let r = Math.max(q + nameLen, headerEnd - extraSize); r < headerEnd && r < b.length;) {
         const [recSize, rq] = vint(b, r);
         if (vint(b, rq)[0] === 1) out.encrypted = true;
         if (recSize === 0) break;

@@ -8,16 +8,25 @@ export interface HeaderField {
   value: string;
 }
 
-/** Index where the body starts and where the head ends, tolerating LF-only mail. */
-export function splitHeadBody(s: string, from = 0): { headEnd: number; bodyStart: number } {
+/**
+ * Index where the body starts and where the head ends, tolerating LF-only mail: the first
+ * "\r\n\r\n" or "\n\n" from `from`. The search stops at `end` (a MIME part's end), where
+ * the head is taken to run to `end`: searching on to the end of the message instead (a part
+ * with no blank line, or a CRLF message, where "\n\n" never occurs) cost a pass over the rest
+ * of the message for each of up to 300 parts.
+ */
+export function splitHeadBody(s: string, from = 0, end = s.length): { headEnd: number; bodyStart: number } {
   // A part may have no headers at all: it starts with the blank line.
   if (s.startsWith('\r\n', from)) return { headEnd: from, bodyStart: from + 2 };
   if (s.startsWith('\n', from)) return { headEnd: from, bodyStart: from + 1 };
-  const crlf = s.indexOf('\r\n\r\n', from);
-  const lf = s.indexOf('\n\n', from);
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) return { headEnd: crlf, bodyStart: crlf + 4 };
-  if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
-  return { headEnd: s.length, bodyStart: s.length };
+  // Line by line: at each "\n", a "\r\n\r\n" starting just before it comes before a "\n\n" starting at it.
+  for (let nl = s.indexOf('\n', from); nl >= 0 && nl < end; nl = s.indexOf('\n', nl + 1)) {
+    if (nl > from && s.charCodeAt(nl - 1) === 0x0d && s.charCodeAt(nl + 1) === 0x0d && s.charCodeAt(nl + 2) === 0x0a) {
+      return { headEnd: nl - 1, bodyStart: nl + 3 };
+    }
+    if (s.charCodeAt(nl + 1) === 0x0a) return { headEnd: nl, bodyStart: nl + 2 };
+  }
+  return { headEnd: end, bodyStart: end };
 }
 
 export function parseHeaderBlock(head: string): HeaderField[] {

@@ -50,7 +50,7 @@ function walkEntity(tree: MimeTree, headers: HeaderField[], s: string, start: nu
     if (parts.ranges.length === 0) odd(tree, 'multipart-empty');
     for (const [ps, pe] of parts.ranges) {
       if (tree.partCount >= MAX_PARTS) { odd(tree, 'too-many-parts'); return; }
-      const hb = splitHeadBody(s, ps);
+      const hb = splitHeadBody(s, ps, pe);
       const headEnd = Math.min(hb.headEnd, pe);
       const partHeaders = parseHeaderBlock(s.slice(ps, headEnd));
       walkEntity(tree, partHeaders, s, Math.min(hb.bodyStart, pe), pe, depth + 1);
@@ -58,7 +58,7 @@ function walkEntity(tree: MimeTree, headers: HeaderField[], s: string, start: nu
     return;
   }
   if (type === 'message/rfc822' && depth < MAX_DEPTH) {
-    const hb = splitHeadBody(s, start);
+    const hb = splitHeadBody(s, start, end);
     const inner = parseHeaderBlock(s.slice(start, Math.min(hb.headEnd, end)));
     return walkEntity(tree, inner, s, Math.min(hb.bodyStart, end), end, depth + 1);
   }
@@ -84,11 +84,15 @@ function addLeaf(tree: MimeTree, headers: HeaderField[], ctParams: Record<string
 function splitMultipart(s: string, start: number, end: number, boundary: string): { ranges: [number, number][]; closed: boolean } {
   const delim = '--' + boundary;
   const ranges: [number, number][] = [];
+  // Searched within [start, end) only (a slice shares the string's memory): searching `s` would run on
+  // past `end` to the end of the message for every part whose boundary never occurs inside it.
+  const within = s.slice(start, end);
   let pos = start;
   let partStart = -1;
   let closed = false;
   while (pos < end) {
-    const i = s.indexOf(delim, pos);
+    const w = within.indexOf(delim, pos - start);
+    const i = w < 0 ? -1 : w + start;
     if (i < 0 || i >= end) break;
     const atLineStart = i === start || s.charCodeAt(i - 1) === 0x0a;
     pos = i + delim.length;

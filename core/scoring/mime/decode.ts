@@ -20,6 +20,11 @@ function charsetKey(label: string): string {
   return label.trim().toLowerCase().replace(/^["']|["']$/g, '');
 }
 
+/** Unknown labels remembered (as the fallback); valid labels are a fixed set and always kept. */
+const MAX_UNKNOWN_LABELS = 256;
+let unknownLabels = 0;
+const FALLBACK_DECODER = new TextDecoder('windows-1252');
+
 function decoderFor(charset: string | undefined): TextDecoder {
   const key = charsetKey(charset ?? 'windows-1252');
   let dec = decoders.get(key);
@@ -27,10 +32,19 @@ function decoderFor(charset: string | undefined): TextDecoder {
   try {
     dec = new TextDecoder(CHARSET_ALIASES[key] ?? key, { fatal: false });
   } catch {
-    dec = new TextDecoder('windows-1252'); // an unknown label must not make the message unreadable
+    // An unknown label must not make the message unreadable. Nor may it stay in the cache for good:
+    // the labels are the sender's, so every message could bring new ones (of any length).
+    if (unknownLabels >= MAX_UNKNOWN_LABELS) return FALLBACK_DECODER;
+    unknownLabels++;
+    dec = FALLBACK_DECODER;
   }
   decoders.set(key, dec);
   return dec;
+}
+
+/** How many charset labels the decoder cache holds (for tests: it must stay bounded). */
+export function cachedCharsetLabels(): number {
+  return decoders.size;
 }
 
 /** Bytes of a latin1 (byte-per-char) string. */

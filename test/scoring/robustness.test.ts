@@ -1,8 +1,9 @@
 // Hostile and broken input: the score step must neither throw nor hang on it.
 // A throw retries the job and finally quarantines the message; a hang blocks
 // the worker. Cost tests measure no time: each uses an input on which the
-// code before its fix ran for minutes (far past the `timeout` given to the
-// test), while the fixed code finishes at once.
+// code before its fix ran for minutes, while the fixed code finishes at once.
+// node:test cannot stop synchronous work, so on the old code such a test does
+// not fail at its `timeout`: the run stalls for minutes, which is the failure.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';

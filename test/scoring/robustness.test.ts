@@ -6,7 +6,6 @@
 // not fail at its `timeout`: the run stalls for minutes, which is the failure.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateRawSync } from 'node:zlib';
 import { parseMessage } from '../../core/scoring/facts.js';
 import { contentSignals, scoreContent } from '../../core/scoring/index.js';
 import { defaultModel } from '../../core/scoring/default-model.js';
@@ -17,6 +16,10 @@ import { cachedCharsetLabels } from '../../core/scoring/mime/decode.js';
 import { parseStructured, splitHeadBody } from '../../core/message/headers.js';
 import { extractFeatures } from '../../core/scoring/classifier/features.js';
 import { CONTEXT } from './helpers/context.js';
+import { zip } from './helpers/messages.js';
+
+/** A zip whose entries are deflated (zip bombs compress well). */
+const deflatedZip = (entries: { name: string; data: Buffer }[]): Buffer => zip(entries, false, 'deflate');
 
 const HANG = { timeout: 60_000 };
 const model = defaultModel();
@@ -87,38 +90,13 @@ describe('robustness: regular expressions on long adversarial runs', () => {
   });
 });
 
-/** A zip of deflated entries. */
-function zipOf(entries: { name: string; data: Buffer }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const comp = deflateRawSync(e.data, { level: 9 });
-    const name = Buffer.from(e.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(comp.length, 18); local.writeUInt32LE(e.data.length, 22); local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(comp.length, 20); central.writeUInt32LE(e.data.length, 24);
-    central.writeUInt16LE(name.length, 28); central.writeUInt32LE(offset, 42);
-    locals.push(local, name, comp);
-    centrals.push(central, name);
-    offset += 30 + name.length + comp.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
 
 describe('robustness: archives', () => {
   it('a nested zip bomb (16 zips of 16 zips of 16 zips of 16 × 1 MB) reads one budget, not one per archive', HANG, () => {
     // A few KB. Before, each archive had its own 16 MB budget, so every level multiplied the
     // work by 16: 16^4 MB = 64 GB to inflate. Now the attachment's 16 MB covers everything inside it.
-    let level = zipOf(Array.from({ length: 16 }, (_, i) => ({ name: `z${i}.bin`, data: Buffer.alloc(1 << 20) })));
-    for (let d = 0; d < 3; d++) level = zipOf(Array.from({ length: 16 }, (_, i) => ({ name: `n${d}-${i}.zip`, data: level })));
+    let level = deflatedZip(Array.from({ length: 16 }, (_, i) => ({ name: `z${i}.bin`, data: Buffer.alloc(1 << 20) })));
+    for (let d = 0; d < 3; d++) level = deflatedZip(Array.from({ length: 16 }, (_, i) => ({ name: `n${d}-${i}.zip`, data: level })));
     assert.ok(level.length < 20_000);
     const signals = checkAttachments([{ filename: 'bomb.zip', declaredType: 'application/zip', sniffedType: sniffType(level), size: level.length, sha256: '', content: level }]);
     assert.ok(signals.some((s) => s.name === 'attachment-nested-archive'));
@@ -152,7 +130,7 @@ describe('robustness: archives', () => {
   });
 
   it('truncated, corrupt, encrypted and ZIP64-sized zips and a "docx" that is no zip do not throw', async () => {
-    const good = zipOf([{ name: 'a.exe', data: Buffer.from('MZ' + 'x'.repeat(500)) }]);
+    const good = deflatedZip([{ name: 'a.exe', data: Buffer.from('MZ' + 'x'.repeat(500)) }]);
     const zip64 = Buffer.from(good);
     zip64.writeUInt32LE(0xffffffff, good.length - 22 - 46 - 5 + 20); // central sizes claim 4 GB
     const corrupt = Buffer.from(good);

@@ -1,5 +1,6 @@
 // Small crafted messages for the scoring tests, built in code so each test
 // shows exactly the trait it is about.
+import { deflateRawSync } from 'node:zlib';
 
 /** The EICAR anti-virus test file (68 bytes). */
 export const EICAR = Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*', 'latin1');
@@ -64,23 +65,25 @@ function crc32(b: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A stored (uncompressed) zip; `encrypted` sets the encryption flag on every entry. */
-export function zip(entries: { name: string; data: Buffer | string }[], encrypted = false): Buffer {
+/** A zip, stored (uncompressed) or with every entry deflated; `encrypted` sets the encryption flag on every entry. */
+export function zip(entries: { name: string; data: Buffer | string }[], encrypted = false, method: 'store' | 'deflate' = 'store'): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
-    const data = Buffer.from(e.data as Buffer);
+    const raw = Buffer.from(e.data as Buffer);
+    const data = method === 'deflate' ? deflateRawSync(raw, { level: 9 }) : raw;
+    const code = method === 'deflate' ? 8 : 0;
     const name = Buffer.from(e.name, 'utf8');
-    const crc = crc32(data);
+    const crc = crc32(raw);
     const flags = (encrypted ? 1 : 0) | 0x800;
     const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(flags, 6); local.writeUInt16LE(0, 8);
-    local.writeUInt32LE(crc, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(flags, 6); local.writeUInt16LE(code, 8);
+    local.writeUInt32LE(crc, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(raw.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(flags, 8);
-    central.writeUInt32LE(crc, 16); central.writeUInt32LE(data.length, 20); central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(flags, 8); central.writeUInt16LE(code, 10);
+    central.writeUInt32LE(crc, 16); central.writeUInt32LE(data.length, 20); central.writeUInt32LE(raw.length, 24);
     central.writeUInt16LE(name.length, 28); central.writeUInt32LE(offset, 42);
     locals.push(local, name, data);
     centrals.push(central, name);

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createSmarthostTransport } from '../../adapters/transport/smarthost.js';
 import { handleDeliverJob } from '../../core/pipeline/deliver.js';
 import { bucket } from '../../core/reputation/counters.js';
 import type { Transport } from '../../core/ports.js';
-import { createTenant, openHarness, queueMessage, sampleMessage, startReceiver, type Harness, type Receiver, type Reply } from './helpers.js';
+import { openSmarthostHarness, createTenant, openHarness, queueMessage, sampleMessage, type Harness, type Receiver, type Reply } from './helpers.js';
 
 /** The message/delivery-status part of a DSN, as text. */
 function statusPart(raw: Buffer): string {
@@ -22,10 +21,7 @@ describe('handleDeliverJob', () => {
 
   beforeEach(async () => {
     rcptReply = () => undefined;
-    receiver = await startReceiver({ rcpt: (a) => rcptReply(a) });
-    const transport = createSmarthostTransport({ host: '127.0.0.1', port: receiver.port, name: 'gw.relayguard.test' });
-    h = openHarness(transport, { deliveryRetrySeconds: 3600 });
-    await createTenant(h);
+    ({ h, receiver } = await openSmarthostHarness((a) => rcptReply(a), { deliveryRetrySeconds: 3600 }));
   });
   afterEach(async () => {
     h.close();

@@ -4,18 +4,15 @@
 // quarantine with the reason, where the tenant sees it and can release it.
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createSmarthostTransport } from '../../adapters/transport/smarthost.js';
 import { handleDeliverJob, holdAfterDeliveryFailure } from '../../core/pipeline/deliver.js';
-import { createTenant, openHarness, queueMessage, sampleMessage, startReceiver, type Harness, type Receiver } from './helpers.js';
+import { openSmarthostHarness, queueMessage, sampleMessage, type Harness, type Receiver } from './helpers.js';
 
 describe('a deliver job that keeps failing', () => {
   let receiver: Receiver;
   let h: Harness;
 
   beforeEach(async () => {
-    receiver = await startReceiver({});
-    h = openHarness(createSmarthostTransport({ host: '127.0.0.1', port: receiver.port, name: 'gw.relayguard.test' }));
-    await createTenant(h);
+    ({ h, receiver } = await openSmarthostHarness(() => undefined));
   });
   afterEach(async () => {
     h.close();

@@ -9,6 +9,8 @@ import type { MessageRecord } from '../../core/model.js';
 import type { Clock, Transport } from '../../core/ports.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig, type PipelineDeps } from '../../core/pipeline/deps.js';
 import { DEFAULT_TENANT_SETTINGS } from '../../core/settings.js';
+import { createSmarthostTransport } from '../../adapters/transport/smarthost.js';
+import { startReceiver, type Receiver, type Reply } from '../helpers/receiving-smtp.js';
 
 export { startReceiver, type ReceivedMail, type Reply, type ReceiverOptions, type Receiver } from '../helpers/receiving-smtp.js';
 
@@ -123,4 +125,16 @@ export function tableResolver(table: Record<string, Answer>) {
       else cb(Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: type === 'A' || type === 'AAAA' ? 'ENOTFOUND' : 'ENODATA' }));
     });
   };
+}
+
+/**
+ * A harness that delivers through the smarthost transport to a real receiving
+ * SMTP server on loopback, for tenant t1. `rcpt` answers each RCPT TO (a test
+ * can change what it returns between attempts); undefined accepts.
+ */
+export async function openSmarthostHarness(rcpt: (address: string) => Reply | undefined, config: Partial<PipelineConfig> = {}): Promise<{ h: Harness; receiver: Receiver }> {
+  const receiver = await startReceiver({ rcpt });
+  const h = openHarness(createSmarthostTransport({ host: '127.0.0.1', port: receiver.port, name: 'gw.relayguard.test' }), config);
+  await createTenant(h);
+  return { h, receiver };
 }

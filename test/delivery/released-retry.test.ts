@@ -3,11 +3,10 @@
 // and a bounce after the release has to reach the sender in a DSN of its own.
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createSmarthostTransport } from '../../adapters/transport/smarthost.js';
 import { handleDeliverJob } from '../../core/pipeline/deliver.js';
 import { lockSender } from '../../core/reputation/index.js';
 import { releaseMessage } from '../../core/tenants/messages.js';
-import { createTenant, openHarness, queueMessage, sampleMessage, startReceiver, type Harness, type Receiver, type Reply } from './helpers.js';
+import { openSmarthostHarness, queueMessage, sampleMessage, type Harness, type Receiver, type Reply } from './helpers.js';
 
 describe('delivery after a release from a hold', () => {
   let receiver: Receiver;
@@ -16,9 +15,7 @@ describe('delivery after a release from a hold', () => {
 
   beforeEach(async () => {
     rcptReply = () => undefined;
-    receiver = await startReceiver({ rcpt: (a) => rcptReply(a) });
-    h = openHarness(createSmarthostTransport({ host: '127.0.0.1', port: receiver.port, name: 'gw.relayguard.test' }), { deliveryRetrySeconds: 86400 });
-    await createTenant(h);
+    ({ h, receiver } = await openSmarthostHarness((a) => rcptReply(a), { deliveryRetrySeconds: 86400 }));
   });
   afterEach(async () => {
     h.close();

@@ -88,10 +88,12 @@ export function renderHtml(html: string): HtmlFacts {
     const attrs = m[4] ?? '';
     if (!closing && SKIPPED.has(name)) {
       if (name === 'script') facts.scripts++;
-      const close = new RegExp(`</${name}\\s*>`, 'gi');
+      // A head ends at <body> too, as browsers end it: spam that leaves out </head> must not hide its body from
+      // the scorer. Script, style and title run to their own end tag; unclosed, nothing after them is shown.
+      const close = name === 'head' ? /<\/head\s*>|(?=<body\b)/gi : new RegExp(`</${name}\\s*>`, 'gi');
       close.lastIndex = pos;
       const c = close.exec(html);
-      pos = c ? c.index + c[0].length : html.length; // unclosed: nothing after it is text
+      pos = c ? c.index + c[0].length : html.length;
       re.lastIndex = pos;
       continue;
     }

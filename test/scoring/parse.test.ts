@@ -113,6 +113,13 @@ describe('hostile HTML', () => {
     assert.ok(f.htmlText.length > 0);
   });
 
+  it('reads the body of HTML whose <head> is never closed, as a browser shows it', () => {
+    const f = parseMessage(message({ html: '<html><head><title>Offer</title><meta charset="utf-8"><body><p>Cheap pills here</p><a href="http://pills.example.org/">order</a></body></html>' }));
+    assert.match(f.htmlText, /Cheap pills here/);
+    assert.doesNotMatch(f.htmlText, /Offer/, 'the title is still not body text');
+    assert.deepEqual(f.links, [{ href: 'http://pills.example.org/', text: 'order' }]);
+  });
+
   it('drops everything after an unclosed <style> or <script> instead of rescanning', () => {
     const f = parseMessage(message({ html: '<p>shown</p>' + '<style>p{}'.repeat(5000) + 'tail' }));
     assert.equal(f.htmlText, 'shown');

@@ -257,6 +257,8 @@ describe('web console against the real gateway', { timeout: 480_000 }, () => {
     await go(page, 'Senders', 'Senders');
     const row = page.locator('tr[data-sender="alice@example.test"]');
     await row.waitFor();
+    // The sparklines come from a second request (the last day of the log): wait for it rather than race it.
+    await row.locator('canvas.spark').first().waitFor();
     assert.equal(await row.locator('canvas.spark').count(), 1, 'a volume sparkline per sender');
     await row.getByRole('button', { name: 'Lock alice@example.test' }).click();
     await confirmDialog(page, 'Lock sender', 'Reported by a recipient as spam');

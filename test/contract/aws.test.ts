@@ -11,7 +11,9 @@ import type { ContractStores, TestClock } from './factory.js';
 let emulators: EmulatorSet;
 
 function open(res: AwsResources, clock: TestClock): ContractStores {
-  const s = openAwsStores(res, emulators.clientOptions, clock);
+  // The contract's messages carry fixed dates months back; with the default 30-day retention their TTL would
+  // already have passed, and DynamoDB Local may delete expired items whenever its sweeper runs.
+  const s = openAwsStores({ ...res, retentionSeconds: 20 * 365 * 86400 }, emulators.clientOptions, clock);
   return {
     ...s,
     async receiveScoreJobs() {

@@ -3,7 +3,7 @@
 // ApiRequest and the ApiResponse becomes the proxy result.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createApi, type Api, type ApiRequest, type ApiResponse } from '../api/handler.js';
-import { problem } from '../api/problem.js';
+import { decodeJsonBody } from '../api/json-body.js';
 import { systemClock } from '../core/ports.js';
 import { awsStores, logger, problemLog } from './shared/runtime.js';
 import { webhookKeyFor, webhookNotifier } from './shared/webhook.js';
@@ -25,32 +25,19 @@ function theApi(): Api {
   }));
 }
 
-/** The same body limit as the local adapter (local/http-server.ts), so both deployments answer alike. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
 /**
  * The proxy event as an ApiRequest, or the problem the local adapter would
- * answer instead: 413 for a body over 1 MiB, 415 for a body declared as
- * something other than JSON, 400 for one that does not parse.
+ * answer instead (api/json-body.ts): 413 for a body over 1 MiB, 415 for a
+ * body declared as something other than JSON, 400 for one that does not parse.
  */
 export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest | ApiResponse {
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
   let body: unknown;
   if (event.body) {
-    const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-    if (bytes.length > MAX_BODY_BYTES) return problem('MESSAGE_TOO_BIG', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-    const text = bytes.toString('utf8');
-    if (text.trim() !== '') {
-      const type = (headerOf(event.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type && type !== 'application/json' && !type.endsWith('+json')) {
-        const r = problem('VALIDATION', `Send JSON with Content-Type: application/json (got ${type})`);
-        return { ...r, status: 415, body: { ...(r.body as object), status: 415, title: 'Unsupported media type' } };
-      }
-      try { body = JSON.parse(text); } catch {
-        return problem('VALIDATION', 'The request body is not valid JSON');
-      }
-    }
+    const decoded = decodeJsonBody(Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8'), headerOf(event.headers, 'content-type'));
+    if ('status' in decoded) return decoded;
+    body = decoded.body;
   }
   return { method: event.httpMethod, path: event.path, query, headers: { ...event.headers }, body };
 }

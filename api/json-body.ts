@@ -1,0 +1,26 @@
+// A request body as the HTTP adapters take it: at most 1 MiB, JSON (or
+// declared as no type at all), and parsable. Anything else is the problem to
+// answer before a route runs. lambdas/api.ts decodes with this; the local
+// adapter (local/http-server.ts readJsonBody) still makes the same checks
+// itself, while it streams the body in.
+import type { ApiResponse } from './types.js';
+import { problem } from './problem.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The parsed body (undefined for a blank one), or the 413 / 415 / 400 problem to answer instead. */
+export function decodeJsonBody(bytes: Buffer, contentType: string | undefined, maxBytes = MAX_BODY_BYTES): { body: unknown } | ApiResponse {
+  if (bytes.length > maxBytes) return problem('MESSAGE_TOO_BIG', `Request bodies are limited to ${maxBytes} bytes`);
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return { body: undefined };
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type && type !== 'application/json' && !type.endsWith('+json')) {
+    const r = problem('VALIDATION', `Send JSON with Content-Type: application/json (got ${type})`);
+    return { ...r, status: 415, body: { ...(r.body as object), status: 415, title: 'Unsupported media type' } };
+  }
+  try {
+    return { body: JSON.parse(text) };
+  } catch {
+    return problem('VALIDATION', 'The request body is not valid JSON');
+  }
+}

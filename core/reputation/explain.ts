@@ -4,7 +4,7 @@
 import type { LockState, SenderRecord, TenantSettings } from '../model.js';
 import { effectiveSettings } from '../settings.js';
 import { allowancesFor, bulkDeclarationFor, type Allowances } from './allowances.js';
-import { lockStatus } from './lock-lifecycle.js';
+import { lockInForce } from './lock-lifecycle.js';
 import { policyFor } from './policy.js';
 import { currentRisk, decayed, profileOf, type Peaks } from './profile.js';
 
@@ -29,9 +29,9 @@ export function explainSender(rec: SenderRecord, tenantSettings: Partial<TenantS
   const throttled = rec.throttledUntil && Date.parse(rec.throttledUntil) > now.getTime();
   const out: SenderExplanation = {
     sender: rec.sender,
-    // As the senders list shows it (lockInForce): a lock whose time ran out is lifted by the sender's next message,
+    // As the senders list shows it: a lock whose time ran out is lifted by the sender's next message,
     // so it is no longer "locked" — unless it waits for a password change.
-    state: ['active', 'awaiting-rotation'].includes(lockStatus(rec.lock, now, false)) ? 'locked' : throttled ? 'throttled' : 'ok',
+    state: lockInForce(rec.lock, now) ? 'locked' : throttled ? 'throttled' : 'ok',
     risk: Math.round(currentRisk(p, now, policy.riskHalfLifeSeconds) * 10) / 10,
     lockAt: policy.lockRisk,
     evidence: p.risk.map((e) => ({

@@ -35,6 +35,17 @@ export function lockStatus(lock: LockState | undefined, now: Date, rotated: bool
   return 'expired';
 }
 
+/**
+ * The lock refuses mail now: it has not run out (a lock with no `until`
+ * never does), or it has but still waits for a password rotation (a rotation
+ * done since lifts it at the sender's next MAIL FROM). What the API's
+ * `locked`, the dashboard's active locks and a sender's explanation show.
+ */
+export function lockInForce(lock: LockState | undefined, now: Date): boolean {
+  const status = lockStatus(lock, now, false);
+  return status === 'active' || status === 'awaiting-rotation';
+}
+
 /** Lifts an expired automatic lock and counts it (the caller halves the evidence, see check.ts). */
 export function liftExpired(rec: SenderRecord): SenderRecord {
   const next: SenderRecord = { ...rec, autoUnlocks: rec.autoUnlocks + 1 };

@@ -8,7 +8,7 @@ import { DomainError, isDomainError } from '../errors.js';
 import type { LockState, SenderRecord } from '../model.js';
 import type { Clock, MessageStore, Notifier, SenderStore, TenantStore } from '../ports.js';
 import { lockSender } from '../reputation/index.js';
-import { lockStatus } from '../reputation/lock-lifecycle.js';
+import { lockInForce } from '../reputation/lock-lifecycle.js';
 
 export interface SenderLockDeps {
   clock: Clock;
@@ -22,17 +22,8 @@ export interface SenderLockDeps {
   log?: ProblemLog;
 }
 
-/**
- * The lock refuses mail now: it has not run out (a lock with no `until`
- * never does), or it has but still waits for a password rotation (the sender
- * policy's own rule, core/reputation lockStatus; a rotation done since lifts
- * it at the sender's next MAIL FROM). This is what the API's `locked` and
- * the dashboard's active locks show.
- */
-export function lockInForce(lock: LockState | undefined, now: Date): boolean {
-  const status = lockStatus(lock, now, false);
-  return status === 'active' || status === 'awaiting-rotation';
-}
+/** Whether a lock refuses mail now: the sender policy's own rule (core/reputation lock-lifecycle.ts). */
+export { lockInForce };
 
 /** Sender keys are addresses (or X-AuthUser values), kept lower-case (core/policy/sender-key.ts). */
 export function normaliseSender(input: string): string {

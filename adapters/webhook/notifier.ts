@@ -85,7 +85,7 @@ export class WebhookNotifier implements Notifier {
       } catch (err) {
         result.lastError = err instanceof Error ? err.message : String(err);
         // A destination we may not reach stays so: no retry.
-        if (err instanceof RefusedDestination || (err as { cause?: unknown }).cause instanceof RefusedDestination) break;
+        if (err instanceof RefusedDestination) break;
       }
       if (attempt < this.opts.maxAttempts) await this.opts.sleep(this.opts.baseDelayMs * 2 ** (attempt - 1));
     }

@@ -171,12 +171,13 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     }
     const tenant = await tenants.tenant(identity.tenantId);
     if (!tenant) throw new DomainError('AUTH_FAILED', 'This account no longer exists');
-    const from = asciiDomain(address.address);
+    // Both take the address as the client wrote it: they compare its canonical form (an IDN's domain in
+    // punycode, as domains are stored), core/policy/sender-key.ts.
     if (identity.kind === 'smtp-user') {
       const owned = identity.userKind === 'domain' ? await tenants.domains(tenant.id) : [];
-      checkSenderOwnership(identity, from, owned);
+      checkSenderOwnership(identity, address.address, owned);
     }
-    const sender = senderKey(identity, from);
+    const sender = senderKey(identity, address.address);
     await checkSenderAllowed(policyDeps, { tenant, sender, clientIp: session.remoteAddress, identity });
     Object.assign(st, { identity, tenant, sender });
   }

@@ -198,7 +198,8 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     try {
       const { size } = await deps.spool.put(id, tap.pipe(stream as AsyncIterable<Buffer>, Buffer.from(trace)));
       stored = true;
-      if (tap.oversized || stream.sizeExceeded) throw new DomainError('MESSAGE_TOO_BIG', `Message exceeds the size limit of ${o.maxMessageBytes} bytes`);
+      // Past the tap's limit the put itself fails (DataTap.pipe ends in MESSAGE_TOO_BIG); this is smtp-server's own count.
+      if (stream.sizeExceeded) throw new DomainError('MESSAGE_TOO_BIG', `Message exceeds the size limit of ${o.maxMessageBytes} bytes`);
       if (tap.bareLineEnding) throw new DomainError('SMUGGLING', 'Message refused: bare LF or CR line endings are not allowed (use CRLF)');
       const headers = tap.headers.facts();
       let sender = st.sender;

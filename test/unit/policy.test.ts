@@ -61,15 +61,12 @@ test('the login throttle blocks one IPv6 /64 however many of its addresses guess
   assert.throws(() => t.check('192.0.2.7'), { code: 'AUTH_THROTTLED' }, 'ten failures of one client: blocked for 15 minutes');
 });
 
-test('the login throttle\'s memory stays bounded under failures from many addresses, and each failure stays cheap', async () => {
+test('the login throttle\'s memory stays bounded under failures from many addresses', async () => {
   const { LoginThrottle, DEFAULT_LOGIN_THROTTLE } = await import('../../core/policy/login-throttle.js');
   const clock = { t: Date.parse('2026-03-02T09:00:00Z'), now() { return new Date(this.t); } };
   const t = new LoginThrottle(clock, { ...DEFAULT_LOGIN_THROTTLE, maxClients: 1000 });
-  const started = process.hrtime.bigint();
   for (let i = 0; i < 20_000; i++) { t.fail(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`); clock.t += 1; }
   assert.ok(t.size <= 1000, `${t.size} clients kept`);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  assert.ok(ms < 2000, `${ms} ms for 20,000 failures`);
   // The newest guessers are the ones still tracked.
   for (let i = 0; i < 8; i++) t.fail('10.0.78.31');
   assert.throws(() => t.check('10.0.78.31'), { code: 'AUTH_THROTTLED' });

@@ -28,7 +28,10 @@ interface Entry { failures: number[]; blockedUntil: number }
 export class LoginThrottle {
   /** Most recently failed last (re-inserted on every failure). */
   private readonly byClient = new Map<string, Entry>();
-  constructor(private readonly clock: Clock, private readonly opts: LoginThrottleOptions = DEFAULT_LOGIN_THROTTLE) {}
+  private readonly maxClients: number;
+  constructor(private readonly clock: Clock, private readonly opts: LoginThrottleOptions = DEFAULT_LOGIN_THROTTLE) {
+    this.maxClients = opts.maxClients ?? 100_000;
+  }
 
   /** Clients tracked now. */
   get size(): number {
@@ -55,7 +58,7 @@ export class LoginThrottle {
     else if (e.failures.length >= this.opts.slowAfter) e.blockedUntil = Math.max(e.blockedUntil, now + this.opts.slowSeconds * 1000);
     this.byClient.delete(key);
     this.byClient.set(key, e);
-    if (this.byClient.size > (this.opts.maxClients ?? 100_000)) this.prune(now);
+    if (this.byClient.size > this.maxClients) this.prune(now);
   }
 
   succeed(ip: string): void {
@@ -68,10 +71,9 @@ export class LoginThrottle {
    * addresses costs one sweep per tenth of the cap, not one per failure.
    */
   private prune(now: number): void {
-    const max = this.opts.maxClients ?? 100_000;
     for (const [k, e] of this.byClient) if (e.blockedUntil < now && (e.failures.at(-1) ?? 0) < now - this.opts.windowSeconds * 1000) this.byClient.delete(k);
-    if (this.byClient.size <= max * 0.9) return;
-    let excess = this.byClient.size - Math.floor(max * 0.9);
+    if (this.byClient.size <= this.maxClients * 0.9) return;
+    let excess = this.byClient.size - Math.floor(this.maxClients * 0.9);
     for (const k of this.byClient.keys()) {
       if (excess-- <= 0) break;
       this.byClient.delete(k);

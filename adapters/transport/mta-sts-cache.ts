@@ -51,10 +51,12 @@ interface Entry {
 
 export function createMtaStsCache(now: () => number = Date.now, maxEntries = 10_000): MtaStsCache {
   const entries = new Map<string, Entry>();
+  /** The unexpired entry for a domain; an expired one is dropped. */
   function live(domain: string): Entry | undefined {
     const entry = entries.get(domain);
-    if (entry && entry.expiresAt <= now()) entries.delete(domain);
-    return entry && entry.expiresAt > now() ? entry : undefined;
+    if (!entry || entry.expiresAt > now()) return entry;
+    entries.delete(domain);
+    return undefined;
   }
   return {
     async get(domain) {

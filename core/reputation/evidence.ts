@@ -60,9 +60,7 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
   const policy = policyFor(settings);
   const { record, result } = await updateSender(deps.senders, tenant.id, sender, now, (rec) => {
     const p = profileOf(rec);
-    if (opts.messageId && p.assessed?.includes(opts.messageId)) {
-      return { record: rec, result: { newLock: false, newThrottle: false, wouldLock: undefined as string | undefined } };
-    }
+    if (opts.messageId && p.assessed?.includes(opts.messageId)) return undefined; // already in: nothing to save
     rollOver(p, now);
     opts.mutate?.(p, rec);
     if (opts.messageId) p.assessed = [...(p.assessed ?? []), opts.messageId].slice(-ASSESSED_KEPT);

@@ -9,14 +9,13 @@ import { createSmarthostTransport } from '../../adapters/transport/index.js';
 import { loadConfig } from '../../local/config.js';
 import { startGateway, type Gateway } from '../../local/gateway.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiving-smtp.js';
-import { apiClient, type ApiReply } from './api-client.js';
-
+import { apiClient, type ApiCall } from './api-client.js';
 
 export interface TestGateway {
   gw: Gateway;
   receiver: Receiver;
   dataDir: string;
-  api(method: string, path: string, token: string, body?: unknown): Promise<ApiReply>;
+  api: ApiCall;
   /** Operator creates a tenant with a domain and a mailbox user. */
   tenant(domain?: string): Promise<TestTenant>;
   /** A nodemailer transport to the submission port (STARTTLS, self-signed cert accepted). */

@@ -34,6 +34,7 @@ for (const processes of [1, 2]) test(`a message in progress at SIGTERM is finish
     assert.equal((await api('POST', '/v1/ip-users', tenant.body.token, { cidr: '127.0.0.1/32' })).status, 201);
     await new Promise((r) => setTimeout(r, 2200)); // IP-user list refresh
 
+    let id = '';
     const c = await RawSmtp.connect(smtpPort);
     try {
       assert.equal((await c.reply()).code, 220);
@@ -47,7 +48,7 @@ for (const processes of [1, 2]) test(`a message in progress at SIGTERM is finish
       c.write(' shipped.\r\n.\r\n');
       const done = await c.reply(10_000);
       assert.equal(done.code, 250, done.text);
-      var id = queuedId(done.text);
+      id = queuedId(done.text);
     } finally { c.close(); }
     await exited(child);
 

@@ -4,7 +4,6 @@
 // sent only once the spool file and its log + queue record are durable.
 import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Socket } from 'node:net';
-import { domainToASCII } from 'node:url';
 import { DomainError, toSmtpReply } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Identity, Tenant } from '../core/model.js';
@@ -12,7 +11,7 @@ import type { Clock, Intake, Notifier, SenderStore, SpoolStore, TenantStore } fr
 import { acceptedRecord } from '../core/pipeline/accept.js';
 import { checkSenderOwnership } from '../core/policy/sender-ownership.js';
 import { checkRecipientAddress } from '../core/policy/recipient.js';
-import { canonicalAddress, canonicalDomain, senderKey } from '../core/policy/sender-key.js';
+import { asciiAddress, canonicalAddress, canonicalDomain, senderKey } from '../core/policy/sender-key.js';
 import { LoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from '../core/policy/login-throttle.js';
 import { checkSenderAllowed, recordLogin } from '../core/reputation/index.js';
 import { makePasswordProbe, textContainsPassword, type PasswordProbe } from '../core/reputation/password-probe.js';
@@ -85,20 +84,6 @@ interface SessionState {
 
 /** How much of a message the password probe reads: credential checks are short notes. */
 const PROBE_BYTES = 64 * 1024;
-
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/**
- * An address with its domain in ASCII (punycode for an IDN), the form domains
- * are stored and compared in. smtp-server hands MAIL FROM and RCPT TO over
- * with the domain decoded to Unicode, even when the client sent it as ASCII.
- */
-function asciiDomain(address: string): string {
-  if (!NON_ASCII.test(address)) return address;
-  const at = address.lastIndexOf('@');
-  const ascii = at < 0 ? '' : domainToASCII(address.slice(at + 1));
-  return ascii ? address.slice(0, at + 1) + ascii : address;
-}
 
 const smtpError = (err: unknown): Error & { responseCode: number } => {
   const { code, message } = toSmtpReply(err);
@@ -189,8 +174,9 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     const now = deps.clock.now();
     const id = newId(now);
     const envelope = {
-      mailFrom: session.envelope.mailFrom ? asciiDomain(session.envelope.mailFrom.address) : '',
-      rcptTo: session.envelope.rcptTo.map((r) => asciiDomain(r.address)),
+      // smtp-server hands the addresses over with their domains decoded to Unicode, even when the client sent ASCII.
+      mailFrom: session.envelope.mailFrom ? asciiAddress(session.envelope.mailFrom.address) : '',
+      rcptTo: session.envelope.rcptTo.map((r) => asciiAddress(r.address)),
     };
     const tap = new DataTap(o.maxMessageBytes, st.probe ? PROBE_BYTES : 0);
     const trace = receivedHeader({ session, hostname: o.hostname, id, mailFrom: envelope.mailFrom, authenticated: identity.kind === 'smtp-user', now });

@@ -29,6 +29,18 @@ export function canonicalDomain(domain: string): string {
   return domainToASCII(d) || d;
 }
 
+/**
+ * An address as written, but with its domain in ASCII (punycode for an IDN):
+ * the form the message log keeps envelopes in, so they compare with the
+ * stored domains. The local part keeps its case (it is the mailbox's own).
+ */
+export function asciiAddress(address: string): string {
+  if (/^[\x00-\x7f]*$/.test(address)) return address;
+  const at = address.lastIndexOf('@');
+  const ascii = at < 0 ? '' : domainToASCII(address.slice(at + 1));
+  return ascii ? address.slice(0, at + 1) + ascii : address;
+}
+
 /** An address with its local part lower-case and its domain canonical (as SMTP usernames are kept). */
 export function canonicalAddress(address: string): string {
   const at = address.lastIndexOf('@');

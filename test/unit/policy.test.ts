@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRecipientAddress } from '../../core/policy/recipient.js';
 import { checkSenderOwnership } from '../../core/policy/sender-ownership.js';
-import { senderKey, isOwnedDomain, domainOf } from '../../core/policy/sender-key.js';
+import { asciiAddress, senderKey, isOwnedDomain, domainOf } from '../../core/policy/sender-key.js';
 import { compileIpUsers } from '../../core/policy/ip-match.js';
 import type { Identity } from '../../core/model.js';
 
@@ -24,6 +24,12 @@ test('a mailbox user may send only as itself, a domain user within its domains a
   assert.throws(() => checkSenderOwnership(domainUser, 'x@acme.example.evil.test', ['acme.example']), { code: 'SENDER_NOT_ALLOWED' });
   assert.doesNotThrow(() => checkSenderOwnership(ipUser, 'anyone@customer.example', []));
   assert.equal(isOwnedDomain('acmeexample', ['acme.example']), false);
+});
+
+test('an envelope address keeps its local part as written and gets its domain in ASCII', () => {
+  assert.equal(asciiAddress('Jörg@Bücher.example'), 'Jörg@xn--bcher-kva.example');
+  assert.equal(asciiAddress('Alice@Example.COM'), 'Alice@Example.COM', 'ASCII addresses are left as they are');
+  assert.equal(asciiAddress(''), '');
 });
 
 test('the sender key is the login for SMTP users and X-AuthUser or the envelope sender behind an IP user', () => {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLocalStores, type LocalStores } from '../adapters/local/index.js';
-import { transportFromEnv } from '../adapters/transport/index.js';
+import { LONGEST_ATTEMPT_SECONDS, transportFromEnv } from '../adapters/transport/index.js';
 import { clamdFromAddress } from '../adapters/clamd/clamd-scanner.js';
 import { DnsblUrlReputation } from '../adapters/url-reputation/dnsbl.js';
 import { createApi } from '../api/handler.js';
@@ -83,10 +83,9 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   });
   const deliverWorker = workersOn && startQueueWorker({
     name: 'deliver', queue: stores.deliverQueue, concurrency: config.DELIVER_CONCURRENCY, maxAttempts: 10, log,
-    // Longer than any one attempt can take (up to three MX hosts, each with SMTP's 10-minute wait for the final
-    // reply to DATA): a job must not come up again while it is still sending, or the mail goes out twice. Jobs
-    // of a process that died are recovered at start, so a long lease costs nothing there.
-    visibilitySeconds: 45 * 60,
+    // Longer than any one attempt can take: a job must not come up again while it is still sending, or the mail
+    // goes out twice. Jobs of a process that died are recovered at start, so a long lease costs nothing there.
+    visibilitySeconds: LONGEST_ATTEMPT_SECONDS + 15 * 60,
     handle: (job) => handleDeliverJob(deps, job),
     onGiveUp: (job, err) => holdAfterDeliveryFailure(deps, job.messageId, err),
   });

@@ -71,6 +71,16 @@ interface ConnectError extends Error {
 
 /** MX hosts one attempt may try after whole-host failures; the rest wait for the next attempt. */
 const MX_HOSTS_PER_ATTEMPT = 3;
+const DEFAULT_CONNECT_MS = 30_000;
+/** nodemailer's socket timeout: SMTP's 10-minute wait for the final reply to DATA (RFC 5321 4.5.3.2.6). */
+const REPLY_WAIT_SECONDS = 600;
+
+/**
+ * The longest one delivery attempt can take: every MX host it tries gets its
+ * connect time and the full wait for the reply to DATA. A queue lease shorter
+ * than this lets a job come up again while it is still sending.
+ */
+export const LONGEST_ATTEMPT_SECONDS = MX_HOSTS_PER_ATTEMPT * (DEFAULT_CONNECT_MS / 1000 + REPLY_WAIT_SECONDS);
 
 function groupByDomain(rcptTo: string[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
@@ -116,7 +126,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
     return mxConnect({
       target: domain,
       port,
-      maxConnectTime: options.connectTimeoutMs ?? 30_000,
+      maxConnectTime: options.connectTimeoutMs ?? DEFAULT_CONNECT_MS,
       localHostname: options.name,
       dnsOptions: {
         ignoreIPv6: false,
@@ -158,7 +168,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
       // RFC 7435: with no policy asking for TLS, a handshake that fails must not stop the mail for good
       // (it would fail the same way at every retry). The session is gone: once more, in plaintext.
       return deliverOverSmtp(
-        { mx: conn.hostname, connection: { host: conn.host, port: conn.port, name: options.name, ignoreTLS: true, connectionTimeout: options.connectTimeoutMs ?? 30_000 } },
+        { mx: conn.hostname, connection: { host: conn.host, port: conn.port, name: options.name, ignoreTLS: true, connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_MS } },
         { ...message, rcptTo: rcpts },
       );
     }

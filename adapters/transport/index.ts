@@ -7,7 +7,7 @@ import { createDirectMxTransport, type DirectMxOptions } from './direct-mx.js';
 import { createSmarthostTransport, parseSmarthost } from './smarthost.js';
 import { createTlsaResolver } from './tlsa-resolver.js';
 
-export { createDirectMxTransport, type DirectMxOptions } from './direct-mx.js';
+export { createDirectMxTransport, LONGEST_ATTEMPT_SECONDS, type DirectMxOptions } from './direct-mx.js';
 export { createSmarthostTransport, parseSmarthost, type SmarthostOptions } from './smarthost.js';
 export { createMtaStsCache } from './mta-sts-cache.js';
 export { createTlsaResolver } from './tlsa-resolver.js';

@@ -6,16 +6,12 @@
 // call: no request on the SMTP path, and nothing lost when CloudWatch is
 // slow. Every event then goes on to the tenant's notifier (the webhook).
 import type { Notifier } from '../core/ports.js';
+import { onSenderLocked } from '../core/notify/on-lock.js';
 
 /** The fields the metric filter selects on (event) and takes its dimension from (service). */
 export const LOCK_LINE = { event: 'SENDER_LOCKED', service: 'relayguard-ingress' } as const;
 
 /** `log` writes one JSON line with `event` and the fields (ingress/aws-main.ts). */
 export function loggingLocks(next: Notifier, log: (event: string, fields: Record<string, unknown>) => void): Notifier {
-  return {
-    async notify(tenant, event) {
-      if (event.type === 'sender.locked') log(LOCK_LINE.event, { service: LOCK_LINE.service, tenantId: tenant.id, sender: event.sender ?? '' });
-      await next.notify(tenant, event);
-    },
-  };
+  return onSenderLocked(next, (tenant, sender) => log(LOCK_LINE.event, { service: LOCK_LINE.service, tenantId: tenant.id, sender }));
 }

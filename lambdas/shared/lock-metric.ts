@@ -4,17 +4,13 @@
 // goes on to the tenant's notifier (the webhook).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Notifier } from '../../core/ports.js';
+import { onSenderLocked } from '../../core/notify/on-lock.js';
 import { logger, metrics } from './powertools.js';
 
 /** `logFields` are added to the SENDER_LOCKED line (e.g. the step that locked). */
 export function countingLocks(next: Notifier, logFields: Record<string, unknown> = {}): Notifier {
-  return {
-    async notify(tenant, event) {
-      if (event.type === 'sender.locked') {
-        metrics.addMetric('SenderLocked', MetricUnit.Count, 1);
-        logger.warn('SENDER_LOCKED', { sender: event.sender ?? '', ...logFields });
-      }
-      await next.notify(tenant, event);
-    },
-  };
+  return onSenderLocked(next, (_tenant, sender) => {
+    metrics.addMetric('SenderLocked', MetricUnit.Count, 1);
+    logger.warn('SENDER_LOCKED', { sender, ...logFields });
+  });
 }

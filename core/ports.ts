@@ -32,6 +32,18 @@ export interface TenantStore {
   getTenant(id: string): Promise<Tenant | undefined>;
   getTenantByTokenHash(tokenHash: string): Promise<Tenant | undefined>;
   listTenants(): Promise<Tenant[]>;
+  /**
+   * Read-modify-write of one tenant, atomic against every other writer:
+   * `change` gets the tenant as stored and returns the new record. When
+   * another write lands in between, the store runs `change` again on the
+   * fresh record (so `change` must only compute; what it throws propagates
+   * and nothing is written). Two writers of different fields (a settings
+   * change, a token rotation) therefore both stand. Resolves to the record
+   * written, or undefined when there is no such tenant; DomainError CONFLICT
+   * when the record kept changing for every one of a bounded number of tries.
+   */
+  changeTenant(id: string, change: (current: Tenant) => Tenant): Promise<Tenant | undefined>;
+  /** Replaces the stored tenant with `tenant` whole (nothing when absent): last writer wins. Changes of one field go through changeTenant. */
   updateTenant(tenant: Tenant): Promise<void>;
 
   /** Fails with DomainError DOMAIN_TAKEN when any tenant has the domain already. */

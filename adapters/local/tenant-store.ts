@@ -26,7 +26,22 @@ export class SqliteTenantStore implements TenantStore {
   async listTenants() {
     return parseAll<Tenant>(stmt(this.db, 'SELECT data FROM tenants ORDER BY id').all());
   }
+  async changeTenant(id: string, change: (current: Tenant) => Tenant): Promise<Tenant | undefined> {
+    // Read and write in one BEGIN IMMEDIATE transaction: no other connection
+    // (ingress process, worker) nor other call in this one writes in between,
+    // so `change` always sees the latest record and runs once.
+    return writeTransaction(this.db, () => {
+      const current = parse<Tenant>(stmt(this.db, 'SELECT data FROM tenants WHERE id = ?').get(id));
+      if (!current) return undefined;
+      const next = { ...change(current), id };
+      this.writeTenant(next);
+      return next;
+    })();
+  }
   async updateTenant(t: Tenant): Promise<void> {
+    this.writeTenant(t);
+  }
+  private writeTenant(t: Tenant): void {
     stmt(this.db, 'UPDATE tenants SET token_hash = ?, data = ? WHERE id = ?').run(t.tokenHash, JSON.stringify(t), t.id);
   }
 

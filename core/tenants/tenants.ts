@@ -39,23 +39,18 @@ export async function updateTenant(
   id: string,
   patch: { name?: string; ipUserQuota?: number },
 ): Promise<Tenant> {
-  const tenant = await requireTenant(deps, id);
-  const next: Tenant = {
+  return changeTenant(deps, id, (tenant) => ({
     ...tenant,
     ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
     ...(patch.ipUserQuota !== undefined ? { ipUserQuota: patch.ipUserQuota } : {}),
-  };
-  await deps.tenants.updateTenant(next);
-  return next;
+  }));
 }
 
 /** Replaces the tenant's token; the old one stops working at once. */
 export async function rotateTenantToken(deps: TenantOpsDeps, id: string): Promise<{ tenant: Tenant; token: string }> {
-  const tenant = await requireTenant(deps, id);
   const token = generateToken('rgt');
-  const next = { ...tenant, tokenHash: hashToken(token) };
-  await deps.tenants.updateTenant(next);
-  return { tenant: next, token };
+  const tenant = await changeTenant(deps, id, (current) => ({ ...current, tokenHash: hashToken(token) }));
+  return { tenant, token };
 }
 
 /** A settings change: a field set to null goes back to "not set" (optional fields only). */
@@ -64,8 +59,15 @@ export type SettingsPatch = {
 };
 
 export async function updateSettings(deps: TenantOpsDeps, tenantId: string, patch: SettingsPatch): Promise<TenantSettings> {
-  const tenant = await requireTenant(deps, tenantId);
-  const merged: Record<string, unknown> = { ...effectiveSettings(tenant.settings) };
+  // The patch is applied to the settings as stored at the moment of writing, so
+  // a concurrent change of other settings (or of the token) is kept, and the
+  // threshold rule is checked against what will actually be stored.
+  const tenant = await changeTenant(deps, tenantId, (current) => ({ ...current, settings: patchSettings(current.settings, patch) }));
+  return tenant.settings;
+}
+
+function patchSettings(stored: TenantSettings, patch: SettingsPatch): TenantSettings {
+  const merged: Record<string, unknown> = { ...effectiveSettings(stored) };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     if (value === null) delete merged[key];
@@ -75,6 +77,12 @@ export async function updateSettings(deps: TenantOpsDeps, tenantId: string, patc
   if (settings.quarantineThreshold >= settings.rejectThreshold) {
     throw new DomainError('VALIDATION', `quarantineThreshold (${settings.quarantineThreshold}) must be below rejectThreshold (${settings.rejectThreshold}), or nothing would ever be quarantined`);
   }
-  await deps.tenants.updateTenant({ ...tenant, settings });
   return settings;
+}
+
+/** One atomic read-modify-write through the store (TenantStore.changeTenant); NOT_FOUND when there is no such tenant. */
+async function changeTenant(deps: TenantOpsDeps, id: string, change: (current: Tenant) => Tenant): Promise<Tenant> {
+  const tenant = await deps.tenants.changeTenant(id, change);
+  if (!tenant) throw new DomainError('NOT_FOUND', `No tenant ${id}`);
+  return tenant;
 }

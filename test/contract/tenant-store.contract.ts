@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { isDomainError } from '../../core/errors.js';
 import type { DomainRecord, IpUser, SmtpUser, Tenant } from '../../core/model.js';
 import { DEFAULT_TENANT_SETTINGS } from '../../core/settings.js';
+import { hashToken } from '../../core/tenants/password.js';
+import { rotateTenantToken, updateSettings, updateTenant } from '../../core/tenants/tenants.js';
 import { TestClock, type StoresFactory } from './factory.js';
 
 const at = '2026-06-01T12:00:00.000Z';
@@ -30,6 +32,50 @@ export function tenantStoreContract(factory: StoresFactory): void {
       await s.tenants.updateTenant({ ...tenant('t1', 'hash-new'), name: 'Renamed' });
       assert.equal(await s.tenants.getTenantByTokenHash('hash-t1'), undefined);
       assert.equal((await s.tenants.getTenantByTokenHash('hash-new'))?.name, 'Renamed');
+      assert.equal(await s.tenants.getTenant('nope'), undefined);
+    } finally { await s.close(); }
+  });
+
+  test('concurrent changes of different tenant fields all stand: settings, token rotation and rename never undo each other', async () => {
+    const clock = new TestClock();
+    const s = await factory(clock);
+    const other = await s.reopen();
+    const a = { clock, tenants: s.tenants };
+    const b = { clock, tenants: other.tenants };
+    try {
+      await s.tenants.createTenant(tenant('t1'));
+      let oldHash = 'hash-t1';
+      for (let round = 1; round <= 25; round++) {
+        // Two API requests on two workers, each reading the tenant and then writing it, interleaved.
+        const [, rotated] = await Promise.all([
+          updateSettings(a, 't1', { senderHourlyLimit: 1000 + round }),
+          rotateTenantToken(b, 't1'),
+          updateSettings(b, 't1', { abuseContact: `abuse${round}@example.com` }),
+          updateTenant(a, 't1', { name: `Round ${round}` }),
+        ]);
+        const stored = await s.tenants.getTenant('t1');
+        const where = `round ${round}`;
+        assert.equal(stored?.settings.senderHourlyLimit, 1000 + round, `${where}: the hourly limit change is kept`);
+        assert.equal(stored?.settings.abuseContact, `abuse${round}@example.com`, `${where}: the abuse contact change is kept`);
+        assert.equal(stored?.name, `Round ${round}`, `${where}: the rename is kept`);
+        assert.equal(stored?.tokenHash, hashToken(rotated.token), `${where}: the rotated token is kept`);
+        assert.equal((await other.tenants.getTenantByTokenHash(hashToken(rotated.token)))?.id, 't1', `${where}: the new token works`);
+        assert.equal(await other.tenants.getTenantByTokenHash(oldHash), undefined, `${where}: the old token stopped working`);
+        oldHash = hashToken(rotated.token);
+      }
+    } finally { await other.close(); await s.close(); }
+  });
+
+  test('a tenant change that throws writes nothing, and changing a missing tenant resolves undefined', async () => {
+    const s = await factory(new TestClock());
+    try {
+      await s.tenants.createTenant(tenant('t1'));
+      await assert.rejects(s.tenants.changeTenant('t1', () => { throw new Error('refused'); }), /refused/);
+      assert.deepEqual(await s.tenants.getTenant('t1'), tenant('t1'));
+      const renamed = await s.tenants.changeTenant('t1', (t) => ({ ...t, name: 'Renamed' }));
+      assert.deepEqual(renamed, { ...tenant('t1'), name: 'Renamed' });
+      assert.deepEqual(await s.tenants.getTenant('t1'), renamed, 'the store keeps no bookkeeping fields on the record');
+      assert.equal(await s.tenants.changeTenant('nope', (t) => t), undefined);
       assert.equal(await s.tenants.getTenant('nope'), undefined);
     } finally { await s.close(); }
   });

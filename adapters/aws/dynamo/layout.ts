@@ -19,8 +19,10 @@
 //   campaign member   CAMPAIGN#<content key>      M#<tenant>#<sender>  (expire through TTL)
 //
 // Items expire through the TTL attribute `ttl` (epoch seconds): counters and
-// message-log entries. Entity fields are stored as top-level attributes next
-// to these key attributes, which `stripKeys` removes on the way out.
+// message-log entries. Tenant and sender-state items carry a `version` that
+// every write checks and increments (compare-and-set). Entity fields are stored
+// as top-level attributes next to these key attributes, which `stripKeys`
+// removes on the way out.
 
 export const TTL_ATTRIBUTE = 'ttl';
 export const GSI1 = 'gsi1';
@@ -94,6 +96,13 @@ export function idempotencyTableDefinition(tableName: string) {
 export function isConditionalFailure(err: unknown): boolean {
   const name = (err as { name?: string }).name;
   return name === 'ConditionalCheckFailedException';
+}
+
+/** Why each item of a cancelled transaction was refused (`None` for the ones that were fine); undefined for any other error. */
+export function cancellationCodes(err: unknown): string[] | undefined {
+  if ((err as { name?: string }).name !== 'TransactionCanceledException') return undefined;
+  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((r) => r.Code ?? 'None');
 }
 
 /** A transaction cancelled because one of its conditions failed; `index` says which item. */

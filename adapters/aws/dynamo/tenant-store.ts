@@ -2,18 +2,26 @@
 // Uniqueness (a domain or username belongs to one tenant) is a conditional
 // put on the item's own key; the IP-user quota is a counter item updated in
 // the same transaction as the insert, so two requests cannot both take the last slot.
+// A tenant item carries a `version`: every change is a write conditioned on
+// the version it read, retried on the fresh item when another write won.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../../core/errors.js';
 import type { TenantStore } from '../../../core/ports.js';
 import type { DomainRecord, IpUser, SmtpUser, Tenant } from '../../../core/model.js';
-import { cancelledConditions, domainTreeKeys, GSI2, isConditionalFailure, key, stripKeys } from './layout.js';
+import { cancellationCodes, cancelledConditions, domainTreeKeys, GSI2, isConditionalFailure, key, stripKeys } from './layout.js';
 import { byGsi1, queryAll } from './query.js';
+
+/** Tries of one tenant change before it gives up with CONFLICT; each lost try means another write landed. */
+const CHANGE_ATTEMPTS = 10;
+/** Upper bound of the random pause before try n (ms): 10, 20, 40, ... capped at 250. */
+const backoffMs = (attempt: number) => Math.min(250, 10 * 2 ** (attempt - 1));
 
 const byName = <T>(field: keyof T) => (a: T, b: T) => String(a[field]).localeCompare(String(b[field]));
 
-const tenantItem = (t: Tenant) => ({ ...t, ...key.tenant(t.id), gsi1pk: 'TENANTS', gsi1sk: t.id, entity: 'tenant' });
+const tenantItem = (t: Tenant, version: number) => ({ ...t, ...key.tenant(t.id), gsi1pk: 'TENANTS', gsi1sk: t.id, entity: 'tenant', version });
 const tokenItem = (t: Tenant) => ({ ...key.token(t.tokenHash), tenantId: t.id, entity: 'token' });
 const userItem = (u: SmtpUser) => ({ ...u, ...key.user(u.username), gsi1pk: `TENANT#${u.tenantId}#USERS`, gsi1sk: u.username.toLowerCase(), entity: 'user' });
 
@@ -23,7 +31,7 @@ export class DynamoTenantStore implements TenantStore {
   async createTenant(t: Tenant): Promise<void> {
     await this.db.send(new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: this.table, Item: tenantItem(t), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: tenantItem(t, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: this.table, Item: tokenItem(t), ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     })).catch((err) => {
@@ -49,21 +57,59 @@ export class DynamoTenantStore implements TenantStore {
     return (await this.listGsi1<Tenant>('TENANTS')).sort(byName<Tenant>('id'));
   }
 
+  async changeTenant(id: string, change: (current: Tenant) => Tenant): Promise<Tenant | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key.tenant(id), ConsistentRead: true }));
+      if (!out.Item) return undefined;
+      const current = stripKeys<Tenant>(out.Item)!;
+      const next = { ...change(current), id };
+      if (await this.writeTenant(current, next, out.Item.version as number | undefined)) return next;
+      if (attempt >= CHANGE_ATTEMPTS) {
+        throw new DomainError('CONFLICT', `tenant ${id} changed under each of ${CHANGE_ATTEMPTS} tries to update it; try again`);
+      }
+      await sleep(Math.random() * backoffMs(attempt));
+    }
+  }
+
   async updateTenant(t: Tenant): Promise<void> {
-    const old = await this.getTenant(t.id);
-    if (!old) return;
-    const tokenMoves = old.tokenHash !== t.tokenHash;
-    await this.db.send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: this.table, Item: tenantItem(t), ConditionExpression: 'attribute_exists(pk)' } },
-        ...(tokenMoves
-          ? [
-              { Delete: { TableName: this.table, Key: key.token(old.tokenHash) } },
-              { Put: { TableName: this.table, Item: tokenItem(t) } },
-            ]
-          : []),
-      ],
-    }));
+    await this.changeTenant(t.id, () => t);
+  }
+
+  /**
+   * Writes `next` over `current` if the item still has the version read
+   * (items written before versions existed have none: then only if it still
+   * has none), moving the token item in the same transaction. False when
+   * another write came first: the caller reads again and retries.
+   */
+  private async writeTenant(current: Tenant, next: Tenant, version: number | undefined): Promise<boolean> {
+    const tokenMoves = current.tokenHash !== next.tokenHash;
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: tenantItem(next, (version ?? 0) + 1),
+              ...(version === undefined
+                ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } }
+                : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': version } }),
+            },
+          },
+          ...(tokenMoves
+            ? [
+                { Delete: { TableName: this.table, Key: key.token(current.tokenHash) } },
+                { Put: { TableName: this.table, Item: tokenItem(next) } },
+              ]
+            : []),
+        ],
+      }));
+      return true;
+    } catch (err) {
+      // The version check failed, or DynamoDB refused the transaction because another one held one of its items.
+      const codes = cancellationCodes(err);
+      if (codes && (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict'))) return false;
+      throw err;
+    }
   }
 
   async createDomain(d: DomainRecord): Promise<void> {

@@ -206,8 +206,13 @@ export interface SuppressionQuery {
 export interface SuppressionStore {
   /** `address` in the form core/suppression/address.ts suppressionKey gives. */
   get(tenantId: string, address: string): Promise<SuppressionEntry | undefined>;
-  /** Inserts or replaces the entry for (tenantId, address). */
-  put(entry: SuppressionEntry): Promise<void>;
+  /**
+   * Inserts the entry unless (tenantId, address) already has one, atomically:
+   * the first entry stands and is never replaced (only delete removes it).
+   * Resolves to the entry in force and whether this call added it; of
+   * concurrent calls for one address exactly one adds.
+   */
+  put(entry: SuppressionEntry): Promise<{ entry: SuppressionEntry; added: boolean }>;
   /** False when there was no such entry. */
   delete(tenantId: string, address: string): Promise<boolean>;
   /** Newest first. */

@@ -2,12 +2,11 @@
 // columns the list is keyed, ordered and searched by. Newest first, with a
 // keyset cursor on (created_at, address) so pages stay stable while entries
 // are added.
-import type { Db } from './sqlite.js';
+import { writeTransaction, type Db } from './sqlite.js';
 import type { SuppressionQuery, SuppressionStore } from '../../core/ports.js';
 import { foreignCursor, pageSize } from '../../core/paging.js';
 import type { SuppressionEntry } from '../../core/model.js';
 import { DomainError } from '../../core/errors.js';
-
 
 export class SqliteSuppressionStore implements SuppressionStore {
   private readonly getStmt;
@@ -16,8 +15,9 @@ export class SqliteSuppressionStore implements SuppressionStore {
 
   constructor(private readonly db: Db) {
     this.getStmt = db.prepare('SELECT data FROM suppressions WHERE tenant_id = ? AND address = ?');
+    // The first entry for an address stands: a second one is not written.
     this.putStmt = db.prepare(`INSERT INTO suppressions (tenant_id, address, created_at, data) VALUES (@tenantId, @address, @createdAt, @data)
-      ON CONFLICT (tenant_id, address) DO UPDATE SET created_at = excluded.created_at, data = excluded.data`);
+      ON CONFLICT (tenant_id, address) DO NOTHING`);
     this.deleteStmt = db.prepare('DELETE FROM suppressions WHERE tenant_id = ? AND address = ?');
   }
 
@@ -26,8 +26,14 @@ export class SqliteSuppressionStore implements SuppressionStore {
     return row ? (JSON.parse(row.data) as SuppressionEntry) : undefined;
   }
 
-  async put(entry: SuppressionEntry): Promise<void> {
-    this.putStmt.run({ tenantId: entry.tenantId, address: entry.address, createdAt: entry.createdAt, data: JSON.stringify(entry) });
+  async put(entry: SuppressionEntry): Promise<{ entry: SuppressionEntry; added: boolean }> {
+    // Insert and, when the address was taken, read the entry that stands, in one write transaction.
+    return writeTransaction(this.db, () => {
+      const row = { tenantId: entry.tenantId, address: entry.address, createdAt: entry.createdAt, data: JSON.stringify(entry) };
+      if (this.putStmt.run(row).changes > 0) return { entry, added: true };
+      const existing = this.getStmt.get(entry.tenantId, entry.address) as { data: string };
+      return { entry: JSON.parse(existing.data) as SuppressionEntry, added: false };
+    })();
   }
 
   async delete(tenantId: string, address: string): Promise<boolean> {

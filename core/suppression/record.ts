@@ -35,8 +35,8 @@ export async function addIfAbsent(
     ...(input.messageId ? { messageId: input.messageId } : {}),
     createdAt: deps.clock.now().toISOString(),
   };
-  await deps.suppressions.put(entry);
-  return { entry, added: true };
+  // The look-up above spares a write in the common case; the store decides between concurrent writers.
+  return deps.suppressions.put(entry);
 }
 
 /**

@@ -1,12 +1,13 @@
 // The tenants' suppression lists in the single table: one item per
 // (tenant, address) in the tenant's partition, listed newest first through
 // gsi1 (<createdAt>#<address>), searched by substring like the SQLite store.
+// Adding is a put conditioned on the key being free: the first entry stands.
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../../core/errors.js';
 import type { SuppressionQuery, SuppressionStore } from '../../../core/ports.js';
 import { foreignCursor, pageSize } from '../../../core/paging.js';
 import type { SuppressionEntry } from '../../../core/model.js';
-import { GSI1, stripKeys } from './layout.js';
+import { GSI1, isConditionalFailure, stripKeys } from './layout.js';
 
 const PAGE = 200;
 const MAX_PAGES = 20;
@@ -20,9 +21,18 @@ const MAX_PAGES = 20;
  */
 const MAX_ADDRESS_BYTES = 1024 - 'SUPP#'.length - '0000-00-00T00:00:00.000Z#'.length;
 const keyable = (address: string) => Buffer.byteLength(address) <= MAX_ADDRESS_BYTES;
+function assertKeyable(address: string): void {
+  if (!keyable(address)) throw new DomainError('VALIDATION', `address too long for the suppression list (${Buffer.byteLength(address)} bytes)`);
+}
 
 const keyOf = (tenantId: string, address: string) => ({ pk: `TENANT#${tenantId}`, sk: `SUPP#${address}` });
 const listPk = (tenantId: string) => `TENANT#${tenantId}#SUPPRESSIONS`;
+const itemOf = (entry: SuppressionEntry) => ({
+  ...entry, ...keyOf(entry.tenantId, entry.address), gsi1pk: listPk(entry.tenantId), gsi1sk: `${entry.createdAt}#${entry.address}`, entity: 'suppression',
+});
+
+/** Tries of put: another try is needed only when the entry that refused the put was deleted before it could be read. */
+const ADD_ATTEMPTS = 3;
 
 export class DynamoSuppressionStore implements SuppressionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -33,12 +43,20 @@ export class DynamoSuppressionStore implements SuppressionStore {
     return stripKeys<SuppressionEntry>(out.Item);
   }
 
-  async put(entry: SuppressionEntry): Promise<void> {
-    if (!keyable(entry.address)) throw new DomainError('VALIDATION', `address too long for the suppression list (${Buffer.byteLength(entry.address)} bytes)`);
-    await this.db.send(new PutCommand({
-      TableName: this.table,
-      Item: { ...entry, ...keyOf(entry.tenantId, entry.address), gsi1pk: listPk(entry.tenantId), gsi1sk: `${entry.createdAt}#${entry.address}`, entity: 'suppression' },
-    }));
+  async put(entry: SuppressionEntry): Promise<{ entry: SuppressionEntry; added: boolean }> {
+    assertKeyable(entry.address);
+    for (let attempt = 1; attempt <= ADD_ATTEMPTS; attempt++) {
+      try {
+        await this.db.send(new PutCommand({ TableName: this.table, Item: itemOf(entry), ConditionExpression: 'attribute_not_exists(pk)' }));
+        return { entry, added: true };
+      } catch (err) {
+        if (!isConditionalFailure(err)) throw err;
+      }
+      const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keyOf(entry.tenantId, entry.address), ConsistentRead: true }));
+      const existing = stripKeys<SuppressionEntry>(out.Item);
+      if (existing) return { entry: existing, added: false };
+    }
+    throw new DomainError('CONFLICT', `the suppression of ${entry.address} was added and removed during each of ${ADD_ATTEMPTS} tries to add it`);
   }
 
   async delete(tenantId: string, address: string): Promise<boolean> {

@@ -41,7 +41,8 @@ export function stripKeys<T>(item: Record<string, unknown> | undefined): T | und
  * gsi2 keys of a domain item: the labels reversed (com.example.mail.), under
  * its top-level label, so the domains under one are a begins_with query —
  * what adding a domain checks for overlaps with other tenants'. Domains
- * written before these keys existed are not in that index.
+ * written before these keys existed get them from the one-off backfill
+ * (backfill-domain-tree.ts, `npm run migrate:dynamodb`).
  */
 export function domainTreeKeys(domain: string): { gsi2pk: string; gsi2sk: string } {
   const labels = domain.toLowerCase().split('.').reverse();

@@ -32,11 +32,15 @@ describe('SQLite suppression store', () => {
     assert.deepEqual((await stores.suppressions.list('t2', { limit: 10 })).items, []);
   });
 
-  it('replaces the entry on a second put of the same address', async () => {
-    await stores.suppressions.put(entry('t1', 'carol@dest.test', '2026-11-28T10:00:00.000Z'));
-    await stores.suppressions.put(entry('t1', 'carol@dest.test', '2026-11-28T11:00:00.000Z', { reason: 'complaint', detail: 'abuse' }));
+  it('keeps the first entry on a second put of the same address', async () => {
+    const first = await stores.suppressions.put(entry('t1', 'carol@dest.test', '2026-11-28T10:00:00.000Z'));
+    const second = await stores.suppressions.put(entry('t1', 'carol@dest.test', '2026-11-28T11:00:00.000Z', { reason: 'complaint', detail: 'abuse' }));
+    assert.equal(first.added, true);
+    assert.equal(second.added, false);
+    assert.equal(second.entry.reason, first.entry.reason);
     const got = await stores.suppressions.get('t1', 'carol@dest.test');
-    assert.equal(got?.reason, 'complaint');
+    assert.equal(got?.reason, first.entry.reason);
+    assert.notEqual(got?.reason, 'complaint');
     assert.equal((await stores.suppressions.list('t1', { limit: 100, query: 'carol' })).items.length, 1);
   });
 

@@ -9,12 +9,17 @@
 // per-message transport tags SES sends with the message id, which a report
 // must not carry. A job still failing on its last receive holds its message
 // in quarantine with the reason, as the score Lambda does.
+// Every attempt has a deadline: the time the invocation has left, less
+// RESULTS_MARGIN_MS for recording the results. A session the Lambda's timeout
+// killed would come back from SQS unrecorded, and be sent twice if the
+// receiver already had it; one cut at the deadline is recorded as a deferral.
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DeliverJob, Transport } from '../core/ports.js';
 import { handleDeliverJob, holdAfterDeliveryFailure } from '../core/pipeline/deliver.js';
+import { attemptDeadline } from '../core/delivery/attempt-deadline.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { sdkConfig } from '../adapters/aws/sdk-config.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
@@ -27,7 +32,7 @@ const idempotencyConfig = new IdempotencyConfig({
   expiresAfterSeconds: 24 * 3600,
 });
 
-let deliverOnce: ((job: DeliverJob, transport: Transport) => Promise<boolean>) | undefined;
+let deliverOnce: ((job: DeliverJob, transport: Transport, deadline: number) => Promise<boolean>) | undefined;
 
 function idempotentDeliver() {
   if (deliverOnce) return deliverOnce;
@@ -36,9 +41,10 @@ function idempotentDeliver() {
     tableName: process.env.IDEMPOTENCY_TABLE ?? 'relayguard-idempotency',
     clientConfig: sdkConfig(opts, opts.endpoints?.dynamodb),
   });
+  // Only the job (the first argument) is the idempotency key.
   deliverOnce = makeIdempotent(
-    async (job: DeliverJob, transport: Transport): Promise<boolean> => {
-      await handleDeliverJob(pipelineDeps('deliver', transport), job);
+    async (job: DeliverJob, transport: Transport, deadline: number): Promise<boolean> => {
+      await handleDeliverJob(pipelineDeps('deliver', transport), job, { deadline });
       return true;
     },
     { persistenceStore: persistence, config: idempotencyConfig },
@@ -56,7 +62,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
       // A backoff longer than SQS can delay: not due yet, so back on the queue for the rest of the wait.
       if (await deferIfEarly(awsStores().deliverQueue, job)) return;
       try {
-        await run(job, transportForMessage(job.messageId));
+        await run(job, transportForMessage(job.messageId), attemptDeadline(Date.now(), context.getRemainingTimeInMillis()));
       } catch (err) {
         logger.error('DELIVER_FAILED', { messageId: job.messageId, receiveCount: receiveCount(record), error: err as Error });
         // Another invocation is running this very job: never hold a message that is being delivered.

@@ -9,12 +9,18 @@
 //                               required, certificate valid for the MX name;
 //   otherwise                   opportunistic STARTTLS (RFC 7435), any cert.
 // Failing a policy defers the recipients; it never downgrades to plaintext.
+//
+// A deadline in the request (the deliver Lambda's) bounds the whole attempt:
+// no MX host is tried with less than `minSessionMs` left, and the connect,
+// greeting and reply timeouts are cut to the time left (smtp-session.ts).
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import { resolve as dnsResolve } from 'node:dns';
 import { domainToASCII } from 'node:url';
 import mxConnect from 'mx-connect';
-import type { OutboundMessage, RecipientResult, Transport } from '../../core/ports.js';
+import type { RecipientResult, Transport } from '../../core/ports.js';
+import { mayStartSession, outOfTime, type DeliveryRequest } from '../../core/delivery/attempt-deadline.js';
+import { capToDeadline, watchDeadline } from './deadline.js';
 import { createMtaStsCache, type MtaStsCache } from './mta-sts-cache.js';
 import { deliverOverSmtp } from './smtp-session.js';
 
@@ -50,6 +56,8 @@ export interface DirectMxOptions {
   connectTimeoutMs?: number;
   /** Recipient domains delivered to at the same time. @default 4 */
   concurrency?: number;
+  /** With a deadline, no MX host is tried with less than this left. @default MIN_SESSION_MS, 5 s */
+  minSessionMs?: number;
 }
 
 /** What mx-connect resolves with (a subset). */
@@ -76,9 +84,10 @@ const DEFAULT_CONNECT_MS = 30_000;
 const REPLY_WAIT_SECONDS = 600;
 
 /**
- * The longest one delivery attempt can take: every MX host it tries gets its
- * connect time and the full wait for the reply to DATA. A queue lease shorter
- * than this lets a job come up again while it is still sending.
+ * The longest one delivery attempt without a deadline (the local worker's)
+ * can take: every MX host it tries gets its connect time and the full wait
+ * for the reply to DATA. A queue lease shorter than this lets a job come up
+ * again while it is still sending. An attempt with a deadline ends by it.
  */
 export const LONGEST_ATTEMPT_SECONDS = MX_HOSTS_PER_ATTEMPT * (DEFAULT_CONNECT_MS / 1000 + REPLY_WAIT_SECONDS);
 
@@ -122,11 +131,11 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
   const dane = { enabled: options.dane?.enabled ?? true, resolveTlsa: options.dane?.resolveTlsa };
   const concurrency = Math.max(1, options.concurrency ?? 4);
 
-  function connectMx(domain: string, skipHosts: string[]): Promise<MxConnection> {
+  function connectMx(domain: string, skipHosts: string[], deadline: number | undefined): Promise<MxConnection> {
     return mxConnect({
       target: domain,
       port,
-      maxConnectTime: options.connectTimeoutMs ?? DEFAULT_CONNECT_MS,
+      maxConnectTime: capToDeadline(options.connectTimeoutMs ?? DEFAULT_CONNECT_MS, deadline),
       localHostname: options.name,
       dnsOptions: {
         ignoreIPv6: false,
@@ -141,10 +150,15 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
   }
 
   /** One SMTP session over a connected MX, under the TLS policy that host is bound by. */
-  async function deliverVia(conn: MxConnection, rcpts: string[], message: OutboundMessage): Promise<RecipientResult[]> {
+  async function deliverVia(conn: MxConnection, rcpts: string[], message: DeliveryRequest): Promise<RecipientResult[]> {
     const servername = isIP(conn.hostname) ? undefined : conn.hostname;
     const base = { connection: conn.socket, host: conn.host, port: conn.port, name: options.name, ...(servername ? { servername } : {}) };
-    const session = { mx: conn.hostname, connection: {} as Parameters<typeof deliverOverSmtp>[0]['connection'], verifyTls: undefined as ((s: TLSSocket) => string | undefined) | undefined };
+    const session = {
+      mx: conn.hostname,
+      connection: {} as Parameters<typeof deliverOverSmtp>[0]['connection'],
+      verifyTls: undefined as ((s: TLSSocket) => string | undefined) | undefined,
+      ...(options.minSessionMs !== undefined ? { minSessionMs: options.minSessionMs } : {}),
+    };
 
     if (conn.daneEnabled && conn.daneVerifier) {
       const verifier = conn.daneVerifier;
@@ -168,7 +182,11 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
       // RFC 7435: with no policy asking for TLS, a handshake that fails must not stop the mail for good
       // (it would fail the same way at every retry). The session is gone: once more, in plaintext.
       return deliverOverSmtp(
-        { mx: conn.hostname, connection: { host: conn.host, port: conn.port, name: options.name, ignoreTLS: true, connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_MS } },
+        {
+          mx: conn.hostname,
+          connection: { host: conn.host, port: conn.port, name: options.name, ignoreTLS: true, connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_MS },
+          ...(options.minSessionMs !== undefined ? { minSessionMs: options.minSessionMs } : {}),
+        },
         { ...message, rcptTo: rcpts },
       );
     }
@@ -183,15 +201,28 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
    * RFC 5321 5.1: when an MX host fails as a whole (no usable session, TLS
    * policy not met, 421), the next one is tried in the same attempt. A host
    * that answered anything per recipient has decided; it is not second-guessed.
+   * Near the deadline no further host is tried: the last one's replies stand,
+   * or, when none was reached, the recipients ran out of time unsent.
    */
-  async function deliverDomain(domain: string, rcpts: string[], message: OutboundMessage): Promise<RecipientResult[]> {
+  async function deliverDomain(domain: string, rcpts: string[], message: DeliveryRequest): Promise<RecipientResult[]> {
     const skipHosts: string[] = [];
     let results: RecipientResult[] = [];
+    const { deadline } = message;
+    const notSent = () => rcpts.map((rcpt) => outOfTime(rcpt, 'not-sent'));
     for (let i = 0; i < MX_HOSTS_PER_ATTEMPT; i++) {
+      if (!mayStartSession(deadline, Date.now(), options.minSessionMs)) return results.length > 0 ? results : notSent();
       let conn: MxConnection;
+      // DNS, MTA-STS and TLSA lookups have no timeouts of their own: the watch bounds them all.
+      const watch = watchDeadline(deadline);
+      const connecting = connectMx(domain, skipHosts, deadline);
       try {
-        conn = await connectMx(domain, skipHosts);
+        conn = await watch.race(connecting);
       } catch (err) {
+        if (watch.passed()) {
+          // A connection that opens after the deadline is closed unused.
+          connecting.then((late) => late.socket.destroy(), () => {});
+          return results.length > 0 ? results : notSent();
+        }
         // No host left: the replies of the last one tried say more than "no host".
         if (results.length > 0) return results;
         const e = err as ConnectError;
@@ -199,6 +230,8 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
           return rcpts.map((rcpt) => ({ rcpt, code: 556, reply: `556 5.1.10 ${domain} accepts no mail: it publishes a null MX (RFC 7505)` }));
         }
         return connectFailure(rcpts, e);
+      } finally {
+        watch.stop();
       }
       results = await deliverVia(conn, rcpts, message);
       if (!results.every((r) => r.code === 0 || r.code === 421)) return results;
@@ -208,7 +241,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
   }
 
   return {
-    async send(message) {
+    async send(message: DeliveryRequest) {
       const groups = [...groupByDomain(message.rcptTo)];
       const results: RecipientResult[] = [];
       for (let i = 0; i < groups.length; i += concurrency) {

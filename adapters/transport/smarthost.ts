@@ -1,7 +1,9 @@
 // Delivery through one relay (SMARTHOST=host:port): every recipient in one
-// SMTP session, STARTTLS when offered (or required), optional AUTH.
+// SMTP session, STARTTLS when offered (or required), optional AUTH. A
+// deadline in the request bounds the session (smtp-session.ts).
 import type { ConnectionOptions } from 'node:tls';
 import type { Transport } from '../../core/ports.js';
+import type { DeliveryRequest } from '../../core/delivery/attempt-deadline.js';
 import { deliverOverSmtp } from './smtp-session.js';
 
 export interface SmarthostOptions {
@@ -19,6 +21,8 @@ export interface SmarthostOptions {
   tls?: ConnectionOptions;
   /** @default 30 s */
   connectTimeoutMs?: number;
+  /** With a deadline, no session starts with less than this left. @default MIN_SESSION_MS, 5 s */
+  minSessionMs?: number;
 }
 
 /** `relay.example.net:2525`, `[2001:db8::1]:25` or a bare host (port 25). */
@@ -34,11 +38,12 @@ export function parseSmarthost(value: string): { host: string; port: number } {
 export function createSmarthostTransport(options: SmarthostOptions): Transport {
   const strict = options.requireTLS === true || options.secure === true;
   return {
-    send(message) {
+    send(message: DeliveryRequest) {
       return deliverOverSmtp(
         {
           mx: `${options.host}:${options.port}`,
           ...(options.auth ? { auth: options.auth } : {}),
+          ...(options.minSessionMs !== undefined ? { minSessionMs: options.minSessionMs } : {}),
           connection: {
             host: options.host,
             port: options.port,

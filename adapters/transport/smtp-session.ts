@@ -2,10 +2,17 @@
 // result per recipient: the reply to RCPT TO for refused recipients, the
 // reply to DATA (or MAIL FROM) for the rest, and code 0 with the local error
 // when no server answer exists (connection refused, timeout, TLS failure).
+// With a deadline in the request, every timeout is cut to it and the session
+// ends when it passes: a 451 4.4.7 "ran out of time" for each recipient, which
+// says whether the message had been sent (core/delivery/attempt-deadline.ts).
+import type { Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { domainToASCII } from 'node:url';
 import SMTPConnection, { type SMTPConnectionOptions } from 'nodemailer/lib/smtp-connection';
 import type { OutboundMessage, RecipientResult } from '../../core/ports.js';
+import { mayStartSession, outOfTime, type DeliveryRequest } from '../../core/delivery/attempt-deadline.js';
+import { capToDeadline, watchDeadline } from './deadline.js';
 
 export interface SmtpSessionOptions {
   connection: SMTPConnectionOptions;
@@ -17,6 +24,21 @@ export interface SmtpSessionOptions {
    * error message refuses the session. Runs only when TLS was negotiated.
    */
   verifyTls?: (socket: TLSSocket) => string | undefined;
+  /**
+   * With a deadline, no session starts with less than this left (an open
+   * `connection.connection` socket is then closed unused). @default MIN_SESSION_MS, 5 s
+   */
+  minSessionMs?: number;
+}
+
+/** nodemailer's own limits, which a deadline cuts: connecting and the greeting (2 min), one reply (10 min, RFC 5321 4.5.3.2). */
+const NODEMAILER_DEFAULTS = { connectionTimeout: 120_000, greetingTimeout: 30_000, socketTimeout: 600_000 };
+
+/** The connection options with every timeout cut to the time left before `deadline`. */
+function withinDeadline(connection: SMTPConnectionOptions, deadline: number | undefined): SMTPConnectionOptions {
+  if (deadline === undefined) return connection;
+  const cut = (key: keyof typeof NODEMAILER_DEFAULTS) => capToDeadline(connection[key] ?? NODEMAILER_DEFAULTS[key], deadline);
+  return { ...connection, connectionTimeout: cut('connectionTimeout'), greetingTimeout: cut('greetingTimeout'), socketTimeout: cut('socketTimeout') };
 }
 
 interface SmtpError extends Error {
@@ -57,10 +79,18 @@ function login(conn: SMTPConnection, auth: { user: string; pass: string }): Prom
   return new Promise((resolve, reject) => conn.login({ user: auth.user, pass: auth.pass }, (err) => (err ? reject(err) : resolve())));
 }
 
-function send(conn: SMTPConnection, message: OutboundMessage) {
+/**
+ * `onHandedOver` runs once the message's last byte has gone to the connection
+ * (nodemailer writes the final dot right after it): from then on the server
+ * may have the whole message. The bytes go as a stream only to know that.
+ */
+function send(conn: SMTPConnection, message: OutboundMessage, onHandedOver: () => void) {
   return new Promise<{ accepted: string[]; rejectedErrors?: SmtpError[]; response: string }>((resolve, reject) => {
     const stopWatching = untilEnd(conn, reject);
-    conn.send({ from: message.mailFrom || false, to: message.rcptTo, size: message.raw.length }, message.raw, (err, info) => {
+    const body = new PassThrough();
+    body.once('end', onHandedOver);
+    body.end(message.raw);
+    conn.send({ from: message.mailFrom || false, to: message.rcptTo, size: message.raw.length }, body, (err, info) => {
       stopWatching();
       if (err) reject(err);
       else resolve(info as { accepted: string[]; rejectedErrors?: SmtpError[]; response: string });
@@ -106,12 +136,20 @@ function perRecipient(rcptTo: string[], rejected: SmtpError[] | undefined, rest:
   });
 }
 
-export async function deliverOverSmtp(opts: SmtpSessionOptions, message: OutboundMessage): Promise<RecipientResult[]> {
-  const conn = new SMTPConnection(opts.connection);
+export async function deliverOverSmtp(opts: SmtpSessionOptions, message: DeliveryRequest): Promise<RecipientResult[]> {
+  const { mx } = opts;
+  const { deadline } = message;
+  if (!mayStartSession(deadline, Date.now(), opts.minSessionMs)) {
+    (opts.connection.connection as Socket | undefined)?.destroy();
+    return message.rcptTo.map((rcpt) => outOfTime(rcpt, 'not-sent', mx));
+  }
+  const conn = new SMTPConnection(withinDeadline(opts.connection, deadline));
   // Errors after connect also reach the send callback; this keeps them from becoming unhandled events.
   conn.on('error', () => {});
-  const { mx } = opts;
-  try {
+  // When the deadline passes the session is closed wherever it is, and the attempt ends at once.
+  const watch = watchDeadline(deadline, () => conn.close());
+  let handedOver = false;
+  const session = async (): Promise<RecipientResult[]> => {
     await connect(conn);
     if (opts.verifyTls) {
       const socket = (conn as unknown as { _socket: TLSSocket })._socket;
@@ -119,7 +157,7 @@ export async function deliverOverSmtp(opts: SmtpSessionOptions, message: Outboun
       if (problem) return message.rcptTo.map((rcpt) => ({ rcpt, code: 0, reply: problem, mx }));
     }
     if (opts.auth) await login(conn, opts.auth);
-    const info = await send(conn, message);
+    const info = await send(conn, message, () => { handedOver = true; });
     const accepted = new Set(info.accepted.map(normalise));
     const code = Number(/^\d{3}/.exec(info.response)?.[0] ?? 250);
     // A recipient found in neither list is not counted as delivered: it is retried.
@@ -127,8 +165,17 @@ export async function deliverOverSmtp(opts: SmtpSessionOptions, message: Outboun
       accepted.has(normalise(rcpt))
         ? { rcpt, code, reply: oneLine(info.response), mx }
         : { rcpt, code: 0, reply: 'the server neither accepted nor refused this recipient', mx }, mx);
+  };
+  try {
+    return await watch.race(session());
   } catch (e) {
     let err = e as SmtpError;
+    if (watch.caused(err)) {
+      // Refusals at RCPT TO stand; for the rest the deadline speaks, and says whether the data had gone.
+      const envelope = (conn as unknown as WithEnvelope)._envelope;
+      const phase = handedOver ? 'outcome-unknown' : 'not-sent';
+      return perRecipient(message.rcptTo, envelope?.rejectedErrors, (rcpt) => outOfTime(rcpt, phase, mx), mx);
+    }
     // A handshake that fails after STARTTLS surfaces as a socket error with OpenSSL's text; name it as ours.
     if ((conn as unknown as { upgrading?: boolean }).upgrading && err.code !== 'ETLS') {
       err = Object.assign(new Error(`TLS handshake after STARTTLS failed: ${err.message || String(err)}`), { code: 'ETLS' });
@@ -138,6 +185,7 @@ export async function deliverOverSmtp(opts: SmtpSessionOptions, message: Outboun
     const rejected = err.rejectedErrors ?? envelope?.rejectedErrors;
     return perRecipient(message.rcptTo, rejected, (rcpt) => fromError(rcpt, err, mx), mx);
   } finally {
+    watch.stop();
     // QUIT politely when the session is still up; close() ends it once the server answers or at once.
     if (conn.stage === 'connected' && !conn.destroyed) conn.quit();
     else conn.close();

@@ -10,6 +10,7 @@ export type BounceCategory =
   | 'delivered'
   | 'network' // no server answered, or the connection broke
   | 'tls' // TLS required by MTA-STS or DANE and it could not be had
+  | 'timeout' // our attempt's deadline passed before the receiver answered
   | 'greylist'
   | 'mailbox-full'
   | 'rate-limit'
@@ -58,6 +59,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     why: 'Authentication and relay policy refusals.' },
 
   // ---- temporary failures worth naming ----
+  { codes: [451], match: /^451 4\.4\.7 local:/, outcome: 'deferred', category: 'timeout',
+    why: 'Our attempt ran out of its time (core/delivery/attempt-deadline.ts): the receiver was slow, not wrong. Retried; when the data had been sent the outcome is unknown, and a retry risks a duplicate rather than a loss.' },
   { codes: ['4xx'], match: /grey ?list|gray ?list/i, outcome: 'deferred', category: 'greylist', why: 'Greylisting: expected, clears in minutes.' },
   { codes: ['4xx'], match: /\b4\.2\.2\b|mailbox (is )?full|over ?quota/i, outcome: 'deferred', category: 'mailbox-full', why: 'Full mailbox.' },
   { codes: [421, '4xx'], match: /rate|too many|throttl/i, outcome: 'deferred', category: 'rate-limit', why: 'The receiver is slowing us down.' },

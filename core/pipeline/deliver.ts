@@ -3,7 +3,10 @@
 // the same way by the deliver Lambda and the local worker. Throwing means
 // "run this job again" to the queue runner, so every write here is safe to
 // repeat: delivered recipients are never retried, and DSN ids are derived.
+// The deliver Lambda gives each attempt a deadline inside its own time
+// (core/delivery/attempt-deadline.ts) so the results are always recorded.
 import { decideRetry, deliveryExpiry } from '../delivery/backoff.js';
+import type { DeliveryRequest } from '../delivery/attempt-deadline.js';
 import { chooseSigningDomain } from '../delivery/signing-domain.js';
 import { signMessage } from '../delivery/dkim.js';
 import { firstAddress, headerValue } from '../delivery/headers.js';
@@ -32,9 +35,10 @@ async function signForTenant(deps: PipelineDeps, record: MessageRecord, raw: Buf
   return (await signMessage(raw, domain, now)).raw;
 }
 
-async function attempt(deps: PipelineDeps, record: MessageRecord, raw: Buffer, rcptTo: string[]): Promise<RecipientResult[]> {
+async function attempt(deps: PipelineDeps, record: MessageRecord, raw: Buffer, rcptTo: string[], deadline: number | undefined): Promise<RecipientResult[]> {
+  const request: DeliveryRequest = { mailFrom: record.envelope.mailFrom, rcptTo, raw, ...(deadline !== undefined ? { deadline } : {}) };
   try {
-    return await deps.transport.send({ mailFrom: record.envelope.mailFrom, rcptTo, raw });
+    return await deps.transport.send(request);
   } catch (err) {
     // A transport that throws has not delivered anything we know of: defer, so expiry still applies.
     const reply = `local transport error: ${err instanceof Error ? err.message : String(err)}`;
@@ -75,7 +79,15 @@ function attemptNumber(status: MessageStatus, recipients: RecipientStatus[], job
   return Math.max(jobAttempt, 1 + Math.max(0, ...recipients.map((r) => r.attempts)));
 }
 
-export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Promise<void> {
+export interface DeliverJobLimits {
+  /**
+   * Epoch milliseconds by which the attempt must be over, so the step can
+   * still record it (attemptDeadline). @default none: the transport's own timeouts
+   */
+  deadline?: number;
+}
+
+export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob, limits: DeliverJobLimits = {}): Promise<void> {
   const original = await deps.messages.get(job.messageId);
   if (!original || !DELIVERABLE.has(original.status)) return;
   // A sender locked since this message was scored: hold what is still waiting (a retry included) rather
@@ -114,7 +126,7 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob): Pro
       await deps.messages.put({ ...original, status: 'delivering', recipients, expiresAt, updatedAt: now.toISOString() });
     }
     const signed = await signForTenant(deps, original, raw, now);
-    results = await attempt(deps, original, signed, pending);
+    results = await attempt(deps, original, signed, pending, limits.deadline);
     ({ recipients, bounced } = applyAttempt(recipients, pending, results, now));
     bounced = [...suppression.bounced, ...bounced];
     // Dead addresses join the suppression list before the record says "bounced"; advisory, it never throws.

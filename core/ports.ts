@@ -166,9 +166,17 @@ export interface OutboundMessage {
   mailFrom: string;
   rcptTo: string[];
   raw: Buffer;
+  /**
+   * Epoch milliseconds by which this attempt must be over, whatever the
+   * receiver does; a transport ends the attempt by then and reports the
+   * recipients it could not finish as out of time (core/delivery/attempt-deadline.ts).
+   * The deliver Lambda sets it inside its invocation's time. @default none:
+   * the transport's own timeouts, up to the 10-minute wait for the reply to DATA
+   */
+  deadline?: number;
 }
 
-/** Hands mail to the next hop: direct MX, a smarthost, or SES. */
+/** Hands mail to the next hop: direct MX, a smarthost, or SES. Each honours `OutboundMessage.deadline`. */
 export interface Transport {
   send(message: OutboundMessage): Promise<RecipientResult[]>;
 }

@@ -18,8 +18,8 @@ import { isIP } from 'node:net';
 import { resolve as dnsResolve } from 'node:dns';
 import { domainToASCII } from 'node:url';
 import mxConnect from 'mx-connect';
-import type { RecipientResult, Transport } from '../../core/ports.js';
-import { mayStartSession, outOfTime, type DeliveryRequest } from '../../core/delivery/attempt-deadline.js';
+import type { OutboundMessage, RecipientResult, Transport } from '../../core/ports.js';
+import { mayStartSession, outOfTime } from '../../core/delivery/attempt-deadline.js';
 import { capToDeadline, watchDeadline } from './deadline.js';
 import { createMtaStsCache, type MtaStsCache } from './mta-sts-cache.js';
 import { deliverOverSmtp } from './smtp-session.js';
@@ -150,7 +150,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
   }
 
   /** One SMTP session over a connected MX, under the TLS policy that host is bound by. */
-  async function deliverVia(conn: MxConnection, rcpts: string[], message: DeliveryRequest): Promise<RecipientResult[]> {
+  async function deliverVia(conn: MxConnection, rcpts: string[], message: OutboundMessage): Promise<RecipientResult[]> {
     const servername = isIP(conn.hostname) ? undefined : conn.hostname;
     const base = { connection: conn.socket, host: conn.host, port: conn.port, name: options.name, ...(servername ? { servername } : {}) };
     const session = {
@@ -204,7 +204,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
    * Near the deadline no further host is tried: the last one's replies stand,
    * or, when none was reached, the recipients ran out of time unsent.
    */
-  async function deliverDomain(domain: string, rcpts: string[], message: DeliveryRequest): Promise<RecipientResult[]> {
+  async function deliverDomain(domain: string, rcpts: string[], message: OutboundMessage): Promise<RecipientResult[]> {
     const skipHosts: string[] = [];
     let results: RecipientResult[] = [];
     const { deadline } = message;
@@ -241,7 +241,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
   }
 
   return {
-    async send(message: DeliveryRequest) {
+    async send(message) {
       const groups = [...groupByDomain(message.rcptTo)];
       const results: RecipientResult[] = [];
       for (let i = 0; i < groups.length; i += concurrency) {

@@ -3,7 +3,6 @@
 // deadline in the request bounds the session (smtp-session.ts).
 import type { ConnectionOptions } from 'node:tls';
 import type { Transport } from '../../core/ports.js';
-import type { DeliveryRequest } from '../../core/delivery/attempt-deadline.js';
 import { deliverOverSmtp } from './smtp-session.js';
 
 export interface SmarthostOptions {
@@ -38,7 +37,7 @@ export function parseSmarthost(value: string): { host: string; port: number } {
 export function createSmarthostTransport(options: SmarthostOptions): Transport {
   const strict = options.requireTLS === true || options.secure === true;
   return {
-    send(message: DeliveryRequest) {
+    send(message) {
       return deliverOverSmtp(
         {
           mx: `${options.host}:${options.port}`,

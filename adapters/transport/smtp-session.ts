@@ -11,7 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { domainToASCII } from 'node:url';
 import SMTPConnection, { type SMTPConnectionOptions } from 'nodemailer/lib/smtp-connection';
 import type { OutboundMessage, RecipientResult } from '../../core/ports.js';
-import { mayStartSession, outOfTime, type DeliveryRequest } from '../../core/delivery/attempt-deadline.js';
+import { mayStartSession, outOfTime } from '../../core/delivery/attempt-deadline.js';
 import { capToDeadline, watchDeadline } from './deadline.js';
 
 export interface SmtpSessionOptions {
@@ -136,7 +136,7 @@ function perRecipient(rcptTo: string[], rejected: SmtpError[] | undefined, rest:
   });
 }
 
-export async function deliverOverSmtp(opts: SmtpSessionOptions, message: DeliveryRequest): Promise<RecipientResult[]> {
+export async function deliverOverSmtp(opts: SmtpSessionOptions, message: OutboundMessage): Promise<RecipientResult[]> {
   const { mx } = opts;
   const { deadline } = message;
   if (!mayStartSession(deadline, Date.now(), opts.minSessionMs)) {

@@ -2,21 +2,11 @@
 // out. The deliver Lambda is killed at its timeout: a session cut that way is
 // never recorded and comes back from SQS, and when the receiver had already
 // taken the data the mail goes out twice. So the Lambda gives every attempt a
-// deadline inside its own time; the transports (adapters/transport) cut their
-// socket timeouts to it and end the session when it passes. The local worker
-// gives none: its lease is sized to the longest attempt instead.
-import type { OutboundMessage, RecipientResult } from '../ports.js';
-
-/** What the deliver step hands a transport for one attempt. */
-export interface DeliveryRequest extends OutboundMessage {
-  /**
-   * Epoch milliseconds by which the attempt must be over, whatever the
-   * receiver does. A transport that cannot bound its sends ignores it (SES:
-   * one API call under the SDK's own timeouts). @default none: the
-   * transport's own timeouts, up to the 10-minute wait for the reply to DATA
-   */
-  deadline?: number;
-}
+// deadline inside its own time (OutboundMessage.deadline in core/ports.ts);
+// the transports (adapters/transport) cut their socket timeouts to it and end
+// the session when it passes. The local worker gives none: its lease is sized
+// to the longest attempt instead.
+import type { RecipientResult } from '../ports.js';
 
 /**
  * Kept back from a Lambda's remaining time when its attempt deadline is set:

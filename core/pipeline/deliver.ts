@@ -6,7 +6,6 @@
 // The deliver Lambda gives each attempt a deadline inside its own time
 // (core/delivery/attempt-deadline.ts) so the results are always recorded.
 import { decideRetry, deliveryExpiry } from '../delivery/backoff.js';
-import type { DeliveryRequest } from '../delivery/attempt-deadline.js';
 import { chooseSigningDomain } from '../delivery/signing-domain.js';
 import { signMessage } from '../delivery/dkim.js';
 import { firstAddress, headerValue } from '../delivery/headers.js';
@@ -15,7 +14,7 @@ import { emitDsn, isGeneratedDsn, wantsDsn } from '../delivery/emit-dsn.js';
 import { applyAttempt, ensureRecipients, expireDeferred, isPending, messageStatusFor } from '../delivery/recipients.js';
 import { isDomainError } from '../errors.js';
 import type { MessageRecord, MessageStatus, RecipientStatus } from '../model.js';
-import type { DeliverJob, RecipientResult } from '../ports.js';
+import type { DeliverJob, OutboundMessage, RecipientResult } from '../ports.js';
 import { isSenderLocked, recordDeliveryOutcome } from '../reputation/index.js';
 import { heldForLock, heldWithSignal } from '../reputation/after-lock.js';
 import { applySuppressions, recordHardBounces } from '../suppression/index.js';
@@ -36,7 +35,7 @@ async function signForTenant(deps: PipelineDeps, record: MessageRecord, raw: Buf
 }
 
 async function attempt(deps: PipelineDeps, record: MessageRecord, raw: Buffer, rcptTo: string[], deadline: number | undefined): Promise<RecipientResult[]> {
-  const request: DeliveryRequest = { mailFrom: record.envelope.mailFrom, rcptTo, raw, ...(deadline !== undefined ? { deadline } : {}) };
+  const request: OutboundMessage = { mailFrom: record.envelope.mailFrom, rcptTo, raw, ...(deadline !== undefined ? { deadline } : {}) };
   try {
     return await deps.transport.send(request);
   } catch (err) {

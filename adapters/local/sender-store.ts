@@ -1,11 +1,23 @@
 // Per-sender state and bucketed counters in SQLite. `save` is a compare-and-set
 // on `version`; `increment` is one UPSERT … RETURNING, so concurrent workers
 // (even in other processes on the same file) never lose an update.
+// Known recipients are rows of the counters table too (see below).
 import { stmt, writeTransaction, type Db } from './sqlite.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
 import type { SenderRecord } from '../../core/model.js';
+import type { KnownRecipientEntry, KnownRecipientStore } from '../../core/reputation/ports.js';
 
-export class SqliteSenderStore implements SenderStore {
+/**
+ * A known recipient is one counters row in its own bucket (`r:<hash>`): name
+ * `lastContact`, value the last contact in epoch ms, `expires_at` the entry's
+ * expiry, so the counters sweep removes it. A row named `n` is the old
+ * first-contact counter (no last contact); writing the entry replaces it.
+ */
+const LAST_CONTACT = 'lastContact';
+const LEGACY_COUNT = 'n';
+const READ_KNOWN = `SELECT name, value, expires_at FROM counters WHERE tenant_id = ? AND sender = ? AND bucket = ? AND name IN ('${LAST_CONTACT}', '${LEGACY_COUNT}')`;
+
+export class SqliteSenderStore implements SenderStore, KnownRecipientStore {
   private readonly bump;
   private readonly sweepStmt;
   private lastSweep = 0;
@@ -58,4 +70,31 @@ export class SqliteSenderStore implements SenderStore {
     }
     return out;
   }
+
+  async getKnownRecipients(tenantId: string, sender: string, keys: string[]): Promise<(KnownRecipientEntry | undefined)[]> {
+    return keys.map((k) => this.knownEntry(tenantId, sender, k));
+  }
+
+  /** The compare and the write in one immediate transaction: another process cannot write in between. */
+  async putKnownRecipient(tenantId: string, sender: string, key: string, entry: Required<KnownRecipientEntry>, expected: KnownRecipientEntry | undefined): Promise<boolean> {
+    return writeTransaction(this.db, () => {
+      if (!sameEntry(this.knownEntry(tenantId, sender, key), expected)) return false;
+      stmt(this.db, `DELETE FROM counters WHERE tenant_id = ? AND sender = ? AND bucket = ? AND name IN ('${LAST_CONTACT}', '${LEGACY_COUNT}')`).run(tenantId, sender, key);
+      stmt(this.db, 'INSERT INTO counters (tenant_id, sender, bucket, name, value, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(tenantId, sender, key, LAST_CONTACT, entry.lastContactAt, entry.expiresAt);
+      return true;
+    })();
+  }
+
+  private knownEntry(tenantId: string, sender: string, key: string): KnownRecipientEntry | undefined {
+    const rows = stmt(this.db, READ_KNOWN).all(tenantId, sender, key) as { name: string; value: number; expires_at: number }[];
+    const last = rows.find((r) => r.name === LAST_CONTACT);
+    if (last) return { lastContactAt: last.value, expiresAt: last.expires_at };
+    const legacy = rows.find((r) => r.name === LEGACY_COUNT);
+    return legacy ? { expiresAt: legacy.expires_at } : undefined;
+  }
+}
+
+function sameEntry(a: KnownRecipientEntry | undefined, b: KnownRecipientEntry | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.expiresAt === b.expiresAt && a.lastContactAt === b.lastContactAt;
 }

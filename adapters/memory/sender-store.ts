@@ -5,6 +5,7 @@
 // simulated clock expires counters as a real one would.
 import type { SenderRecord } from '../../core/model.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
+import type { KnownRecipientEntry, KnownRecipientStore } from '../../core/reputation/ports.js';
 
 /** Records are kept serialised, as a database would: callers never share an object with the store. */
 interface Stored { json: string; tenantId: string; version: number }
@@ -13,7 +14,7 @@ interface Counter { values: Record<string, number>; expiresAt: number }
 /** Sweep expired counters after this many increments, so long simulations stay bounded in memory. */
 const SWEEP_EVERY = 50_000;
 
-export class MemorySenderStore implements SenderStore {
+export class MemorySenderStore implements SenderStore, KnownRecipientStore {
   private readonly records = new Map<string, Stored>();
   private readonly counters = new Map<string, Counter>();
   private sinceSweep = 0;
@@ -57,6 +58,26 @@ export class MemorySenderStore implements SenderStore {
     return out;
   }
 
+  // Known recipients live among the counters, under their own key, as the one
+  // value `lastContact` with the entry's expiry: swept and counted like them.
+  // An entry the old first-contact counter wrote (`n` only) has no last contact.
+  async getKnownRecipients(tenantId: string, sender: string, keys: string[]): Promise<(KnownRecipientEntry | undefined)[]> {
+    return keys.map((k) => this.knownEntry(tenantId, sender, k));
+  }
+
+  async putKnownRecipient(tenantId: string, sender: string, key: string, entry: Required<KnownRecipientEntry>, expected: KnownRecipientEntry | undefined): Promise<boolean> {
+    if (!sameEntry(this.knownEntry(tenantId, sender, key), expected)) return false;
+    this.counters.set(`${recordKey(tenantId, sender)}\u0000${key}`, { values: { lastContact: entry.lastContactAt }, expiresAt: entry.expiresAt });
+    return true;
+  }
+
+  private knownEntry(tenantId: string, sender: string, key: string): KnownRecipientEntry | undefined {
+    const c = this.counters.get(`${recordKey(tenantId, sender)}\u0000${key}`);
+    if (!c) return undefined;
+    const last = c.values['lastContact'];
+    return last === undefined ? { expiresAt: c.expiresAt } : { lastContactAt: last, expiresAt: c.expiresAt };
+  }
+
   /** How many counter buckets are live (the simulation reports it). */
   get counterCount(): number {
     return this.counters.size;
@@ -66,6 +87,10 @@ export class MemorySenderStore implements SenderStore {
     this.sinceSweep = 0;
     for (const [k, c] of this.counters) if (c.expiresAt <= now) this.counters.delete(k);
   }
+}
+
+function sameEntry(a: KnownRecipientEntry | undefined, b: KnownRecipientEntry | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.expiresAt === b.expiresAt && a.lastContactAt === b.lastContactAt;
 }
 
 function recordKey(tenantId: string, sender: string): string {

@@ -1,13 +1,14 @@
 // The atomic counters one message moves, through SenderStore.increment: per
-// minute, hour and day, distinct recipient domains per hour, never-seen
-// recipients, and recipients per identical body per day. Distinct counts use
-// the "first increment returns 1" trick, so two workers never count one
-// domain twice nor lose one.
-import { createHash } from 'node:crypto';
+// minute, hour and day, distinct recipient domains per hour, and recipients
+// per identical body per day; plus the never-seen recipients, which
+// known-recipients.ts notes (sliding expiry, compare-and-set). Distinct
+// domains use the "first increment returns 1" trick, so two workers never
+// count one domain twice nor lose one.
 import type { MessageRecord } from '../model.js';
 import type { SenderStore } from '../ports.js';
 import { domainOf } from '../policy/sender-key.js';
 import { THRESHOLDS } from './policy.js';
+import { knownRecipientKey, noteRecipients } from './known-recipients.js';
 
 export interface WindowCounts {
   minuteMessages: number;
@@ -37,7 +38,7 @@ export const bucket = {
   hour: (now: Date) => `h:${now.toISOString().slice(0, 13)}`,
   day: (now: Date) => `d:${now.toISOString().slice(0, 10)}`,
   hourDomain: (now: Date, domain: string) => `hd:${now.toISOString().slice(0, 13)}:${domain}`,
-  known: (rcpt: string) => `r:${createHash('sha1').update(rcpt.toLowerCase()).digest('hex').slice(0, 20)}`,
+  known: knownRecipientKey,
   fanout: (now: Date, fp: string) => `fp:${now.toISOString().slice(0, 10)}:${fp}`,
 } as const;
 
@@ -56,14 +57,14 @@ export async function countMessage(
   const [minute, domainHits, knownHits, fanout, ipUser] = await Promise.all([
     store.increment(t, s, bucket.minute(now), { messages: 1, recipients: rcpts.length }, TTL.minute),
     Promise.all(domains.map((d) => store.increment(t, s, bucket.hourDomain(now, d), { n: 1 }, TTL.hourDomain))),
-    Promise.all(sample.map((r) => store.increment(t, s, bucket.known(r), { n: 1 }, THRESHOLDS.knownRecipientDays * 24 * H))),
+    noteRecipients(store, t, s, sample, now),
     fingerprint ? store.increment(t, s, bucket.fanout(now, fingerprint), { recipients: rcpts.length }, TTL.fanout) : Promise.resolve({ recipients: 0 }),
     message.identity.kind === 'ip-user'
       ? store.increment(t, ipUserKey(message.identity.ipUserId), bucket.hour(now), { newSenders: isNewSender ? 1 : 0, messages: 1 }, TTL.hour)
       : Promise.resolve({ newSenders: 0 }),
   ]);
   const newDomains = domainHits.filter((c) => c.n === 1).length;
-  const newRcpts = knownHits.filter((c) => c.n === 1).length;
+  const newRcpts = knownHits.filter(Boolean).length;
   const [hour, day] = await Promise.all([
     // Counters are returned only when named: delivery outcomes are read with a delta of 0.
     store.increment(t, s, bucket.hour(now), { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts, invalid: 0, attempted: 0 }, TTL.hour),

@@ -122,8 +122,18 @@ export const THRESHOLDS = {
   recipientSample: 8,
   /** Distinct recipient domains tracked per message. */
   domainSample: 20,
-  /** How long a recipient stays "known" to a sender. */
+  /** How long a recipient stays "known" to a sender after the sender last wrote to it (sliding expiry). */
   knownRecipientDays: 180,
+  /**
+   * A repeat contact rewrites a known recipient's entry (its last contact and
+   * expiry) only when the stored last contact is at least this old, so a
+   * busy sender's regular recipients cost one write each per week, not one
+   * per message. A week keeps a recipient known for 173 to 180 days after
+   * the last contact, which no honest sender notices; a day would keep the
+   * expiry exact to a day but rewrite a weekly correspondent at every
+   * message; a month would let expiry come a sixth early.
+   */
+  knownRecipientRefreshDays: 7,
   /** new-recipients-share: sampled recipients this hour before the share means anything, and the share. */
   newShareMinSample: 5,
   newShare: 0.9,

@@ -21,3 +21,36 @@ export interface CampaignIndex {
    */
   note(key: string, member: CampaignMember, at: Date, windowSeconds: number): Promise<CampaignMember[]>;
 }
+
+/**
+ * A recipient the sender has written to, as stored. Times are epoch
+ * milliseconds (a store may keep whole seconds). An entry written before
+ * sliding expiry (the old first-contact counter) has no `lastContactAt`.
+ */
+export interface KnownRecipientEntry {
+  lastContactAt?: number;
+  expiresAt: number;
+}
+
+/**
+ * Where the known recipients live: the SQLite, DynamoDB and in-memory
+ * SenderStores implement it next to their counters (core/ports.ts has no
+ * place for it yet; core/reputation/known-recipients.ts finds it on the
+ * sender store). Keys are `bucket.known(rcpt)`. The store only reads and
+ * compare-and-sets; when an entry is added or refreshed is decided in
+ * known-recipients.ts.
+ */
+export interface KnownRecipientStore {
+  /**
+   * The entries stored under `keys`, expired ones included (undefined where
+   * there is none). Unless `latest`, a store may answer from a slightly stale
+   * copy (DynamoDB eventually consistent reads): the compare-and-set catches it.
+   */
+  getKnownRecipients(tenantId: string, sender: string, keys: string[], latest?: boolean): Promise<(KnownRecipientEntry | undefined)[]>;
+  /**
+   * Stores `entry` under `key` when what is stored there still equals
+   * `expected` (undefined: nothing is); returns false on a lost race and
+   * writes nothing. The entry expires (is swept) at `entry.expiresAt`.
+   */
+  putKnownRecipient(tenantId: string, sender: string, key: string, entry: Required<KnownRecipientEntry>, expected: KnownRecipientEntry | undefined): Promise<boolean>;
+}

@@ -1,7 +1,7 @@
 // The parts of the store contract the in-memory adapters implement (sender
-// state and counters, the message log, the campaign index) — the adapters
-// the compromise simulation and the reputation tests run on, so their
-// figures rest on the same behaviour as SQLite and DynamoDB. The other ports
+// state, counters and known recipients, the message log, the campaign index)
+// — the adapters the compromise simulation and the reputation tests run on,
+// so their figures rest on the same behaviour as SQLite and DynamoDB. The other ports
 // come from the embedded adapters, which the contract covers in local.test.ts.
 import { describe } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { MemoryMessageStore } from '../../adapters/memory/message-store.js';
 import { MemorySenderStore } from '../../adapters/memory/sender-store.js';
 import { messageStoreContract } from './message-store.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
+import { knownRecipientsContract } from './known-recipients.contract.js';
 import { campaignIndexContract } from './campaign-index.contract.js';
 import type { ContractStores, StoresFactory, TestClock } from './factory.js';
 
@@ -38,6 +39,7 @@ const factory: StoresFactory = async (clock) => open(mkdtempSync(join(tmpdir(), 
 
 describe('memory adapters (senders, message log, campaign index)', () => {
   senderStoreContract(factory);
+  knownRecipientsContract(factory);
   messageStoreContract(factory);
   campaignIndexContract(factory);
 });

@@ -4,6 +4,7 @@ import { spoolAndIntakeContract } from './spool-intake.contract.js';
 import { tenantStoreContract } from './tenant-store.contract.js';
 import { messageStoreContract } from './message-store.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
+import { knownRecipientsContract } from './known-recipients.contract.js';
 import { suppressionStoreContract } from './suppression-store.contract.js';
 import { campaignIndexContract } from './campaign-index.contract.js';
 import type { StoresFactory } from './factory.js';
@@ -13,6 +14,7 @@ export function storesContract(factory: StoresFactory): void {
   tenantStoreContract(factory);
   messageStoreContract(factory);
   senderStoreContract(factory);
+  knownRecipientsContract(factory);
   suppressionStoreContract(factory);
   campaignIndexContract(factory);
 }

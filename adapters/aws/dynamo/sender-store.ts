@@ -4,15 +4,25 @@
 // two Lambdas scoring mail of the same sender never lose an update.
 // A counter item whose TTL has passed but which DynamoDB has not swept yet
 // (deletion can lag by hours) is reset, not continued, like the SQLite store.
+// Known recipients are counter items too (see below).
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, SenderStore } from '../../../core/ports.js';
 import type { SenderRecord } from '../../../core/model.js';
+import type { KnownRecipientEntry, KnownRecipientStore } from '../../../core/reputation/ports.js';
 import { TTL_ATTRIBUTE, isConditionalFailure, key, stripKeys } from './layout.js';
 import { byGsi1, queryAll } from './query.js';
 
 const COUNTER_PREFIX = 'c_';
+/**
+ * A known recipient is the counter item of its bucket (`CTR#r:<hash>`) with
+ * `lastContact` (epoch seconds) and the TTL attribute as its expiry: a refresh
+ * rewrites both, so DynamoDB sweeps the item only once the sender has stopped
+ * writing to the recipient. An item of the old first-contact counter has
+ * `c_n` and a TTL but no `lastContact`; writing the entry replaces it.
+ */
+const LAST_CONTACT = 'lastContact';
 
-export class DynamoSenderStore implements SenderStore {
+export class DynamoSenderStore implements SenderStore, KnownRecipientStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly clock: Clock) {}
 
   async get(tenantId: string, sender: string) {
@@ -85,6 +95,52 @@ export class DynamoSenderStore implements SenderStore {
       }
     }
     throw new Error(`counter ${Key.pk} ${Key.sk} kept changing under us`);
+  }
+
+  /** Eventually consistent reads unless `latest` (half the read cost; the compare-and-set in putKnownRecipient catches a stale one). */
+  async getKnownRecipients(tenantId: string, sender: string, keys: string[], latest = false): Promise<(KnownRecipientEntry | undefined)[]> {
+    return Promise.all(keys.map(async (k) => {
+      const out = await this.db.send(new GetCommand({
+        TableName: this.table, Key: key.counter(tenantId, sender, k), ConsistentRead: latest,
+        ProjectionExpression: '#ttl, #lc', ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#lc': LAST_CONTACT },
+      }));
+      if (!out.Item) return undefined;
+      const expiresAt = Number(out.Item[TTL_ATTRIBUTE]) * 1000;
+      const last = out.Item[LAST_CONTACT];
+      return last === undefined ? { expiresAt } : { lastContactAt: Number(last) * 1000, expiresAt };
+    }));
+  }
+
+  /** One conditional put on the entry as read: its TTL and last contact (or their absence) must be unchanged. */
+  async putKnownRecipient(tenantId: string, sender: string, k: string, entry: Required<KnownRecipientEntry>, expected: KnownRecipientEntry | undefined): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    let condition = 'attribute_not_exists(pk)';
+    if (expected) {
+      names['#ttl'] = TTL_ATTRIBUTE;
+      names['#lc'] = LAST_CONTACT;
+      values[':ttl'] = Math.floor(expected.expiresAt / 1000);
+      condition = '#ttl = :ttl AND attribute_not_exists(#lc)';
+      if (expected.lastContactAt !== undefined) {
+        values[':lc'] = Math.floor(expected.lastContactAt / 1000);
+        condition = '#ttl = :ttl AND #lc = :lc';
+      }
+    }
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...key.counter(tenantId, sender, k), entity: 'counter',
+          [TTL_ATTRIBUTE]: Math.floor(entry.expiresAt / 1000), [LAST_CONTACT]: Math.floor(entry.lastContactAt / 1000),
+        },
+        ConditionExpression: condition,
+        ...(expected ? { ExpressionAttributeNames: names, ExpressionAttributeValues: values } : {}),
+      }));
+      return true;
+    } catch (err) {
+      if (isConditionalFailure(err)) return false;
+      throw err;
+    }
   }
 }
 

@@ -20,10 +20,11 @@ import type { RecipientResult } from '../ports.js';
 export const RESULTS_MARGIN_MS = 15_000;
 
 /**
- * A new session (the next MX host, a smarthost connection) is not started
- * with less time than this left: connecting, TLS, the envelope and the data
- * rarely fit in less, and a session cut after the data was sent leaves the
- * outcome unknown. Its recipients wait for the next attempt instead.
+ * A new session (the next MX host, a smarthost connection, an SES SendEmail
+ * for the next batch of recipients) is not started with less time than this
+ * left: connecting, TLS, the envelope and the data rarely fit in less, and a
+ * session cut after the data was sent leaves the outcome unknown. Its
+ * recipients wait for the next attempt instead.
  */
 export const MIN_SESSION_MS = 5_000;
 

@@ -1,4 +1,5 @@
-// The node:http adapter for the API: parses JSON bodies (1 MB at most), hands
+// The node:http adapter for the API: parses JSON bodies (1 MiB at most, with
+// the same checks and problems as the Lambda: api/json-body.ts), hands
 // an ApiRequest to the transport-free handler and writes its ApiResponse.
 // GET requests outside /v1 and /healthz are the web console's static files,
 // with index.html as the fallback for the console's own client-side routes.
@@ -7,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { bodyTooLarge, decodeJsonBody, MAX_BODY_BYTES } from '../api/json-body.js';
 import type { Api, ApiResponse } from '../api/types.js';
 
 export interface HttpServerOptions {
@@ -46,28 +48,22 @@ class BodyError extends Error {
   constructor(readonly response: ApiResponse) { super(response.status.toString()); }
 }
 
+/**
+ * Streams the body in and decodes it as the Lambda does (api/json-body.ts);
+ * only an oversized body is refused before it has all arrived.
+ */
 async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  const tooBig = problemBody(413, 'MESSAGE_TOO_BIG', 'Request body too large', `Request bodies are limited to ${maxBytes} bytes`);
-  if (declared > maxBytes) throw new BodyError(tooBig);
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw new BodyError(bodyTooLarge(maxBytes));
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new BodyError(tooBig);
+    if (size > maxBytes) throw new BodyError(bodyTooLarge(maxBytes));
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return undefined;
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type && type !== 'application/json' && !type.endsWith('+json')) {
-    throw new BodyError(problemBody(415, 'VALIDATION', 'Unsupported media type', `Send JSON with Content-Type: application/json (got ${type})`));
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new BodyError(problemBody(400, 'VALIDATION', 'Invalid request', `The body is not valid JSON: ${(err as Error).message}`));
-  }
+  const decoded = decodeJsonBody(Buffer.concat(chunks), req.headers['content-type'], maxBytes);
+  if ('status' in decoded) throw new BodyError(decoded);
+  return decoded.body;
 }
 
 function writeResponse(res: ServerResponse, r: ApiResponse, headOnly: boolean): void {
@@ -132,7 +128,7 @@ function requestUrl(target: string): URL | undefined {
 const isApiPath = (p: string) => p === '/healthz' || p === '/v1' || p.startsWith('/v1/');
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
-  const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
+  const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   const root = opts.staticDir ? resolve(opts.staticDir) : undefined;
 
   const server = createServer(async (req, res) => {

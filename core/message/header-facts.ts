@@ -2,7 +2,7 @@
 // the sender key, Message-ID and Subject for the log), read from the header
 // block only. The full parse happens in the score step.
 import libmime from 'libmime';
-import { headerValue, parseHeaderBlock, splitHeadBody } from './headers.js';
+import { headerValue, parseHeaderBlock, splitHeadBody, utf8HeaderText } from './headers.js';
 
 export interface HeaderFacts {
   messageId?: string;
@@ -56,21 +56,13 @@ export function parseHeaderFacts(block: string): HeaderFacts {
   return out;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Encoded words decoded, and raw 8-bit text (read here as latin1 bytes) read
- * as UTF-8 when it is valid UTF-8 — as SMTPUTF8 clients and many others write
- * their headers (RFC 6532); other 8-bit bytes stay as they are.
+ * as UTF-8 when it is valid UTF-8 (utf8HeaderText); other 8-bit bytes stay as
+ * they are (a legacy 8-bit charset, kept as read).
  */
 function decode(value: string): string {
-  if (/[\x80-\xff]/.test(value)) {
-    try {
-      value = strictUtf8.decode(Buffer.from(value, 'latin1'));
-    } catch {
-      // not UTF-8: a legacy 8-bit charset, kept as read
-    }
-  }
+  value = utf8HeaderText(value) ?? value;
   try {
     return libmime.decodeWords(value);
   } catch {

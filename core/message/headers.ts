@@ -132,18 +132,38 @@ export function parseMailbox(decoded: string | undefined): Mailbox | undefined {
     if (paren) { address = paren[1]!; name = paren[2]!.trim(); } else address = v.split(/[\s,]/)[0] ?? '';
   }
   const at = address.lastIndexOf('@');
-  const domain = at >= 0 ? trimDomainEnd(address.slice(at + 1).toLowerCase()) : '';
+  const domain = at >= 0 ? trimEndOf(address.slice(at + 1).toLowerCase(), /[>.\s]/) : '';
   return { name, address: address.toLowerCase(), domain };
 }
 
 /**
- * A domain without trailing '>', dots and spaces. A loop: `/[>.\s]+$/` rescans a long
- * run of dots from each of its positions when another character follows (quadratic).
+ * `s` without its trailing characters that `char` (a one-character class such as
+ * `/[>.\s]/`, without the g flag) matches. A loop, not `/[…]+$/`: that regex tries every
+ * position of a long run of those characters and rescans the run from each one when
+ * something else follows ("http://a.....(100,000 dots)b" is quadratic).
  */
-function trimDomainEnd(d: string): string {
-  let end = d.length;
-  while (end > 0 && /[>.\s]/.test(d[end - 1]!)) end--;
-  return d.slice(0, end);
+export function trimEndOf(s: string, char: RegExp): string {
+  let end = s.length;
+  while (end > 0 && char.test(s[end - 1]!)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+const RAW_8BIT = /[\x80-\xff]/;
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Unencoded header text (a latin1 string, one char per byte) read as UTF-8, as
+ * SMTPUTF8 clients and many others write their headers (RFC 6532): the text itself
+ * when it has no 8-bit bytes, its UTF-8 reading when the bytes are valid UTF-8, and
+ * undefined when they are not (a legacy 8-bit charset: the caller decides).
+ */
+export function utf8HeaderText(latin1: string): string | undefined {
+  if (!RAW_8BIT.test(latin1)) return latin1;
+  try {
+    return STRICT_UTF8.decode(Buffer.from(latin1, 'latin1'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rough recipient count of To/Cc headers: addresses separated by commas outside quotes. */

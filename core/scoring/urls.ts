@@ -2,6 +2,8 @@
 // forms spam uses to slip past link scanners (hxxp://, "example[.]com",
 // "w w w . example . com"), each reduced to a normalised host.
 
+import { trimEndOf } from '../message/headers.js';
+
 export type UrlSource = 'text' | 'href' | 'obfuscated';
 
 export interface UrlFact {
@@ -26,18 +28,7 @@ const OBFUSCATED = [
 ];
 
 /** Punctuation that ends a sentence rather than a URL. */
-const TRAILING_PUNCTUATION = '.,;:!?)]>\'"';
-
-/**
- * `s` without the trailing characters in `chars`. A loop, not `/[…]+$/`: that regex
- * tries every position of a long run of those characters and rescans the run from
- * each one when something else follows ("http://a.....(100,000 dots)b" is quadratic).
- */
-export function trimEndOf(s: string, chars: string): string {
-  let end = s.length;
-  while (end > 0 && chars.includes(s[end - 1]!)) end--;
-  return end === s.length ? s : s.slice(0, end);
-}
+const TRAILING_PUNCTUATION = /[.,;:!?)\]>'"]/;
 
 export function hostOf(url: string): { host: string; rawIp: boolean } | undefined {
   let rest = url.trim().replace(/^hxxp/i, 'http');
@@ -46,7 +37,7 @@ export function hostOf(url: string): { host: string; rawIp: boolean } | undefine
   let host = rest.split(/[/?#\\]/, 1)[0]!;
   const at = host.lastIndexOf('@'); // http://paypal.com@evil.example/ hides the real host after '@'
   if (at >= 0) host = host.slice(at + 1);
-  host = trimEndOf(host.replace(/:\d*$/, ''), '.').toLowerCase();
+  host = trimEndOf(host.replace(/:\d*$/, ''), /\./).toLowerCase();
   if (host.includes('%')) {
     try { host = decodeURIComponent(host); } catch { /* keep as is */ }
   }

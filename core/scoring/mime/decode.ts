@@ -3,6 +3,7 @@
 // "latin1 string -> bytes -> text in the declared charset".
 
 import { TextDecoder } from 'node:util';
+import { utf8HeaderText } from '../../message/headers.js';
 
 const decoders = new Map<string, TextDecoder>();
 const CHARSET_ALIASES: Record<string, string> = {
@@ -104,9 +105,6 @@ export interface EncodedWordStats {
   charsets: Set<string>;
 }
 
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
-const RAW_8BIT = /[\x80-\xff]/;
-
 /**
  * Unencoded 8-bit header bytes (a latin1 string) as mail clients read them:
  * UTF-8 when they are valid UTF-8 (modern clients), else the charset the
@@ -114,16 +112,12 @@ const RAW_8BIT = /[\x80-\xff]/;
  * latin1 (as windows-1252, the way browsers and mail clients read that label).
  */
 export function decodeRawHeaderBytes(latin1: string, fallbackCharset?: string): string {
-  if (!RAW_8BIT.test(latin1)) return latin1;
-  const bytes = bytesOf(latin1);
-  try {
-    return STRICT_UTF8.decode(bytes);
-  } catch {
-    // not UTF-8: fall through to the message's own charset
-  }
+  const utf8 = utf8HeaderText(latin1);
+  if (utf8 !== undefined) return utf8;
+  // not UTF-8: the message's own charset
   const cs = fallbackCharset === undefined ? undefined : charsetKey(fallbackCharset);
   // A declared UTF-8 was just tried; unknown labels read as windows-1252 in decodeCharset.
-  return decodeCharset(bytes, cs && cs !== 'utf-8' && cs !== 'utf8' ? cs : undefined);
+  return decodeCharset(bytesOf(latin1), cs && cs !== 'utf-8' && cs !== 'utf8' ? cs : undefined);
 }
 
 /**

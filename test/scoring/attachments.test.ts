@@ -154,6 +154,28 @@ describe('zip reading bounds', () => {
     const content = readZip(bomb, 1 << 16)?.[0]?.content;
     assert.ok(content && content.length > 0 && content.length <= 1 << 16, `got ${content?.length} bytes`);
   });
+
+  it('stops inflating at 64 MB per message, so later attachments are judged by name, though each is under its own 16 MB', () => {
+    // Five zips, each 15 deflate bombs (2 MB of zeros in ~2 KB; 1 MB of each is read) and then a
+    // program: 15 MB read per zip, under the 16 MB per attachment, and 75 MB together. The first four
+    // read 60 MB; the fifth reads the last 4 MB and runs out before its program.
+    const bomb = Buffer.alloc(2 << 20, 0);
+    const attachments: Part[] = [1, 2, 3, 4, 5].map((n) => ({
+      type: 'application/zip', filename: `batch-${n}.zip`,
+      body: zip([
+        ...Array.from({ length: 15 }, (_, i) => ({ name: `fill-${String(i).padStart(2, '0')}.txt`, data: bomb })),
+        { name: `tool-${n}.exe`, data: PE },
+      ], false, 'deflate'),
+    }));
+    const s = signalsFor(...attachments);
+    // Read by content ("…: pe") while the message budget lasts; by name only once it is spent.
+    assert.equal(s.get('attachment-executable-in-archive'), [
+      'batch-1.zip › tool-1.exe: pe', 'batch-2.zip › tool-2.exe: pe', 'batch-3.zip › tool-3.exe: pe', 'batch-4.zip › tool-4.exe: pe',
+      'batch-5.zip › tool-5.exe',
+    ].join('; '));
+    // The fifth zip alone is read to its end: only the message's budget stopped it.
+    assert.equal(signalsFor(attachments[4]!).get('attachment-executable-in-archive'), 'batch-5.zip › tool-5.exe: pe');
+  });
 });
 
 describe('rar and 7z archives', () => {

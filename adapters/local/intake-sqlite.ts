@@ -12,12 +12,42 @@
 // frames out of the WAL first syncs the database file in NORMAL mode, so
 // frames checkpointed meanwhile are durable too.) The event loop meanwhile
 // keeps serving SMTP sessions, and the next batch fills.
+//
+// A batch whose sync fails after its transaction committed is deleted again
+// by the committer before its sessions hear 451 (see intake-worker.ts), and
+// its large-body files here; if even that cannot be made durable, the
+// intake stops: every later message gets 451 until the process is restarted.
 import { Worker } from 'node:worker_threads';
 import type { Clock, Intake } from '../../core/ports.js';
 import type { MessageRecord } from '../../core/model.js';
 import type { FsSpool } from './spool-fs.js';
 import { messageRow } from './message-store.js';
-import type { CommitReply, CommitRequest } from './intake-worker.js';
+import type { CommitReply, CommitRequest, CommitterData } from './intake-worker.js';
+
+export interface GroupCommitOptions {
+  /**
+   * TEST ONLY (fault injection; production never sets it): the committer's
+   * WAL syncs, counted from 1 per committer thread (compensations included),
+   * that throw EIO after their batch committed, as a failing fdatasync would.
+   * @default from RELAYGUARD_TEST_FAIL_WAL_SYNC (comma-separated numbers, set only by tests); else none
+   */
+  readonly failWalSyncs?: readonly number[];
+}
+
+/** The test-only fault list from the environment; a malformed value is refused rather than ignored. */
+function failWalSyncsFromEnv(value = process.env.RELAYGUARD_TEST_FAIL_WAL_SYNC): number[] | undefined {
+  if (!value) return undefined;
+  const syncs = value.split(',').map((v) => Number(v.trim()));
+  if (!syncs.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new Error(`RELAYGUARD_TEST_FAIL_WAL_SYNC (test only) must be WAL sync numbers from 1, comma-separated; got ${JSON.stringify(value)}`);
+  }
+  return syncs;
+}
+
+/** A commit that failed; `removed` when its rows had been committed and were deleted again (its files are to go too). */
+class CommitError extends Error {
+  constructor(message: string, readonly removed: boolean) { super(message); }
+}
 
 interface Pending {
   record: MessageRecord;
@@ -47,6 +77,9 @@ export class GroupCommitIntake implements Intake {
   private worker: Worker | undefined;
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: unknown) => void }>();
+  /** Set once a batch could be neither made durable nor removed durably: nothing more is accepted. */
+  private stopped: Error | undefined;
+  private readonly failWalSyncs: number[] | undefined;
   /** Batches committed and messages in them (printed when the gateway stops). */
   readonly stats = { batches: 0, messages: 0 };
 
@@ -55,7 +88,10 @@ export class GroupCommitIntake implements Intake {
     private readonly file: string,
     private readonly spool: FsSpool,
     private readonly clock: Clock,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.failWalSyncs = options.failWalSyncs ? [...options.failWalSyncs] : failWalSyncsFromEnv();
+  }
 
   accept(record: MessageRecord): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -94,15 +130,21 @@ export class GroupCommitIntake implements Intake {
     const batch = this.batch;
     this.batch = [];
     this.flushing = true;
+    let bodies: (Uint8Array[] | undefined)[] | undefined;
     try {
       await this.spool.syncDirs();
-      const bodies = batch.map((p) => this.spool.takePending(p.record.spoolKey));
-      const items = batch.map((p, i) => ({ row: messageRow(p.record), key: p.record.spoolKey, bodyLength: lengthOf(bodies[i]) }));
-      await this.commit(items, packBodies(bodies));
+      const taken = (bodies = batch.map((p) => this.spool.takePending(p.record.spoolKey)));
+      const items = batch.map((p, i) => ({ row: messageRow(p.record), key: p.record.spoolKey, bodyLength: lengthOf(taken[i]) }));
+      await this.commit(items, packBodies(taken));
       this.stats.batches++;
       this.stats.messages += batch.length;
       for (const p of batch) p.resolve();
     } catch (err) {
+      // The batch's rows were committed and deleted again: its large bodies' files go too, before anyone hears 451.
+      const taken = bodies;
+      if (err instanceof CommitError && err.removed && taken) {
+        await this.spool.removeFiles(batch.filter((_, i) => taken[i] === undefined).map((p) => p.record.spoolKey)).catch(() => {});
+      }
       for (const p of batch) p.reject(err);
     } finally {
       this.flushing = false;
@@ -111,6 +153,7 @@ export class GroupCommitIntake implements Intake {
   }
 
   private commit(items: CommitRequest['items'], bodies: ArrayBuffer): Promise<void> {
+    if (this.stopped) return Promise.reject(this.stopped);
     const worker = this.ensureWorker();
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
@@ -122,14 +165,15 @@ export class GroupCommitIntake implements Intake {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_URL, { workerData: { file: this.file } });
+    const worker = new Worker(WORKER_URL, { workerData: { file: this.file, ...(this.failWalSyncs ? { failWalSyncs: this.failWalSyncs } : {}) } satisfies CommitterData });
     worker.unref();
     worker.on('message', (reply: CommitReply) => {
       const w = this.waiting.get(reply.seq);
       this.waiting.delete(reply.seq);
       if (this.waiting.size === 0) worker.unref();
+      if (reply.fatal) this.stop(new Error(`intake stopped: a batch could not be made durable nor removed again: ${reply.error}`));
       if (!w) return;
-      if (reply.error) w.reject(new Error(`intake commit failed: ${reply.error}`));
+      if (reply.error) w.reject(new CommitError(`intake commit failed: ${reply.error}`, reply.removed === true));
       else w.resolve();
     });
     // A dead committer fails what it held (those sessions get 451 and retry) and is replaced on the next batch.
@@ -142,5 +186,18 @@ export class GroupCommitIntake implements Intake {
     worker.on('exit', (code) => fail(new Error(`intake committer exited with code ${code}`)));
     this.worker = worker;
     return worker;
+  }
+
+  /**
+   * After a batch that is neither durable nor durably removed, the storage is
+   * in an unknown state: the committer is stopped and every later message is
+   * refused with a temporary failure (451), so clients keep their mail until
+   * an operator has looked at the disk and restarted the gateway.
+   */
+  private stop(reason: Error): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    process.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: 'INTAKE_STOPPED', error: reason.message }) + '\n');
+    void this.close();
   }
 }

@@ -107,6 +107,25 @@ export class FsSpool implements SpoolStore {
     }));
   }
 
+  /**
+   * Deletes the files of large messages whose commit was undone (the intake's
+   * committer removed their rows after a failed sync) and fsyncs their
+   * folders, so no orphan file comes back after a power cut.
+   */
+  async removeFiles(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const dirs = new Set<string>();
+    await Promise.all(keys.map(async (key) => {
+      const { dir, file } = this.pathOf(key);
+      await fsp.rm(file, { force: true });
+      dirs.add(dir);
+    }));
+    await Promise.all([...dirs].map(async (dir) => {
+      const fh = await fsp.open(dir, 'r');
+      try { await fh.sync(); } finally { await fh.close(); }
+    }));
+  }
+
   async get(key: string): Promise<Buffer> {
     const { file } = this.pathOf(key);
     const row = this.getBlob.get(key) as { data: Buffer } | undefined;

@@ -13,13 +13,15 @@
 // RESULTS_MARGIN_MS for recording the results. A session the Lambda's timeout
 // killed would come back from SQS unrecorded, and be sent twice if the
 // receiver already had it; one cut at the deadline is recorded as a deferral.
+// The ARF reports of a lock on the replies come last and get what is left of
+// the invocation, less CLOSING_MARGIN_MS (reportDeadline).
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DeliverJob, Transport } from '../core/ports.js';
 import { handleDeliverJob, holdAfterDeliveryFailure } from '../core/pipeline/deliver.js';
-import { attemptDeadline } from '../core/delivery/attempt-deadline.js';
+import { attemptDeadline, reportDeadline } from '../core/delivery/attempt-deadline.js';
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { sdkConfig } from '../adapters/aws/sdk-config.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
@@ -32,7 +34,13 @@ const idempotencyConfig = new IdempotencyConfig({
   expiresAfterSeconds: 24 * 3600,
 });
 
-let deliverOnce: ((job: DeliverJob, transport: Transport, deadline: number) => Promise<boolean>) | undefined;
+/** The invocation's time, as epoch milliseconds: the attempt's deadline and that of the abuse reports after it. */
+interface Deadlines {
+  attempt: number;
+  reports: number;
+}
+
+let deliverOnce: ((job: DeliverJob, transport: Transport, deadlines: Deadlines) => Promise<boolean>) | undefined;
 
 function idempotentDeliver() {
   if (deliverOnce) return deliverOnce;
@@ -43,8 +51,8 @@ function idempotentDeliver() {
   });
   // Only the job (the first argument) is the idempotency key.
   deliverOnce = makeIdempotent(
-    async (job: DeliverJob, transport: Transport, deadline: number): Promise<boolean> => {
-      await handleDeliverJob(pipelineDeps('deliver', transport), job, { deadline });
+    async (job: DeliverJob, transport: Transport, deadlines: Deadlines): Promise<boolean> => {
+      await handleDeliverJob(pipelineDeps('deliver', transport, { reportDeadline: deadlines.reports }), job, { deadline: deadlines.attempt });
       return true;
     },
     { persistenceStore: persistence, config: idempotencyConfig },
@@ -62,7 +70,9 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
       // A backoff longer than SQS can delay: not due yet, so back on the queue for the rest of the wait.
       if (await deferIfEarly(awsStores().deliverQueue, job)) return;
       try {
-        await run(job, transportForMessage(job.messageId), attemptDeadline(Date.now(), context.getRemainingTimeInMillis()));
+        const now = Date.now();
+        const remaining = context.getRemainingTimeInMillis();
+        await run(job, transportForMessage(job.messageId), { attempt: attemptDeadline(now, remaining), reports: reportDeadline(now, remaining) });
       } catch (err) {
         logger.error('DELIVER_FAILED', { messageId: job.messageId, receiveCount: receiveCount(record), error: err as Error });
         // Another invocation is running this very job: never hold a message that is being delivered.

@@ -6,7 +6,7 @@
 // the transports (adapters/transport) cut their socket timeouts to it and end
 // the session when it passes. The local worker gives none: its lease is sized
 // to the longest attempt instead.
-import type { RecipientResult } from '../ports.js';
+import type { RecipientResult, Transport } from '../ports.js';
 
 /**
  * Kept back from a Lambda's remaining time when its attempt deadline is set:
@@ -20,6 +20,16 @@ import type { RecipientResult } from '../ports.js';
 export const RESULTS_MARGIN_MS = 15_000;
 
 /**
+ * Kept back from a Lambda's remaining time by the deadline of the abuse
+ * reports of a lock decided on the attempt's replies. They are the last thing
+ * the deliver step does (after the results, the holds and the webhook), so
+ * their deadline is the invocation's end less only what follows them:
+ * Powertools records the job as done (one DynamoDB write) and the batch
+ * response is returned. Tens of milliseconds; 2 s leaves room for a slow one.
+ */
+export const CLOSING_MARGIN_MS = 2_000;
+
+/**
  * A new session (the next MX host, a smarthost connection, an SES SendEmail
  * for the next batch of recipients) is not started with less time than this
  * left: connecting, TLS, the envelope and the data rarely fit in less, and a
@@ -31,6 +41,21 @@ export const MIN_SESSION_MS = 5_000;
 /** The deadline of an attempt that starts `nowMs`, with `remainingMs` left before the runtime stops it. */
 export function attemptDeadline(nowMs: number, remainingMs: number, marginMs: number = RESULTS_MARGIN_MS): number {
   return nowMs + Math.max(0, remainingMs - marginMs);
+}
+
+/**
+ * The deadline of the abuse reports sent after an attempt that starts
+ * `nowMs` with `remainingMs` left: the invocation's end less CLOSING_MARGIN_MS.
+ * Not the attempt's own deadline: the reports come after the attempt, inside
+ * RESULTS_MARGIN_MS, so an attempt that used its time would leave them none.
+ */
+export function reportDeadline(nowMs: number, remainingMs: number): number {
+  return attemptDeadline(nowMs, remainingMs, CLOSING_MARGIN_MS);
+}
+
+/** `transport` with every send bounded by `deadline`, or by the message's own when that is earlier. */
+export function withDeadline(transport: Transport, deadline: number): Transport {
+  return { send: (message) => transport.send({ ...message, deadline: Math.min(message.deadline ?? Infinity, deadline) }) };
 }
 
 /** Milliseconds left before `deadline`; Infinity when there is none. */

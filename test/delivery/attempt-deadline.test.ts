@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
-  MIN_SESSION_MS, OUT_OF_TIME_REPLY, RESULTS_MARGIN_MS, attemptDeadline, mayStartSession, outOfTime, timeLeft,
+  CLOSING_MARGIN_MS, MIN_SESSION_MS, OUT_OF_TIME_REPLY, RESULTS_MARGIN_MS, attemptDeadline, mayStartSession, outOfTime, reportDeadline, timeLeft,
+  withDeadline,
 } from '../../core/delivery/attempt-deadline.js';
+import type { OutboundMessage } from '../../core/ports.js';
 import { classifyReply, enhancedStatus } from '../../core/delivery/bounce-rules.js';
 import { applyAttempt } from '../../core/delivery/recipients.js';
 
@@ -17,6 +19,23 @@ describe('attempt deadline', () => {
   it('puts the deadline at once when less than the margin is left, never before now', () => {
     assert.equal(attemptDeadline(NOW, RESULTS_MARGIN_MS - 1), NOW);
     assert.equal(attemptDeadline(NOW, 0), NOW);
+  });
+
+  it('gives the abuse reports after an attempt the invocation\'s end less the closing margin, later than the attempt\'s own deadline', () => {
+    assert.equal(reportDeadline(NOW, 120_000), NOW + 120_000 - CLOSING_MARGIN_MS);
+    assert.ok(reportDeadline(NOW, 120_000) > attemptDeadline(NOW, 120_000));
+    assert.equal(reportDeadline(NOW, CLOSING_MARGIN_MS - 1), NOW);
+  });
+
+  it('bounds every send through a transport with a deadline, keeping an earlier one the message has', async () => {
+    const seen: OutboundMessage[] = [];
+    const bounded = withDeadline({ send: async (m) => { seen.push(m); return []; } }, NOW + 5_000);
+    const message: OutboundMessage = { mailFrom: '', rcptTo: ['abuse@acme.example'], raw: Buffer.from('report') };
+    await bounded.send(message);
+    await bounded.send({ ...message, deadline: NOW + 1_000 });
+    await bounded.send({ ...message, deadline: NOW + 9_000 });
+    assert.deepEqual(seen.map((m) => m.deadline), [NOW + 5_000, NOW + 1_000, NOW + 5_000]);
+    assert.equal(message.deadline, undefined, 'the caller\'s message is left as it was');
   });
 
   it('starts a session only with at least the minimum session time left', () => {

@@ -16,6 +16,8 @@ export interface ScriptedMx {
   bodyLines: string[];
   /** Whether the final dot of a message arrived. */
   messageComplete: boolean;
+  /** How many messages arrived whole (their final dot), over every session. */
+  completeMessages: number;
   close(): Promise<void>;
 }
 
@@ -23,10 +25,13 @@ export interface ScriptedMx {
  * A receiving SMTP server that plays the session honestly up to `stallAt`
  * and then says nothing more, keeping the connection open. 'never' stalls
  * nowhere and accepts the message. Every socket is destroyed on close.
+ * With `stallOnlyFor`, a session stalls at 'data-command' or 'data-reply'
+ * only when one of its RCPT TO lines matches it; the others run to the end,
+ * so one server can take a message and stall on the next (a report).
  */
-export async function scriptedMx(stallAt: StallAt, opts: { host?: string; port?: number; refuseRcpt?: RegExp } = {}): Promise<ScriptedMx> {
+export async function scriptedMx(stallAt: StallAt, opts: { host?: string; port?: number; refuseRcpt?: RegExp; stallOnlyFor?: RegExp } = {}): Promise<ScriptedMx> {
   const sockets = new Set<net.Socket>();
-  const mx: ScriptedMx = { port: 0, connections: 0, commands: [], bodyLines: [], messageComplete: false, close: async () => {} };
+  const mx: ScriptedMx = { port: 0, connections: 0, commands: [], bodyLines: [], messageComplete: false, completeMessages: 0, close: async () => {} };
   const server = net.createServer((s) => {
     sockets.add(s);
     mx.connections++;
@@ -35,6 +40,8 @@ export async function scriptedMx(stallAt: StallAt, opts: { host?: string; port?:
     s.write('220 mx.dest.test ESMTP\r\n');
     let buffered = '';
     let inData = false;
+    let stallHere = opts.stallOnlyFor === undefined;
+    const stallsAt = (stage: StallAt) => stallAt === stage && stallHere;
     s.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('latin1');
       let eol: number;
@@ -45,16 +52,18 @@ export async function scriptedMx(stallAt: StallAt, opts: { host?: string; port?:
           if (line !== '.') { mx.bodyLines.push(line); continue; }
           inData = false;
           mx.messageComplete = true;
-          if (stallAt !== 'data-reply') s.write('250 2.0.0 queued as 1A2B3C\r\n');
+          mx.completeMessages++;
+          if (!stallsAt('data-reply')) s.write('250 2.0.0 queued as 1A2B3C\r\n');
           continue;
         }
         mx.commands.push(line);
         const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'RCPT' && opts.stallOnlyFor?.test(line)) stallHere = true;
         if (verb === 'EHLO') s.write('250-mx.dest.test\r\n250 8BITMIME\r\n');
         else if (verb === 'RCPT' && opts.refuseRcpt?.test(line)) s.write('550 5.1.1 user unknown\r\n');
         else if (verb === 'MAIL' || verb === 'RCPT' || verb === 'RSET' || verb === 'NOOP') s.write('250 2.1.0 ok\r\n');
         else if (verb === 'DATA') {
-          if (stallAt === 'data-command') continue;
+          if (stallsAt('data-command')) continue;
           inData = true;
           s.write('354 go ahead\r\n');
         } else if (verb === 'QUIT') s.end('221 2.0.0 bye\r\n');

@@ -1,7 +1,7 @@
 // The ports: every piece of I/O core needs, as interfaces. adapters/local
 // (spool folder + SQLite) and adapters/aws (S3, SQS, DynamoDB, SES) each
 // implement all of them; test/contract runs one suite against both.
-import type { CampaignIndex } from './reputation/ports.js';
+import type { CampaignIndex, KnownRecipientStore } from './reputation/ports.js';
 import type {
   DomainRecord,
   IpUser,
@@ -132,7 +132,8 @@ export interface JobQueue<J> {
 }
 
 /** Per-sender state with optimistic concurrency: `version` must match to save. */
-export interface SenderStore {
+/** A sender's record and rate counters, and (KnownRecipientStore) the recipients it has written to. */
+export interface SenderStore extends KnownRecipientStore {
   get(tenantId: string, sender: string): Promise<(SenderRecord & { version: number }) | undefined>;
   list(tenantId: string): Promise<SenderRecord[]>;
   /**

@@ -5,7 +5,7 @@
 import { stmt, writeTransaction, type Db } from './sqlite.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
 import type { SenderRecord } from '../../core/model.js';
-import type { KnownRecipientEntry, KnownRecipientStore } from '../../core/reputation/ports.js';
+import type { KnownRecipientEntry } from '../../core/reputation/ports.js';
 
 /**
  * A known recipient is one counters row in its own bucket (`r:<hash>`): name
@@ -17,7 +17,7 @@ const LAST_CONTACT = 'lastContact';
 const LEGACY_COUNT = 'n';
 const READ_KNOWN = `SELECT name, value, expires_at FROM counters WHERE tenant_id = ? AND sender = ? AND bucket = ? AND name IN ('${LAST_CONTACT}', '${LEGACY_COUNT}')`;
 
-export class SqliteSenderStore implements SenderStore, KnownRecipientStore {
+export class SqliteSenderStore implements SenderStore {
   private readonly bump;
   private readonly sweepStmt;
   private lastSweep = 0;

@@ -5,7 +5,7 @@
 // simulated clock expires counters as a real one would.
 import type { SenderRecord } from '../../core/model.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
-import type { KnownRecipientEntry, KnownRecipientStore } from '../../core/reputation/ports.js';
+import type { KnownRecipientEntry } from '../../core/reputation/ports.js';
 
 /** Records are kept serialised, as a database would: callers never share an object with the store. */
 interface Stored { json: string; tenantId: string; version: number }
@@ -14,7 +14,7 @@ interface Counter { values: Record<string, number>; expiresAt: number }
 /** Sweep expired counters after this many increments, so long simulations stay bounded in memory. */
 const SWEEP_EVERY = 50_000;
 
-export class MemorySenderStore implements SenderStore, KnownRecipientStore {
+export class MemorySenderStore implements SenderStore {
   private readonly records = new Map<string, Stored>();
   private readonly counters = new Map<string, Counter>();
   private sinceSweep = 0;

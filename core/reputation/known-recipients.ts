@@ -43,12 +43,6 @@ export function knownRecipientEntry(now: number): Required<KnownRecipientEntry> 
   return { lastContactAt: now, expiresAt: now + TTL_MS };
 }
 
-/** Whether the store keeps known recipients with sliding expiry (the SQLite, DynamoDB and in-memory stores do). */
-export function hasKnownRecipients(store: SenderStore): store is SenderStore & KnownRecipientStore {
-  const s = store as Partial<KnownRecipientStore>;
-  return typeof s.getKnownRecipients === 'function' && typeof s.putKnownRecipient === 'function';
-}
-
 /**
  * Notes that `sender` wrote to `recipients` at `now`; returns, per recipient,
  * whether it was new to the sender (no live entry). A recipient listed twice
@@ -57,12 +51,7 @@ export function hasKnownRecipients(store: SenderStore): store is SenderStore & K
 export async function noteRecipients(store: SenderStore, tenantId: string, sender: string, recipients: string[], now: Date): Promise<boolean[]> {
   const keys = recipients.map(knownRecipientKey);
   const unique = [...new Set(keys)];
-  const isNew = hasKnownRecipients(store)
-    ? await noteEach(store, tenantId, sender, unique, now.getTime())
-    // A store without the methods (a test double forwarding only the SenderStore
-    // port) keeps the old first-contact counter: new once, expiring 180 days after
-    // the first contact whatever came since.
-    : await Promise.all(unique.map(async (k) => (await store.increment(tenantId, sender, k, { n: 1 }, TTL_MS / 1000)).n === 1));
+  const isNew = await noteEach(store, tenantId, sender, unique, now.getTime());
   const byKey = new Map(unique.map((k, i) => [k, isNew[i]!]));
   return keys.map((k, i) => keys.indexOf(k) === i && byKey.get(k)!);
 }

@@ -33,10 +33,9 @@ export interface KnownRecipientEntry {
 }
 
 /**
- * Where the known recipients live: the SQLite, DynamoDB and in-memory
- * SenderStores implement it next to their counters (core/ports.ts has no
- * place for it yet; core/reputation/known-recipients.ts finds it on the
- * sender store). Keys are `bucket.known(rcpt)`. The store only reads and
+ * Where the known recipients live: part of the SenderStore port
+ * (core/ports.ts), kept next to the counters by the SQLite, DynamoDB and
+ * in-memory stores. Keys are `bucket.known(rcpt)`. The store only reads and
  * compare-and-sets; when an entry is added or refreshed is decided in
  * known-recipients.ts.
  */

@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bucket } from '../../core/reputation/counters.js';
-import { hasKnownRecipients, noteRecipients } from '../../core/reputation/known-recipients.js';
-import type { KnownRecipientEntry, KnownRecipientStore } from '../../core/reputation/ports.js';
+import { noteRecipients } from '../../core/reputation/known-recipients.js';
+import type { KnownRecipientEntry } from '../../core/reputation/ports.js';
 import type { SenderStore } from '../../core/ports.js';
 import { TestClock, type StoresFactory } from './factory.js';
 
@@ -22,13 +22,8 @@ const BOB = 'bob@example.net';
  */
 const START = Date.UTC(2040, 0, 1, 12, 0, 0);
 
-function knownStore(store: SenderStore): SenderStore & KnownRecipientStore {
-  assert.ok(hasKnownRecipients(store), 'the sender store keeps known recipients (getKnownRecipients, putKnownRecipient)');
-  return store;
-}
-
 async function entryOf(store: SenderStore, rcpt: string): Promise<KnownRecipientEntry | undefined> {
-  const [e] = await knownStore(store).getKnownRecipients('t1', SENDER, [bucket.known(rcpt)], true);
+  const [e] = await store.getKnownRecipients('t1', SENDER, [bucket.known(rcpt)], true);
   return e;
 }
 

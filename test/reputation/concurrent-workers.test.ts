@@ -66,6 +66,7 @@ test('a lost race is retried: interleaved saves both land', async () => {
   let saves = 0, refused = 0;
   const counting: SenderStore = {
     get: (t, s) => store.get(t, s), list: (t) => store.list(t), increment: (...a) => store.increment(...a),
+    getKnownRecipients: (t, s, k) => store.getKnownRecipients(t, s, k), putKnownRecipient: (t, s, k, e, x) => store.putKnownRecipient(t, s, k, e, x),
     async save(r, v) { saves++; const ok = await store.save(r, v); if (!ok) refused++; return ok; },
   };
   await twoWorkers(clock, counting, counting, store);

@@ -53,14 +53,3 @@ test('a sender writing to the same correspondents every week for two years never
   assert.equal(newPerWeek[0], 3, 'the first week they are new');
   assert.deepEqual(newPerWeek.slice(1), new Array(103).fill(0), 'and never again');
 });
-
-test('a store without the known-recipient methods keeps the first-contact counter', async () => {
-  const w = makeWorld();
-  const mem = new MemorySenderStore(w.clock);
-  const plain: SenderStore = { get: (...a) => mem.get(...a), list: (...a) => mem.list(...a), save: (...a) => mem.save(...a), increment: (...a) => mem.increment(...a) };
-  assert.deepEqual(await noteRecipients(plain, 't1', 's', ['a@x.example', 'A@x.example'], w.clock.now()), [true, false]);
-  w.clock.advance(100 * DAY);
-  assert.deepEqual(await noteRecipients(plain, 't1', 's', ['a@x.example'], w.clock.now()), [false]);
-  w.clock.advance(80 * DAY);
-  assert.deepEqual(await noteRecipients(plain, 't1', 's', ['a@x.example'], w.clock.now()), [true], '180 days after the first contact');
-});

@@ -8,7 +8,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, SenderStore } from '../../../core/ports.js';
 import type { SenderRecord } from '../../../core/model.js';
-import type { KnownRecipientEntry, KnownRecipientStore } from '../../../core/reputation/ports.js';
+import type { KnownRecipientEntry } from '../../../core/reputation/ports.js';
 import { TTL_ATTRIBUTE, isConditionalFailure, key, stripKeys } from './layout.js';
 import { byGsi1, queryAll } from './query.js';
 
@@ -22,7 +22,7 @@ const COUNTER_PREFIX = 'c_';
  */
 const LAST_CONTACT = 'lastContact';
 
-export class DynamoSenderStore implements SenderStore, KnownRecipientStore {
+export class DynamoSenderStore implements SenderStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly clock: Clock) {}
 
   async get(tenantId: string, sender: string) {

@@ -8,11 +8,13 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { handleDeliveryFeedback } from '../core/pipeline/feedback.js';
 import { feedbackFromSesEvent } from '../adapters/aws/ses-events.js';
+import { reportDeadline } from '../core/delivery/attempt-deadline.js';
 import { logger, metrics, pipelineDeps } from './shared/runtime.js';
 
 export async function handler(event: SNSEvent, context: Context): Promise<{ applied: number; ignored: number }> {
   logger.addContext(context);
-  const deps = pipelineDeps('feedback');
+  // Abuse reports after a lock end before the invocation does (a stalled abuse mailbox must not run it past its timeout).
+  const deps = pipelineDeps('feedback', undefined, { reportDeadline: reportDeadline(Date.now(), context.getRemainingTimeInMillis()) });
   let applied = 0;
   let ignored = 0;
   try {

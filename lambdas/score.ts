@@ -6,12 +6,14 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScoreJob } from '../core/ports.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
+import { reportDeadline } from '../core/delivery/attempt-deadline.js';
 import { logger, maxReceives, metrics, pipelineDeps } from './shared/runtime.js';
 import { parseJob, processSqsBatch, receiveCount } from './shared/sqs-batch.js';
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
-  const deps = pipelineDeps('score');
+  // Abuse reports after a lock end before the invocation does (a stalled abuse mailbox must not run it past its timeout).
+  const deps = pipelineDeps('score', undefined, { reportDeadline: reportDeadline(Date.now(), context.getRemainingTimeInMillis()) });
   try {
     return await processSqsBatch(event, context, async (record: SQSRecord) => {
       const job = parseJob<ScoreJob>(record);

@@ -102,12 +102,13 @@ function groupByDomain(rcptTo: string[]): Map<string, string[]> {
 
 /**
  * No session: a domain that does not exist (or only points at addresses we
- * refuse) fails permanently with a local 550 5.1.2 reply; policy failures
- * and everything else are code 0, retried.
+ * refuse) fails permanently with a local 550 5.1.2 reply (marked "local:", so a
+ * DSN does not present it as a server's answer); policy failures and everything
+ * else are code 0, retried.
  */
 function connectFailure(rcpts: string[], err: ConnectError): RecipientResult[] {
   const text = (err.message || String(err)).replace(/\s+/g, ' ');
-  if (err.category === 'dns' && !err.temporary) return rcpts.map((rcpt) => ({ rcpt, code: 550, reply: `550 5.1.2 ${text}` }));
+  if (err.category === 'dns' && !err.temporary) return rcpts.map((rcpt) => ({ rcpt, code: 550, reply: `550 5.1.2 local: ${text}` }));
   const prefix = err.category === 'policy' ? 'local-policy: ' : err.category === 'dane' ? 'local-tls: ' : '';
   return rcpts.map((rcpt) => ({ rcpt, code: 0, reply: prefix + text }));
 }
@@ -227,7 +228,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
         if (results.length > 0) return results;
         const e = err as ConnectError;
         if (e.category === 'dns' && !e.temporary && (await hasNullMx(options.resolve ?? (dnsResolve as ResolveFn), domain))) {
-          return rcpts.map((rcpt) => ({ rcpt, code: 556, reply: `556 5.1.10 ${domain} accepts no mail: it publishes a null MX (RFC 7505)` }));
+          return rcpts.map((rcpt) => ({ rcpt, code: 556, reply: `556 5.1.10 local: ${domain} accepts no mail: it publishes a null MX (RFC 7505)` }));
         }
         return connectFailure(rcpts, e);
       } finally {

@@ -162,7 +162,7 @@ describe('direct MX transport', () => {
       const resolve = tableResolver({ 'nullmx.test MX': [{ exchange, priority: 0 }], 'nullmx.test A': ['127.0.0.1'] });
       const [r] = await transport(plain.port, { resolve }).send(message(['bob@nullmx.test']));
       assert.equal(r!.code, 556, r!.reply);
-      assert.match(r!.reply, /^556 5\.1\.10 .*nullmx\.test.*null MX/);
+      assert.match(r!.reply, /^556 5\.1\.10 local: .*nullmx\.test.*null MX/);
       assert.deepEqual(classifyReply(r!.code, r!.reply), { outcome: 'bounced', category: 'bad-domain' });
     }
     assert.equal(plain.rcptSeen.length, before, 'no session was opened');

@@ -93,4 +93,15 @@ describe('DSN builder, mixed and local outcomes', () => {
     assert.match(text, /Diagnostic-Code: x-local; 554 5\.3\.0 local: the message body is missing/);
     assert.match(text, /Status: 5\.3\.0/);
   });
+
+  it('marks the transport\'s own permanent failures (no such domain, null MX) as x-local with their status', async () => {
+    const { createDirectMxTransport } = await import('../../adapters/transport/direct-mx.js');
+    const { tableResolver, sampleMessage } = await import('./helpers.js');
+    const transport = createDirectMxTransport({ name: 'gw.relayguard.test', resolve: tableResolver({ 'nullmx.test MX': [{ exchange: '', priority: 0 }] }), connectTimeoutMs: 1000 });
+    const results = await transport.send({ mailFrom: 'alice@example.com', rcptTo: ['a@nullmx.test', 'b@gone.test'], raw: Buffer.from(sampleMessage('alice@example.com', 'a@nullmx.test')) });
+    const text = dsnFor(results.map((r) => ({ rcpt: r.rcpt, state: 'bounced' as const, attempts: 1, reply: r.reply }))).toString();
+    assert.match(text, /Final-Recipient: rfc822; a@nullmx\.test\r\nAction: failed\r\nStatus: 5\.1\.10\r\nDiagnostic-Code: x-local; 556 5\.1\.10 local: /);
+    assert.match(text, /Final-Recipient: rfc822; b@gone\.test\r\nAction: failed\r\nStatus: 5\.1\.2\r\nDiagnostic-Code: x-local; 550 5\.1\.2 local: /);
+    assert.doesNotMatch(text, /Diagnostic-Code: smtp;/);
+  });
 });

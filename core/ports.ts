@@ -1,7 +1,7 @@
 // The ports: every piece of I/O core needs, as interfaces. adapters/local
 // (spool folder + SQLite) and adapters/aws (S3, SQS, DynamoDB, SES) each
 // implement all of them; test/contract runs one suite against both.
-import type { CampaignIndex, KnownRecipientStore } from './reputation/ports.js';
+import type { CampaignIndex, KnownRecipientStore, MessageCounterStore } from './reputation/ports.js';
 import type {
   DomainRecord,
   IpUser,
@@ -132,8 +132,12 @@ export interface JobQueue<J> {
 }
 
 /** Per-sender state with optimistic concurrency: `version` must match to save. */
-/** A sender's record and rate counters, and (KnownRecipientStore) the recipients it has written to. */
-export interface SenderStore extends KnownRecipientStore {
+/**
+ * A sender's record and rate counters, (KnownRecipientStore) the recipients it
+ * has written to, and (MessageCounterStore) a message's counters moved once
+ * however often its score job runs.
+ */
+export interface SenderStore extends KnownRecipientStore, MessageCounterStore {
   get(tenantId: string, sender: string): Promise<(SenderRecord & { version: number }) | undefined>;
   list(tenantId: string): Promise<SenderRecord[]>;
   /**

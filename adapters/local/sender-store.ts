@@ -1,11 +1,13 @@
 // Per-sender state and bucketed counters in SQLite. `save` is a compare-and-set
 // on `version`; `increment` is one UPSERT … RETURNING, so concurrent workers
 // (even in other processes on the same file) never lose an update.
+// `incrementOnce` claims a per-message marker row and runs the increments in
+// the same immediate transaction (see there).
 // Known recipients are rows of the counters table too (see below).
 import { stmt, writeTransaction, type Db } from './sqlite.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
 import type { SenderRecord } from '../../core/model.js';
-import type { KnownRecipientEntry } from '../../core/reputation/ports.js';
+import type { CountedOnce, CounterIncrement, KnownRecipientEntry } from '../../core/reputation/ports.js';
 
 /**
  * A known recipient is one counters row in its own bucket (`r:<hash>`): name
@@ -15,10 +17,13 @@ import type { KnownRecipientEntry } from '../../core/reputation/ports.js';
  */
 const LAST_CONTACT = 'lastContact';
 const LEGACY_COUNT = 'n';
+/** The name of incrementOnce's marker row (in the bucket core names, `msg:<message id>`). */
+const COUNTED = 'counted';
 const READ_KNOWN = `SELECT name, value, expires_at FROM counters WHERE tenant_id = ? AND sender = ? AND bucket = ? AND name IN ('${LAST_CONTACT}', '${LEGACY_COUNT}')`;
 
 export class SqliteSenderStore implements SenderStore {
   private readonly bump;
+  private readonly claim;
   private readonly sweepStmt;
   private lastSweep = 0;
 
@@ -28,6 +33,9 @@ export class SqliteSenderStore implements SenderStore {
         value = CASE WHEN counters.expires_at <= @now THEN excluded.value ELSE counters.value + excluded.value END,
         expires_at = CASE WHEN counters.expires_at <= @now THEN excluded.expires_at ELSE counters.expires_at END
       RETURNING value`);
+    // The marker of incrementOnce: inserted, or taken over when it has expired but not been swept; `changes` is 0 when a live one is there.
+    this.claim = db.prepare(`INSERT INTO counters (tenant_id, sender, bucket, name, value, expires_at) VALUES (@t, @s, @b, '${COUNTED}', 1, @e)
+      ON CONFLICT (tenant_id, sender, bucket, name) DO UPDATE SET value = 1, expires_at = excluded.expires_at WHERE counters.expires_at <= @now`);
     this.sweepStmt = db.prepare('DELETE FROM counters WHERE expires_at <= ?');
   }
 
@@ -57,18 +65,41 @@ export class SqliteSenderStore implements SenderStore {
 
   async increment(tenantId: string, sender: string, bucket: string, deltas: Record<string, number>, ttlSeconds: number): Promise<Record<string, number>> {
     const now = this.clock.now().getTime();
-    const expires = now + ttlSeconds * 1000;
-    const out: Record<string, number> = {};
-    writeTransaction(this.db, () => {
-      for (const [name, delta] of Object.entries(deltas)) {
-        out[name] = (this.bump.get({ t: tenantId, s: sender, b: bucket, n: name, v: delta, e: expires, now }) as { value: number }).value;
-      }
+    const out = writeTransaction(this.db, () => this.bumpAll(tenantId, sender, bucket, deltas, ttlSeconds, now))();
+    this.sweep(now);
+    return out;
+  }
+
+  /**
+   * One immediate transaction: claim the marker row (a counters row, so the
+   * sweep removes it once expired), then add the deltas only when the claim
+   * inserted it — a retry finds it and reads the counters instead (deltas of
+   * 0). Another connection or process cannot run between the claim and the
+   * increments, so of two workers with one message exactly one counts.
+   */
+  async incrementOnce(tenantId: string, once: { sender: string; bucket: string }, increments: CounterIncrement[], onceTtlSeconds: number): Promise<CountedOnce> {
+    const now = this.clock.now().getTime();
+    const out = writeTransaction(this.db, () => {
+      const counted = this.claim.run({ t: tenantId, s: once.sender, b: once.bucket, e: now + onceTtlSeconds * 1000, now }).changes === 1;
+      const values = increments.map((i) => this.bumpAll(tenantId, i.sender, i.bucket, counted ? i.deltas : zeros(i.deltas), i.ttlSeconds, now));
+      return { counted, values };
     })();
-    if (now - this.lastSweep > 60_000) {
-      this.lastSweep = now;
-      this.sweepStmt.run(now);
+    this.sweep(now);
+    return out;
+  }
+
+  private bumpAll(tenantId: string, sender: string, bucket: string, deltas: Record<string, number>, ttlSeconds: number, now: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, delta] of Object.entries(deltas)) {
+      out[name] = (this.bump.get({ t: tenantId, s: sender, b: bucket, n: name, v: delta, e: now + ttlSeconds * 1000, now }) as { value: number }).value;
     }
     return out;
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep <= 60_000) return;
+    this.lastSweep = now;
+    this.sweepStmt.run(now);
   }
 
   async getKnownRecipients(tenantId: string, sender: string, keys: string[]): Promise<(KnownRecipientEntry | undefined)[]> {
@@ -93,6 +124,11 @@ export class SqliteSenderStore implements SenderStore {
     const legacy = rows.find((r) => r.name === LEGACY_COUNT);
     return legacy ? { expiresAt: legacy.expires_at } : undefined;
   }
+}
+
+/** The same counters named with a delta of 0: read, not moved. */
+function zeros(deltas: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(deltas).map((k) => [k, 0]));
 }
 
 function sameEntry(a: KnownRecipientEntry | undefined, b: KnownRecipientEntry | undefined): boolean {

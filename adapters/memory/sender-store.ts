@@ -5,7 +5,7 @@
 // simulated clock expires counters as a real one would.
 import type { SenderRecord } from '../../core/model.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
-import type { KnownRecipientEntry } from '../../core/reputation/ports.js';
+import type { CountedOnce, CounterIncrement, KnownRecipientEntry } from '../../core/reputation/ports.js';
 
 /** Records are kept serialised, as a database would: callers never share an object with the store. */
 interface Stored { json: string; tenantId: string; version: number }
@@ -17,6 +17,8 @@ const SWEEP_EVERY = 50_000;
 export class MemorySenderStore implements SenderStore {
   private readonly records = new Map<string, Stored>();
   private readonly counters = new Map<string, Counter>();
+  /** incrementOnce markers and their expiry, apart from the counters (which the simulation reports the number of). */
+  private readonly markers = new Map<string, number>();
   private sinceSweep = 0;
 
   constructor(private readonly clock: Clock) {}
@@ -43,7 +45,21 @@ export class MemorySenderStore implements SenderStore {
   }
 
   async increment(tenantId: string, sender: string, bucket: string, deltas: Record<string, number>, ttlSeconds: number): Promise<Record<string, number>> {
+    return this.bump(tenantId, sender, bucket, deltas, ttlSeconds, this.clock.now().getTime());
+  }
+
+  /** Synchronous, so nothing runs between the marker and the increments: one atomic step, as on SQLite and DynamoDB. */
+  async incrementOnce(tenantId: string, once: { sender: string; bucket: string }, increments: CounterIncrement[], onceTtlSeconds: number): Promise<CountedOnce> {
     const now = this.clock.now().getTime();
+    const key = `${recordKey(tenantId, once.sender)}\u0000${once.bucket}`;
+    const expiresAt = this.markers.get(key);
+    const counted = expiresAt === undefined || expiresAt <= now;
+    if (counted) this.markers.set(key, now + onceTtlSeconds * 1000);
+    const values = increments.map((i) => this.bump(tenantId, i.sender, i.bucket, counted ? i.deltas : zeros(i.deltas), i.ttlSeconds, now));
+    return { counted, values };
+  }
+
+  private bump(tenantId: string, sender: string, bucket: string, deltas: Record<string, number>, ttlSeconds: number, now: number): Record<string, number> {
     const key = `${recordKey(tenantId, sender)}\u0000${bucket}`;
     let c = this.counters.get(key);
     if (!c || c.expiresAt <= now) {
@@ -86,11 +102,17 @@ export class MemorySenderStore implements SenderStore {
   private sweep(now: number): void {
     this.sinceSweep = 0;
     for (const [k, c] of this.counters) if (c.expiresAt <= now) this.counters.delete(k);
+    for (const [k, expiresAt] of this.markers) if (expiresAt <= now) this.markers.delete(k);
   }
 }
 
 function sameEntry(a: KnownRecipientEntry | undefined, b: KnownRecipientEntry | undefined): boolean {
   return a === undefined || b === undefined ? a === b : a.expiresAt === b.expiresAt && a.lastContactAt === b.lastContactAt;
+}
+
+/** The same counters named with a delta of 0: read, not moved. */
+function zeros(deltas: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(deltas).map((k) => [k, 0]));
 }
 
 function recordKey(tenantId: string, sender: string): string {

@@ -1,11 +1,22 @@
-// The atomic counters one message moves, through SenderStore.increment: per
+// The atomic counters one message moves, through the SenderStore: per
 // minute, hour and day, distinct recipient domains per hour, and recipients
 // per identical body per day; plus the never-seen recipients, which
 // known-recipients.ts notes (sliding expiry, compare-and-set). Distinct
 // domains use the "first increment returns 1" trick, so two workers never
 // count one domain twice nor lose one.
+//
+// A score job can run more than once for one message (a Lambda timeout, a
+// crash after part of the work, an SQS redelivery, the local worker's retry).
+// The rate counters then must not count the message again: under a burst of
+// retries an honest sender would be pushed over its allowances. So the rate
+// counters move in one `incrementOnce`, together with a per-message marker:
+// the store writes the marker and the increments atomically, or — when the
+// marker is already there — adds nothing and only reads. The distinct counts
+// need no marker: a retry finds its recipient domains already counted this
+// hour (n > 1) and its recipients already known, so neither is new twice.
 import type { MessageRecord } from '../model.js';
 import type { SenderStore } from '../ports.js';
+import type { CounterIncrement } from './ports.js';
 import { domainOf } from '../policy/sender-key.js';
 import { THRESHOLDS } from './policy.js';
 import { knownRecipientKey, noteRecipients } from './known-recipients.js';
@@ -31,7 +42,11 @@ export interface WindowCounts {
 }
 
 const H = 3600;
-export const TTL = { minute: 2 * H, hourDomain: 2 * H, hour: 3 * 24 * H, day: 40 * 24 * H, fanout: 2 * 24 * H } as const;
+export const TTL = {
+  minute: 2 * H, hourDomain: 2 * H, hour: 3 * 24 * H, day: 40 * 24 * H, fanout: 2 * 24 * H,
+  /** A message's "counted" marker: as long as the longest window it guards (the day counters). */
+  counted: 40 * 24 * H,
+} as const;
 
 export const bucket = {
   minute: (now: Date) => `m:${now.toISOString().slice(0, 16)}`,
@@ -40,6 +55,8 @@ export const bucket = {
   hourDomain: (now: Date, domain: string) => `hd:${now.toISOString().slice(0, 13)}:${domain}`,
   known: knownRecipientKey,
   fanout: (now: Date, fp: string) => `fp:${now.toISOString().slice(0, 10)}:${fp}`,
+  /** The marker that says a message's rate counters were moved (not time-bucketed: a retry comes at another time). */
+  counted: (messageId: string) => `msg:${messageId}`,
 } as const;
 
 /** The pseudo-sender under which an IP user's aggregate counters live. */
@@ -54,22 +71,25 @@ export async function countMessage(
   const rcpts = message.envelope.rcptTo;
   const domains = [...new Set(rcpts.map(domainOf).filter(Boolean))].slice(0, THRESHOLDS.domainSample);
   const sample = rcpts.slice(0, THRESHOLDS.recipientSample);
-  const [minute, domainHits, knownHits, fanout, ipUser] = await Promise.all([
-    store.increment(t, s, bucket.minute(now), { messages: 1, recipients: rcpts.length }, TTL.minute),
+  const [domainHits, knownHits] = await Promise.all([
     Promise.all(domains.map((d) => store.increment(t, s, bucket.hourDomain(now, d), { n: 1 }, TTL.hourDomain))),
     noteRecipients(store, t, s, sample, now),
-    fingerprint ? store.increment(t, s, bucket.fanout(now, fingerprint), { recipients: rcpts.length }, TTL.fanout) : Promise.resolve({ recipients: 0 }),
-    message.identity.kind === 'ip-user'
-      ? store.increment(t, ipUserKey(message.identity.ipUserId), bucket.hour(now), { newSenders: isNewSender ? 1 : 0, messages: 1 }, TTL.hour)
-      : Promise.resolve({ newSenders: 0 }),
   ]);
   const newDomains = domainHits.filter((c) => c.n === 1).length;
   const newRcpts = knownHits.filter(Boolean).length;
-  const [hour, day] = await Promise.all([
+  const ipUser = message.identity.kind === 'ip-user' ? ipUserKey(message.identity.ipUserId) : undefined;
+  const increments: CounterIncrement[] = [
+    { sender: s, bucket: bucket.minute(now), deltas: { messages: 1, recipients: rcpts.length }, ttlSeconds: TTL.minute },
     // Counters are returned only when named: delivery outcomes are read with a delta of 0.
-    store.increment(t, s, bucket.hour(now), { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts, invalid: 0, attempted: 0 }, TTL.hour),
-    store.increment(t, s, bucket.day(now), { messages: 1, recipients: rcpts.length }, TTL.day),
-  ]);
+    { sender: s, bucket: bucket.hour(now), deltas: { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts, invalid: 0, attempted: 0 }, ttlSeconds: TTL.hour },
+    { sender: s, bucket: bucket.day(now), deltas: { messages: 1, recipients: rcpts.length }, ttlSeconds: TTL.day },
+    ...(fingerprint ? [{ sender: s, bucket: bucket.fanout(now, fingerprint), deltas: { recipients: rcpts.length }, ttlSeconds: TTL.fanout }] : []),
+    ...(ipUser ? [{ sender: ipUser, bucket: bucket.hour(now), deltas: { newSenders: isNewSender ? 1 : 0, messages: 1 }, ttlSeconds: TTL.hour }] : []),
+  ];
+  const { values } = await store.incrementOnce(t, { sender: s, bucket: bucket.counted(message.id) }, increments, TTL.counted);
+  const [minute, hour, day] = values as [Record<string, number>, Record<string, number>, Record<string, number>];
+  const fanout = fingerprint ? values[3]! : {};
+  const ipUserCounts = ipUser ? values[values.length - 1]! : {};
   return {
     minuteMessages: minute.messages ?? 0,
     hourMessages: hour.messages ?? 0,
@@ -82,6 +102,6 @@ export async function countMessage(
     hourAttempted: hour.attempted ?? 0,
     dayRecipients: day.recipients ?? 0,
     fanoutDay: fanout.recipients ?? 0,
-    ipUserNewSenders: ipUser.newSenders ?? 0,
+    ipUserNewSenders: ipUserCounts.newSenders ?? 0,
   };
 }

@@ -53,3 +53,39 @@ export interface KnownRecipientStore {
    */
   putKnownRecipient(tenantId: string, sender: string, key: string, entry: Required<KnownRecipientEntry>, expected: KnownRecipientEntry | undefined): Promise<boolean>;
 }
+
+/** One increment of a message's contribution: `deltas` added to the counters of `bucket` of `sender`, which vanish after `ttlSeconds`. */
+export interface CounterIncrement {
+  sender: string;
+  bucket: string;
+  deltas: Record<string, number>;
+  ttlSeconds: number;
+}
+
+/** What `incrementOnce` did, and the counters as they are after it. */
+export interface CountedOnce {
+  /** True when this call added the increments; false when the marker was already there (a retried job) and nothing was added. */
+  counted: boolean;
+  /** Per increment, in order: its named counters after the call (as `SenderStore.increment` returns them). */
+  values: Record<string, number>[];
+}
+
+/**
+ * Counting one message exactly once: part of the SenderStore port
+ * (core/ports.ts). Which counters a message moves, and by how much, is
+ * decided in counters.ts; the store only makes the marker and the increments
+ * one atomic step.
+ */
+export interface MessageCounterStore {
+  /**
+   * Atomically: records the marker `once.bucket` of `once.sender` (a per-message
+   * key; it expires after `onceTtlSeconds`) and applies every increment —
+   * or, when that marker is already recorded and not expired, applies none.
+   * Either way it returns the named counters as they now are. A job that runs
+   * again (a retry after a crash or a timeout, a redelivered queue message), on
+   * this handle or another, therefore moves no counter a second time; of two
+   * concurrent calls with one marker exactly one counts. Each (sender, bucket)
+   * appears at most once in `increments`, and there are at most 99 of them.
+   */
+  incrementOnce(tenantId: string, once: { sender: string; bucket: string }, increments: CounterIncrement[], onceTtlSeconds: number): Promise<CountedOnce>;
+}

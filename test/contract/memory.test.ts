@@ -14,6 +14,7 @@ import { MemorySenderStore } from '../../adapters/memory/sender-store.js';
 import { messageStoreContract } from './message-store.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
 import { knownRecipientsContract } from './known-recipients.contract.js';
+import { countedOnceContract } from './counted-once.contract.js';
 import { campaignIndexContract } from './campaign-index.contract.js';
 import type { ContractStores, StoresFactory, TestClock } from './factory.js';
 
@@ -40,6 +41,7 @@ const factory: StoresFactory = async (clock) => open(mkdtempSync(join(tmpdir(), 
 describe('memory adapters (senders, message log, campaign index)', () => {
   senderStoreContract(factory);
   knownRecipientsContract(factory);
+  countedOnceContract(factory);
   messageStoreContract(factory);
   campaignIndexContract(factory);
 });

@@ -5,6 +5,7 @@ import { tenantStoreContract } from './tenant-store.contract.js';
 import { messageStoreContract } from './message-store.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
 import { knownRecipientsContract } from './known-recipients.contract.js';
+import { countedOnceContract } from './counted-once.contract.js';
 import { suppressionStoreContract } from './suppression-store.contract.js';
 import { campaignIndexContract } from './campaign-index.contract.js';
 import type { StoresFactory } from './factory.js';
@@ -15,6 +16,7 @@ export function storesContract(factory: StoresFactory): void {
   messageStoreContract(factory);
   senderStoreContract(factory);
   knownRecipientsContract(factory);
+  countedOnceContract(factory);
   suppressionStoreContract(factory);
   campaignIndexContract(factory);
 }

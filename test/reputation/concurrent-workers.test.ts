@@ -65,7 +65,7 @@ test('a lost race is retried: interleaved saves both land', async () => {
   const store = new MemorySenderStore(clock);
   let saves = 0, refused = 0;
   const counting: SenderStore = {
-    get: (t, s) => store.get(t, s), list: (t) => store.list(t), increment: (...a) => store.increment(...a),
+    get: (t, s) => store.get(t, s), list: (t) => store.list(t), increment: (...a) => store.increment(...a), incrementOnce: (...a) => store.incrementOnce(...a),
     getKnownRecipients: (t, s, k) => store.getKnownRecipients(t, s, k), putKnownRecipient: (t, s, k, e, x) => store.putKnownRecipient(t, s, k, e, x),
     async save(r, v) { saves++; const ok = await store.save(r, v); if (!ok) refused++; return ok; },
   };

@@ -4,12 +4,14 @@
 // two Lambdas scoring mail of the same sender never lose an update.
 // A counter item whose TTL has passed but which DynamoDB has not swept yet
 // (deletion can lag by hours) is reset, not continued, like the SQLite store.
-// Known recipients are counter items too (see below).
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// Known recipients are counter items too (see below). `incrementOnce` moves
+// a message's counters in one transaction with a marker item (see there).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, SenderStore } from '../../../core/ports.js';
 import type { SenderRecord } from '../../../core/model.js';
-import type { KnownRecipientEntry } from '../../../core/reputation/ports.js';
-import { TTL_ATTRIBUTE, isConditionalFailure, key, stripKeys } from './layout.js';
+import type { CountedOnce, CounterIncrement, KnownRecipientEntry } from '../../../core/reputation/ports.js';
+import { TTL_ATTRIBUTE, cancellationCodes, isConditionalFailure, key, stripKeys } from './layout.js';
 import { byGsi1, queryAll } from './query.js';
 
 const COUNTER_PREFIX = 'c_';
@@ -21,6 +23,8 @@ const COUNTER_PREFIX = 'c_';
  * `c_n` and a TTL but no `lastContact`; writing the entry replaces it.
  */
 const LAST_CONTACT = 'lastContact';
+/** Tries of one counter write (a lost race with another writer, a transaction holding the item) before giving up. */
+const MAX_ATTEMPTS = 10;
 
 export class DynamoSenderStore implements SenderStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly clock: Clock) {}
@@ -57,21 +61,14 @@ export class DynamoSenderStore implements SenderStore {
   }
 
   async increment(tenantId: string, sender: string, bucket: string, deltas: Record<string, number>, ttlSeconds: number): Promise<Record<string, number>> {
-    const names: Record<string, string> = { '#ttl': TTL_ATTRIBUTE };
-    const values: Record<string, unknown> = {};
-    const adds: string[] = [];
-    Object.entries(deltas).forEach(([name, delta], i) => {
-      names[`#c${i}`] = COUNTER_PREFIX + name;
-      values[`:d${i}`] = delta;
-      adds.push(`#c${i} :d${i}`);
-    });
+    const { names, values, adds } = addExpression(deltas);
     const Key = key.counter(tenantId, sender, bucket);
-    for (let attempt = 0; attempt < 10; attempt++) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const nowSec = Math.floor(this.clock.now().getTime() / 1000);
       try {
         const out = await this.db.send(new UpdateCommand({
           TableName: this.table, Key,
-          UpdateExpression: `SET #ttl = if_not_exists(#ttl, :ttl) ADD ${adds.join(', ')}`,
+          UpdateExpression: `SET #ttl = if_not_exists(#ttl, :ttl) ADD ${adds}`,
           ConditionExpression: 'attribute_not_exists(#ttl) OR #ttl > :now',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':ttl': nowSec + ttlSeconds, ':now': nowSec },
@@ -79,6 +76,8 @@ export class DynamoSenderStore implements SenderStore {
         }));
         return pickCounters(out.Attributes ?? {}, deltas);
       } catch (err) {
+        // An incrementOnce transaction held the item (an hour or day counter): wait a little and add again.
+        if (isTransactionConflict(err)) { await backoff(attempt); continue; }
         if (!isConditionalFailure(err)) throw err;
       }
       // The item outlived its TTL: start the bucket afresh, unless another writer just did.
@@ -91,10 +90,107 @@ export class DynamoSenderStore implements SenderStore {
         }));
         return { ...deltas };
       } catch (err) {
+        if (isTransactionConflict(err)) { await backoff(attempt); continue; }
         if (!isConditionalFailure(err)) throw err;
       }
     }
     throw new Error(`counter ${Key.pk} ${Key.sk} kept changing under us`);
+  }
+
+  /**
+   * One TransactWriteItems: a Put of the marker item, on condition that none
+   * is there (or only an expired one DynamoDB has not swept yet), and an
+   * UpdateItem with ADD per counter. DynamoDB applies all or none, so a retry
+   * either finds the marker — the transaction is cancelled with
+   * ConditionalCheckFailed on item 0 and nothing is added — or finds no trace
+   * of the first run. This was the cheapest correct way: a condition on each
+   * counter item would need each item to carry the ids of every message it
+   * counted (kilobytes for a busy hour or day, and DynamoDB bills a write by
+   * the item's size), and a marker written before the increments, not with
+   * them, loses the message for good when the job dies in between.
+   *
+   * A transaction returns no values, so the counters are read back after it
+   * with one consistent BatchGetItem. Cost against one UpdateItem (ALL_NEW)
+   * per counter: the same 3–5 counter items plus the marker, written in one
+   * request instead of 3–5 but at transactional price (2 WCU per item: 8–12
+   * WCU instead of 3–5), and 3–5 RCU for the read-back; one round trip more
+   * in sequence (the read after the write). Two transactions (or a
+   * transaction and an increment) on one hot counter item conflict: the loser
+   * backs off and tries again. A counter item found expired (condition
+   * failure on it) is started afresh, as in `increment`, and the transaction
+   * tried again.
+   */
+  async incrementOnce(tenantId: string, once: { sender: string; bucket: string }, increments: CounterIncrement[], onceTtlSeconds: number): Promise<CountedOnce> {
+    const keys = increments.map((i) => key.counter(tenantId, i.sender, i.bucket));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const nowSec = Math.floor(this.clock.now().getTime() / 1000);
+      try {
+        await this.db.send(new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...key.counter(tenantId, once.sender, once.bucket), [TTL_ATTRIBUTE]: nowSec + onceTtlSeconds, entity: 'counter' },
+                ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
+                ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': nowSec },
+              },
+            },
+            ...increments.map((inc, i) => {
+              const { names, values, adds } = addExpression(inc.deltas);
+              return {
+                Update: {
+                  TableName: this.table, Key: keys[i]!,
+                  UpdateExpression: `SET #ttl = if_not_exists(#ttl, :ttl) ADD ${adds}`,
+                  ConditionExpression: 'attribute_not_exists(#ttl) OR #ttl > :now',
+                  ExpressionAttributeNames: names,
+                  ExpressionAttributeValues: { ...values, ':ttl': nowSec + inc.ttlSeconds, ':now': nowSec },
+                },
+              };
+            }),
+          ],
+        }));
+        return { counted: true, values: await this.readCounters(keys, increments, nowSec) };
+      } catch (err) {
+        const codes = cancellationCodes(err);
+        if (!codes) throw err;
+        if (codes[0] === 'ConditionalCheckFailed') return { counted: false, values: await this.readCounters(keys, increments, nowSec) };
+        const expired = codes.flatMap((c, i) => (i > 0 && c === 'ConditionalCheckFailed' ? [i - 1] : []));
+        if (expired.length > 0) await Promise.all(expired.map((i) => this.restartCounter(keys[i]!, increments[i]!.ttlSeconds, nowSec)));
+        else if (codes.includes('TransactionConflict')) await backoff(attempt);
+        else throw err;
+      }
+    }
+    throw new Error(`counters of ${once.sender} (${once.bucket}) kept changing under us`);
+  }
+
+  /** The named counters of each item as they are now (consistent reads); an item past its TTL reads as zeros, as `increment` would restart it. */
+  private async readCounters(keys: { pk: string; sk: string }[], increments: CounterIncrement[], nowSec: number): Promise<Record<string, number>[]> {
+    const found = new Map<string, Record<string, unknown>>();
+    let pending: Record<string, unknown>[] = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`counters of ${keys[0]?.pk} could not be read back`);
+      if (attempt > 0) await backoff(attempt);
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[this.table] ?? []) found.set(`${String(item.pk)}\u0000${String(item.sk)}`, item);
+      pending = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    return keys.map((k, i) => {
+      const item = found.get(`${k.pk}\u0000${k.sk}`);
+      const live = item && !(Number(item[TTL_ATTRIBUTE]) <= nowSec);
+      return pickCounters(live ? item : {}, increments[i]!.deltas);
+    });
+  }
+
+  /** Replaces a counter item past its TTL by an empty one, unless another writer just did. */
+  private async restartCounter(Key: { pk: string; sk: string }, ttlSeconds: number, nowSec: number): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table, Item: { ...Key, [TTL_ATTRIBUTE]: nowSec + ttlSeconds, entity: 'counter' },
+        ConditionExpression: '#ttl <= :now', ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': nowSec },
+      }));
+    } catch (err) {
+      if (!isConditionalFailure(err) && !isTransactionConflict(err)) throw err;
+    }
   }
 
   /** Eventually consistent reads unless `latest` (half the read cost; the compare-and-set in putKnownRecipient catches a stale one). */
@@ -142,6 +238,28 @@ export class DynamoSenderStore implements SenderStore {
       throw err;
     }
   }
+}
+
+/** `ADD` of each delta to its counter attribute, with `#ttl` named for the rest of the expression. */
+function addExpression(deltas: Record<string, number>): { names: Record<string, string>; values: Record<string, unknown>; adds: string } {
+  const names: Record<string, string> = { '#ttl': TTL_ATTRIBUTE };
+  const values: Record<string, unknown> = {};
+  const adds: string[] = [];
+  Object.entries(deltas).forEach(([name, delta], i) => {
+    names[`#c${i}`] = COUNTER_PREFIX + name;
+    values[`:d${i}`] = delta;
+    adds.push(`#c${i} :d${i}`);
+  });
+  return { names, values, adds: adds.join(', ') };
+}
+
+function isTransactionConflict(err: unknown): boolean {
+  return (err as { name?: string }).name === 'TransactionConflictException';
+}
+
+/** Up to 10 ms, then 20, 40 … (capped at 320 ms), at random within that: two losers of one race do not meet again. */
+function backoff(attempt: number): Promise<void> {
+  return sleep(Math.random() * 10 * 2 ** Math.min(attempt, 5));
 }
 
 function pickCounters(attrs: Record<string, unknown>, deltas: Record<string, number>): Record<string, number> {

@@ -14,6 +14,9 @@
 // marker is already there — adds nothing and only reads. The distinct counts
 // need no marker: a retry finds its recipient domains already counted this
 // hour (n > 1) and its recipients already known, so neither is new twice.
+// Coming before the marker, they can be missed (never doubled): when a run
+// dies between them and the marker, or when two runs of one message overlap
+// and the run that saw a domain or recipient first is not the one that counts.
 import type { MessageRecord } from '../model.js';
 import type { SenderStore } from '../ports.js';
 import type { CounterIncrement } from './ports.js';

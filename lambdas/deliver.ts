@@ -25,8 +25,8 @@ import { attemptDeadline, reportDeadline } from '../core/delivery/attempt-deadli
 import { clientOptionsFromEnv } from '../adapters/aws/env.js';
 import { sdkConfig } from '../adapters/aws/sdk-config.js';
 import { deferIfEarly } from '../adapters/aws/sqs-queue.js';
-import { awsStores, logger, maxReceives, metrics, pipelineDeps } from './shared/runtime.js';
-import { parseJob, processSqsBatch, receiveCount } from './shared/sqs-batch.js';
+import { awsStores, logger, metrics, pipelineDeps } from './shared/runtime.js';
+import { parseJob, processSqsBatch, retryOrHold } from './shared/sqs-batch.js';
 import { transportForMessage } from './shared/transport.js';
 
 const idempotencyConfig = new IdempotencyConfig({
@@ -74,13 +74,11 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
         const remaining = context.getRemainingTimeInMillis();
         await run(job, transportForMessage(job.messageId), { attempt: attemptDeadline(now, remaining), reports: reportDeadline(now, remaining) });
       } catch (err) {
-        logger.error('DELIVER_FAILED', { messageId: job.messageId, receiveCount: receiveCount(record), error: err as Error });
-        // Another invocation is running this very job: never hold a message that is being delivered.
-        if (receiveCount(record) < maxReceives() || err instanceof IdempotencyAlreadyInProgressError) throw err;
-        // The last receive: hold the message where the tenant sees it rather than leave it to the DLQ.
-        await holdAfterDeliveryFailure(pipelineDeps('deliver'), job.messageId, err);
-        metrics.addMetric('DeliveryHeld', MetricUnit.Count, 1);
-        return;
+        return retryOrHold(record, job.messageId, err, {
+          event: 'DELIVER_FAILED', hold: (e) => holdAfterDeliveryFailure(pipelineDeps('deliver'), job.messageId, e), heldMetric: 'DeliveryHeld',
+          // Another invocation is running this very job: never hold a message that is being delivered.
+          alwaysRetry: err instanceof IdempotencyAlreadyInProgressError,
+        });
       }
       metrics.addMetric('DeliveryAttempts', MetricUnit.Count, 1);
     });

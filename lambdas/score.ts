@@ -7,8 +7,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScoreJob } from '../core/ports.js';
 import { handleScoreJob, holdAfterScoringFailure } from '../core/pipeline/score.js';
 import { reportDeadline } from '../core/delivery/attempt-deadline.js';
-import { logger, maxReceives, metrics, pipelineDeps } from './shared/runtime.js';
-import { parseJob, processSqsBatch, receiveCount } from './shared/sqs-batch.js';
+import { logger, metrics, pipelineDeps } from './shared/runtime.js';
+import { parseJob, processSqsBatch, retryOrHold } from './shared/sqs-batch.js';
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
@@ -21,10 +21,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
         await handleScoreJob(deps, job);
         metrics.addMetric('MessagesScored', MetricUnit.Count, 1);
       } catch (err) {
-        logger.error('SCORE_FAILED', { messageId: job.messageId, receiveCount: receiveCount(record), error: err as Error });
-        if (receiveCount(record) < maxReceives()) throw err;
-        await holdAfterScoringFailure(deps, job.messageId, err);
-        metrics.addMetric('ScoringHeld', MetricUnit.Count, 1);
+        await retryOrHold(record, job.messageId, err, { event: 'SCORE_FAILED', hold: (e) => holdAfterScoringFailure(deps, job.messageId, e), heldMetric: 'ScoringHeld' });
       }
     });
   } finally {

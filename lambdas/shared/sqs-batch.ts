@@ -3,6 +3,8 @@
 // only it comes back (ReportBatchItemFailures on the event source mapping).
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, maxReceives, metrics } from './runtime.js';
 
 export async function processSqsBatch(event: SQSEvent, context: Context, handleRecord: (record: SQSRecord) => Promise<void>): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
@@ -20,4 +22,27 @@ export function parseJob<J extends { messageId: string }>(record: SQSRecord): J 
 
 export function receiveCount(record: SQSRecord): number {
   return Number(record.attributes?.ApproximateReceiveCount ?? 1);
+}
+
+export interface FailedJob {
+  /** The log event of the failure, e.g. SCORE_FAILED. */
+  event: string;
+  /** Holds the message in quarantine with the reason: where the tenant sees it, rather than in the DLQ. */
+  hold: (err: unknown) => Promise<void>;
+  /** The metric counted when a message is held. */
+  heldMetric: string;
+  /** A failure that must come back whatever the receive count (another invocation is running the job). */
+  alwaysRetry?: boolean;
+}
+
+/**
+ * A job's handler threw: log it, and throw again (SQS redelivers the record)
+ * unless this was its last receive, where the message is held instead, so
+ * nothing accepted waits in the DLQ unseen.
+ */
+export async function retryOrHold(record: SQSRecord, messageId: string, err: unknown, f: FailedJob): Promise<void> {
+  logger.error(f.event, { messageId, receiveCount: receiveCount(record), error: err as Error });
+  if (receiveCount(record) < maxReceives() || f.alwaysRetry) throw err;
+  await f.hold(err);
+  metrics.addMetric(f.heldMetric, MetricUnit.Count, 1);
 }

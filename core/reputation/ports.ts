@@ -78,13 +78,16 @@ export interface CountedOnce {
  */
 export interface MessageCounterStore {
   /**
-   * Atomically: records the marker `once.bucket` of `once.sender` (a per-message
-   * key; it expires after `onceTtlSeconds`) and applies every increment —
-   * or, when that marker is already recorded and not expired, applies none.
-   * Either way it returns the named counters as they now are. A job that runs
-   * again (a retry after a crash or a timeout, a redelivered queue message), on
-   * this handle or another, therefore moves no counter a second time; of two
-   * concurrent calls with one marker exactly one counts. Each (sender, bucket)
+   * Records the marker `once.bucket` of `once.sender` (a per-message key; it
+   * expires after `onceTtlSeconds`) and applies every increment — or, when
+   * that marker is already recorded and not expired, applies none. Either way
+   * it returns the named counters as they now are. A job that runs again (a
+   * retry after a crash or a timeout, a redelivered queue message), on this
+   * handle or another, therefore moves no counter a second time; of two
+   * concurrent calls with one marker exactly one counts. At most once, not
+   * exactly once: a store may claim the marker before it adds (DynamoDB does,
+   * to keep hot counter items out of transactions), so a run that dies in
+   * between leaves the message uncounted — never counted twice. Each (sender, bucket)
    * appears at most once in `increments`, and there are at most 99 of them.
    */
   incrementOnce(tenantId: string, once: { sender: string; bucket: string }, increments: CounterIncrement[], onceTtlSeconds: number): Promise<CountedOnce>;

@@ -5,13 +5,13 @@
 // A counter item whose TTL has passed but which DynamoDB has not swept yet
 // (deletion can lag by hours) is reset, not continued, like the SQLite store.
 // Known recipients are counter items too (see below). `incrementOnce` moves
-// a message's counters in one transaction with a marker item (see there).
+// a message's counters once, behind a marker item it claims first (see there).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, SenderStore } from '../../../core/ports.js';
 import type { SenderRecord } from '../../../core/model.js';
 import type { CountedOnce, CounterIncrement, KnownRecipientEntry } from '../../../core/reputation/ports.js';
-import { TTL_ATTRIBUTE, cancellationCodes, isConditionalFailure, key, stripKeys } from './layout.js';
+import { TTL_ATTRIBUTE, isConditionalFailure, key, stripKeys } from './layout.js';
 import { byGsi1, queryAll } from './query.js';
 
 const COUNTER_PREFIX = 'c_';
@@ -76,8 +76,6 @@ export class DynamoSenderStore implements SenderStore {
         }));
         return pickCounters(out.Attributes ?? {}, deltas);
       } catch (err) {
-        // An incrementOnce transaction held the item (an hour or day counter): wait a little and add again.
-        if (isTransactionConflict(err)) { await backoff(attempt); continue; }
         if (!isConditionalFailure(err)) throw err;
       }
       // The item outlived its TTL: start the bucket afresh, unless another writer just did.
@@ -90,7 +88,6 @@ export class DynamoSenderStore implements SenderStore {
         }));
         return { ...deltas };
       } catch (err) {
-        if (isTransactionConflict(err)) { await backoff(attempt); continue; }
         if (!isConditionalFailure(err)) throw err;
       }
     }
@@ -98,69 +95,41 @@ export class DynamoSenderStore implements SenderStore {
   }
 
   /**
-   * One TransactWriteItems: a Put of the marker item, on condition that none
-   * is there (or only an expired one DynamoDB has not swept yet), and an
-   * UpdateItem with ADD per counter. DynamoDB applies all or none, so a retry
-   * either finds the marker — the transaction is cancelled with
-   * ConditionalCheckFailed on item 0 and nothing is added — or finds no trace
-   * of the first run. This was the cheapest correct way: a condition on each
-   * counter item would need each item to carry the ids of every message it
-   * counted (kilobytes for a busy hour or day, and DynamoDB bills a write by
-   * the item's size), and a marker written before the increments, not with
-   * them, loses the message for good when the job dies in between.
+   * The marker first, then the counters: a conditional Put claims the
+   * message's marker (no marker there, or only an expired one DynamoDB has not
+   * swept yet); only the call that claims it adds the increments, each the
+   * plain ADD update `increment` makes, in parallel. A retry, or a concurrent
+   * run of the same message, finds the marker, adds nothing and reads the
+   * counters back.
    *
-   * A transaction returns no values, so the counters are read back after it
-   * with one consistent BatchGetItem. Cost against one UpdateItem (ALL_NEW)
-   * per counter: the same 3–5 counter items plus the marker, written in one
-   * request instead of 3–5 but at transactional price (2 WCU per item: 8–12
-   * WCU instead of 3–5), and 3–5 RCU for the read-back; one round trip more
-   * in sequence (the read after the write). Two transactions (or a
-   * transaction and an increment) on one hot counter item conflict: the loser
-   * backs off and tries again. A counter item found expired (condition
-   * failure on it) is started afresh, as in `increment`, and the transaction
-   * tried again.
+   * Not one transaction, on purpose: every message of a sender touches the
+   * same minute, hour and day items, and a transaction on an item conflicts
+   * with any other write to it (TransactionConflict), so a newsletter scored
+   * by many functions at once would spend its time backing off, at twice the
+   * write price. The cost of the order chosen: a run that dies after claiming
+   * the marker and before its increments land leaves that message uncounted.
+   * An undercount of one message can never lock an honest sender; a message
+   * counted twice could, which is what the marker is for.
+   *
+   * Round trips: the marker, then the increments (one round, in parallel),
+   * against one round before; one more write unit (the marker) per message.
    */
   async incrementOnce(tenantId: string, once: { sender: string; bucket: string }, increments: CounterIncrement[], onceTtlSeconds: number): Promise<CountedOnce> {
-    const keys = increments.map((i) => key.counter(tenantId, i.sender, i.bucket));
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const nowSec = Math.floor(this.clock.now().getTime() / 1000);
-      try {
-        await this.db.send(new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...key.counter(tenantId, once.sender, once.bucket), [TTL_ATTRIBUTE]: nowSec + onceTtlSeconds, entity: 'counter' },
-                ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-                ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': nowSec },
-              },
-            },
-            ...increments.map((inc, i) => {
-              const { names, values, adds } = addExpression(inc.deltas);
-              return {
-                Update: {
-                  TableName: this.table, Key: keys[i]!,
-                  UpdateExpression: `SET #ttl = if_not_exists(#ttl, :ttl) ADD ${adds}`,
-                  ConditionExpression: 'attribute_not_exists(#ttl) OR #ttl > :now',
-                  ExpressionAttributeNames: names,
-                  ExpressionAttributeValues: { ...values, ':ttl': nowSec + inc.ttlSeconds, ':now': nowSec },
-                },
-              };
-            }),
-          ],
-        }));
-        return { counted: true, values: await this.readCounters(keys, increments, nowSec) };
-      } catch (err) {
-        const codes = cancellationCodes(err);
-        if (!codes) throw err;
-        if (codes[0] === 'ConditionalCheckFailed') return { counted: false, values: await this.readCounters(keys, increments, nowSec) };
-        const expired = codes.flatMap((c, i) => (i > 0 && c === 'ConditionalCheckFailed' ? [i - 1] : []));
-        if (expired.length > 0) await Promise.all(expired.map((i) => this.restartCounter(keys[i]!, increments[i]!.ttlSeconds, nowSec)));
-        else if (codes.includes('TransactionConflict')) await backoff(attempt);
-        else throw err;
-      }
+    const nowSec = Math.floor(this.clock.now().getTime() / 1000);
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...key.counter(tenantId, once.sender, once.bucket), [TTL_ATTRIBUTE]: nowSec + onceTtlSeconds, entity: 'counter' },
+        ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': nowSec },
+      }));
+    } catch (err) {
+      if (!isConditionalFailure(err)) throw err;
+      const keys = increments.map((i) => key.counter(tenantId, i.sender, i.bucket));
+      return { counted: false, values: await this.readCounters(keys, increments, nowSec) };
     }
-    throw new Error(`counters of ${once.sender} (${once.bucket}) kept changing under us`);
+    const values = await Promise.all(increments.map((i) => this.increment(tenantId, i.sender, i.bucket, i.deltas, i.ttlSeconds)));
+    return { counted: true, values };
   }
 
   /** The named counters of each item as they are now (consistent reads); an item past its TTL reads as zeros, as `increment` would restart it. */
@@ -179,18 +148,6 @@ export class DynamoSenderStore implements SenderStore {
       const live = item && !(Number(item[TTL_ATTRIBUTE]) <= nowSec);
       return pickCounters(live ? item : {}, increments[i]!.deltas);
     });
-  }
-
-  /** Replaces a counter item past its TTL by an empty one, unless another writer just did. */
-  private async restartCounter(Key: { pk: string; sk: string }, ttlSeconds: number, nowSec: number): Promise<void> {
-    try {
-      await this.db.send(new PutCommand({
-        TableName: this.table, Item: { ...Key, [TTL_ATTRIBUTE]: nowSec + ttlSeconds, entity: 'counter' },
-        ConditionExpression: '#ttl <= :now', ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': nowSec },
-      }));
-    } catch (err) {
-      if (!isConditionalFailure(err) && !isTransactionConflict(err)) throw err;
-    }
   }
 
   /** Eventually consistent reads unless `latest` (half the read cost; the compare-and-set in putKnownRecipient catches a stale one). */
@@ -251,10 +208,6 @@ function addExpression(deltas: Record<string, number>): { names: Record<string, 
     adds.push(`#c${i} :d${i}`);
   });
   return { names, values, adds: adds.join(', ') };
-}
-
-function isTransactionConflict(err: unknown): boolean {
-  return (err as { name?: string }).name === 'TransactionConflictException';
 }
 
 /** Up to 10 ms, then 20, 40 … (capped at 320 ms), at random within that: two losers of one race do not meet again. */

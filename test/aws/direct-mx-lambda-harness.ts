@@ -10,6 +10,7 @@ import type { MessageRecord, Signal } from '../../core/model.js';
 import { sampleMessage } from '../delivery/helpers.js';
 import { scriptedMx, type ScriptedMx, type StallAt } from '../helpers/stalling-smtp.js';
 import { createAwsClients, createResources, startEmulators } from './emulators.js';
+import { settleWithin } from '../helpers/settle-within.js';
 
 export interface DirectMxLambdaHarness {
   stores: AwsStores;
@@ -72,10 +73,6 @@ export async function storeMessage(stores: AwsStores, m: StoredMessage): Promise
 }
 
 /** `run` must settle within `ms`, the time the fake runtime said was left; otherwise this rejects. */
-export async function withinRemainingTime<T>(run: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    run,
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('the handler outlived the time the runtime gave it')), ms); }),
-  ]).finally(() => clearTimeout(timer));
+export function withinRemainingTime<T>(run: Promise<T>, ms: number): Promise<T> {
+  return settleWithin(run, ms, 'the handler outlived the time the runtime gave it');
 }

@@ -13,6 +13,7 @@ import { OUT_OF_TIME_REPLY } from '../../core/delivery/attempt-deadline.js';
 import { classifyReply } from '../../core/delivery/bounce-rules.js';
 import type { RecipientResult } from '../../core/ports.js';
 import { DUMMY_CREDENTIALS, startSesLocal } from './emulators.js';
+import { settleWithin } from '../helpers/settle-within.js';
 
 /** Far past the test deadlines, far short of a socket that never ends. */
 const HANG_BOUND_MS = 15_000;
@@ -27,14 +28,8 @@ function sesClient(endpoint: string) {
 }
 
 /** Sends, failing the test instead of hanging if the send outlives HANG_BOUND_MS. */
-async function sendBounded(send: () => Promise<RecipientResult[]>): Promise<RecipientResult[]> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`the send was still running after ${HANG_BOUND_MS} ms`)), HANG_BOUND_MS); });
-  try {
-    return await Promise.race([send(), hang]);
-  } finally {
-    clearTimeout(timer);
-  }
+function sendBounded(send: () => Promise<RecipientResult[]>): Promise<RecipientResult[]> {
+  return settleWithin(send(), HANG_BOUND_MS, 'the send did not end');
 }
 
 function assertOutOfTime(results: RecipientResult[], phase: keyof typeof OUT_OF_TIME_REPLY): void {

@@ -12,6 +12,7 @@ import { handleDeliverJob } from '../../core/pipeline/deliver.js';
 import type { RecipientResult } from '../../core/ports.js';
 import { createTenant, openHarness, queueMessage, sampleMessage, tableResolver } from './helpers.js';
 import { scriptedMx } from '../helpers/stalling-smtp.js';
+import { settleWithin } from '../helpers/settle-within.js';
 
 /** Far past a 1.5 s deadline, far short of nodemailer's own timeouts. */
 const HANG_BOUND_MS = 15_000;
@@ -29,14 +30,8 @@ function request(deadline: number, rcptTo = ['bob@dest.test']) {
 
 /** Sends, failing the test instead of hanging if the attempt outlives HANG_BOUND_MS. */
 async function sendBounded(send: () => Promise<RecipientResult[]>): Promise<{ results: RecipientResult[]; endedAt: number }> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`the attempt was still running after ${HANG_BOUND_MS} ms`)), HANG_BOUND_MS); });
-  try {
-    const results = await Promise.race([send(), hang]);
-    return { results, endedAt: Date.now() };
-  } finally {
-    clearTimeout(timer);
-  }
+  const results = await settleWithin(send(), HANG_BOUND_MS, 'the attempt did not end');
+  return { results, endedAt: Date.now() };
 }
 
 function assertOutOfTime(results: RecipientResult[], phase: keyof typeof OUT_OF_TIME_REPLY): void {
@@ -162,11 +157,7 @@ describe('a delivery attempt with a deadline', { timeout: 60_000 }, () => {
     try {
       await createTenant(h);
       const msg = await queueMessage(h, { mailFrom: 'alice@example.com', rcptTo: ['bob@dest.test'], raw: sampleMessage() });
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 }, { deadline: Date.now() + BUDGET_MS }),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the deliver step did not end')), HANG_BOUND_MS); }),
-      ]).finally(() => clearTimeout(timer));
+      await settleWithin(handleDeliverJob(h.deps, { messageId: msg.id, attempt: 1 }, { deadline: Date.now() + BUDGET_MS }), HANG_BOUND_MS, 'the deliver step did not end');
       const rec = (await h.stores.messages.get(msg.id))!;
       assert.equal(rec.status, 'delivering');
       assert.equal(rec.recipients[0]!.state, 'deferred');

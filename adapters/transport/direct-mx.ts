@@ -213,7 +213,8 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
     for (let i = 0; i < MX_HOSTS_PER_ATTEMPT; i++) {
       if (!mayStartSession(deadline, Date.now(), options.minSessionMs)) return results.length > 0 ? results : notSent();
       let conn: MxConnection;
-      // DNS, MTA-STS and TLSA lookups have no timeouts of their own: the watch bounds them all.
+      // DNS, MTA-STS and TLSA lookups have no timeouts of their own: the watch bounds them all,
+      // and the null-MX check after a failed lookup too.
       const watch = watchDeadline(deadline);
       const connecting = connectMx(domain, skipHosts, deadline);
       try {
@@ -227,8 +228,11 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
         // No host left: the replies of the last one tried say more than "no host".
         if (results.length > 0) return results;
         const e = err as ConnectError;
-        if (e.category === 'dns' && !e.temporary && (await hasNullMx(options.resolve ?? (dnsResolve as ResolveFn), domain))) {
-          return rcpts.map((rcpt) => ({ rcpt, code: 556, reply: `556 5.1.10 local: ${domain} accepts no mail: it publishes a null MX (RFC 7505)` }));
+        if (e.category === 'dns' && !e.temporary) {
+          // hasNullMx never rejects: a rejection is the deadline passing.
+          const nullMx = await watch.race(hasNullMx(options.resolve ?? (dnsResolve as ResolveFn), domain)).catch(() => 'out of time' as const);
+          if (nullMx === 'out of time') return notSent();
+          if (nullMx) return rcpts.map((rcpt) => ({ rcpt, code: 556, reply: `556 5.1.10 local: ${domain} accepts no mail: it publishes a null MX (RFC 7505)` }));
         }
         return connectFailure(rcpts, e);
       } finally {

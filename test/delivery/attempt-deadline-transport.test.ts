@@ -151,6 +151,20 @@ describe('a delivery attempt with a deadline', { timeout: 60_000 }, () => {
     }
   });
 
+  it('ends at the deadline when the null-MX check after a failed lookup gets no answer, deferred as not sent', async () => {
+    // The first MX query answers "no such domain"; the second, the null-MX check that follows it, is never answered.
+    let mxQueries = 0;
+    const answered = tableResolver({});
+    const resolve = (name: string, type: unknown, cb?: unknown): void => {
+      if (type === 'MX' && ++mxQueries > 1) return;
+      answered(name, type, cb);
+    };
+    const transport = createDirectMxTransport({ name: 'gw.relayguard.test', resolve, mtaSts: { enabled: false }, dane: { enabled: false }, minSessionMs: MIN_SESSION_MS });
+    const { results } = await sendBounded(() => transport.send(request(Date.now() + BUDGET_MS, ['bob@gone.test'])));
+    assert.equal(mxQueries, 2, 'the null-MX check was made');
+    assertOutOfTime(results, 'not-sent');
+  });
+
   it('records the deadline\'s deferral through the deliver step and schedules the retry', async () => {
     const mx = await scriptedMx('data-reply');
     const h = openHarness(smarthost(mx.port), { deliveryRetrySeconds: 3600 });

@@ -16,6 +16,7 @@ import type { AwsClientOptions } from './clients.js';
 import { sdkConfig } from './sdk-config.js';
 import type { OutboundMessage, RecipientResult, Transport } from '../../core/ports.js';
 import { mayStartSession, outOfTime } from '../../core/delivery/attempt-deadline.js';
+import { timerToDeadline } from '../transport/deadline.js';
 
 export const MESSAGE_TAG = 'relayguard-message';
 
@@ -66,7 +67,8 @@ export class SesTransport implements Transport {
   private async sendOnce(message: OutboundMessage): Promise<RecipientResult[]> {
     const all = (code: number, reply: string) => message.rcptTo.map((rcpt) => ({ rcpt, code, reply, mx: SES_HOP }));
     // The SDK gives up its retries and the request when the signal fires; send() checked that time is left.
-    const signal = message.deadline === undefined ? undefined : AbortSignal.timeout(Math.max(1, message.deadline - Date.now()));
+    const delay = timerToDeadline(message.deadline);
+    const signal = delay === undefined ? undefined : AbortSignal.timeout(Math.max(1, delay));
     try {
       const out = await this.ses.send(new SendEmailCommand({
         ...(message.mailFrom ? { FromEmailAddress: message.mailFrom } : {}),

@@ -37,11 +37,26 @@ export interface DeadlineWatch {
   stop(): void;
 }
 
+/** The longest delay a Node timer keeps: a longer one, Infinity included, fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * How long a timer that ends the work at `deadline` waits, or undefined when
+ * it needs none: no deadline, or one further than a timer reaches (about 24.8
+ * days; Infinity), which no attempt lives to see.
+ */
+export function timerToDeadline(deadline: number | undefined, now = Date.now()): number | undefined {
+  if (deadline === undefined) return undefined;
+  const left = Math.max(0, deadline - now);
+  return left > MAX_TIMER_MS ? undefined : left;
+}
+
 const NO_DEADLINE: DeadlineWatch = { race: (work) => work, passed: () => false, caused: () => false, stop() {} };
 
 /** Calls `onPassed` (to close a connection) and rejects the races when `deadline` passes. */
 export function watchDeadline(deadline: number | undefined, onPassed: () => void = () => {}): DeadlineWatch {
-  if (deadline === undefined) return NO_DEADLINE;
+  const delay = timerToDeadline(deadline);
+  if (deadline === undefined || delay === undefined) return NO_DEADLINE;
   let fired = false;
   let reject: (err: Error) => void = () => {};
   const expiry = new Promise<never>((_, r) => { reject = r; });
@@ -51,7 +66,7 @@ export function watchDeadline(deadline: number | undefined, onPassed: () => void
     fired = true;
     reject(new DeadlinePassed());
     onPassed();
-  }, Math.max(0, deadline - Date.now()));
+  }, delay);
   const passed = () => fired || Date.now() >= deadline - SLACK_MS;
   return {
     race: (work) => Promise.race([work, expiry]),

@@ -107,6 +107,19 @@ describe('the SES transport with a deadline', { timeout: 60_000 }, () => {
     } finally { client.destroy(); await ses.stop(); }
   });
 
+  test('sends as without a deadline when the deadline is further than a timer reaches (Infinity included)', async () => {
+    const ses = await loopbackSes(() => true);
+    const client = sesClient(ses.endpoint);
+    try {
+      // Node fires a timer longer than 2^31 - 1 ms after 1 ms, and AbortSignal.timeout(Infinity) throws.
+      for (const deadline of [Infinity, Date.now() + 2 ** 31]) {
+        const results = await sendBounded(() => new SesTransport(client).send({ mailFrom: 'alice@example.com', rcptTo: recipients(1), raw, deadline }));
+        assert.equal(results[0]?.code, 250, results[0]?.reply);
+      }
+      assert.equal(ses.requests, 2);
+    } finally { client.destroy(); await ses.close(); }
+  });
+
   test('aborts a SendEmail that SES takes and never answers at the deadline, outcome unknown, and starts no further batch', async () => {
     const ses = await loopbackSes();
     const client = sesClient(ses.endpoint);

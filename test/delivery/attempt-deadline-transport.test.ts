@@ -121,6 +121,20 @@ describe('a delivery attempt with a deadline', { timeout: 60_000 }, () => {
     }
   });
 
+  it('delivers as without a deadline when the deadline is further than a timer reaches (Infinity included)', async () => {
+    const mx = await scriptedMx('never');
+    try {
+      // Node fires a timer longer than 2^31 - 1 ms after 1 ms: such a deadline must not end the session at once.
+      for (const deadline of [Infinity, Date.now() + 2 ** 31]) {
+        const { results } = await sendBounded(() => smarthost(mx.port).send(request(deadline)));
+        assert.equal(results[0]!.code, 250, results[0]!.reply);
+      }
+      assert.equal(mx.completeMessages, 2);
+    } finally {
+      await mx.close();
+    }
+  });
+
   it('tries no further MX host once the first has used up the time', async () => {
     // mx1 (127.0.0.1) never greets; mx2 (127.0.0.2, the same port) would take the message.
     const stalled = await scriptedMx('greeting');

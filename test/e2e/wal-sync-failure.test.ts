@@ -129,13 +129,14 @@ test('a batch whose WAL sync fails after the commit gets 451, leaves nothing beh
     gw = await startOn(dataDir, receiver, 'on');
     const subjects = [before, large, ...burst, after].map((o) => o.subject).sort();
     const delivered = () => receiver.received.map((r) => subjectOf(r.raw) ?? '?').sort();
-    const until = Date.now() + 30_000;
-    while (Date.now() < until && new Set(delivered()).size < subjects.length) await new Promise((r) => setTimeout(r, 100));
-    // A duplicate would follow its first copy through the same queue: give the workers time to have sent one.
-    for (const until = Date.now() + 10_000; Date.now() < until && (gw.stores.scoreQueue.depth() > 0 || gw.stores.deliverQueue.depth() > 0);) {
+    // A job leaves its queue only once its work is done (the worker acks after the handler), and a duplicate
+    // would follow its first copy through the same queues: with every subject in and both queues empty, nothing
+    // more can arrive.
+    const queued = () => gw.stores.scoreQueue.depth() + gw.stores.deliverQueue.depth();
+    for (const until = Date.now() + 40_000; Date.now() < until && (new Set(delivered()).size < subjects.length || queued() > 0);) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(queued(), 0, 'the score and deliver queues drained: no copy is still on its way');
     assert.deepEqual(delivered(), subjects, 'each message, the resent ones included, reached the receiver exactly once');
   } finally {
     await gw.stop();

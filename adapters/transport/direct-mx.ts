@@ -131,6 +131,8 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
   const mtaSts = { enabled: options.mtaSts?.enabled ?? true, cache: options.mtaSts?.cache ?? createMtaStsCache() };
   const dane = { enabled: options.dane?.enabled ?? true, resolveTlsa: options.dane?.resolveTlsa };
   const concurrency = Math.max(1, options.concurrency ?? 4);
+  /** What every SMTP session is given besides its connection. */
+  const sessionLimits = options.minSessionMs !== undefined ? { minSessionMs: options.minSessionMs } : {};
 
   function connectMx(domain: string, skipHosts: string[], deadline: number | undefined): Promise<MxConnection> {
     return mxConnect({
@@ -158,7 +160,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
       mx: conn.hostname,
       connection: {} as Parameters<typeof deliverOverSmtp>[0]['connection'],
       verifyTls: undefined as ((s: TLSSocket) => string | undefined) | undefined,
-      ...(options.minSessionMs !== undefined ? { minSessionMs: options.minSessionMs } : {}),
+      ...sessionLimits,
     };
 
     if (conn.daneEnabled && conn.daneVerifier) {
@@ -186,7 +188,7 @@ export function createDirectMxTransport(options: DirectMxOptions): Transport {
         {
           mx: conn.hostname,
           connection: { host: conn.host, port: conn.port, name: options.name, ignoreTLS: true, connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_MS },
-          ...(options.minSessionMs !== undefined ? { minSessionMs: options.minSessionMs } : {}),
+          ...sessionLimits,
         },
         { ...message, rcptTo: rcpts },
       );

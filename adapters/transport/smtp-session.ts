@@ -170,9 +170,9 @@ export async function deliverOverSmtp(opts: SmtpSessionOptions, message: Outboun
     return await watch.race(session());
   } catch (e) {
     let err = e as SmtpError;
+    const envelope = (conn as unknown as WithEnvelope)._envelope;
     if (watch.caused(err)) {
       // Refusals at RCPT TO stand; for the rest the deadline speaks, and says whether the data had gone.
-      const envelope = (conn as unknown as WithEnvelope)._envelope;
       const phase = handedOver ? 'outcome-unknown' : 'not-sent';
       return perRecipient(message.rcptTo, envelope?.rejectedErrors, (rcpt) => outOfTime(rcpt, phase, mx), mx);
     }
@@ -180,7 +180,6 @@ export async function deliverOverSmtp(opts: SmtpSessionOptions, message: Outboun
     if ((conn as unknown as { upgrading?: boolean }).upgrading && err.code !== 'ETLS') {
       err = Object.assign(new Error(`TLS handshake after STARTTLS failed: ${err.message || String(err)}`), { code: 'ETLS' });
     }
-    const envelope = (conn as unknown as WithEnvelope)._envelope;
     // Refusals recorded at RCPT TO stand; everyone else gets the error that ended the session.
     const rejected = err.rejectedErrors ?? envelope?.rejectedErrors;
     return perRecipient(message.rcptTo, rejected, (rcpt) => fromError(rcpt, err, mx), mx);

@@ -11,9 +11,10 @@ export class DeadlinePassed extends Error {
 }
 
 /**
- * Socket timeouts cut to the deadline start their timers after the watch
- * does, so they fire at the deadline or just after it; a timeout this close
- * to it is the deadline's doing.
+ * Timeouts cut to the deadline (capToDeadline) start their timers after the
+ * watch does, with at most the time that was left, so none fires before the
+ * deadline (the socket's inactivity timeout, restarted by every reply, fires
+ * well after it); a timeout this close to the deadline is the deadline's doing.
  */
 const SLACK_MS = 100;
 

@@ -31,7 +31,7 @@ export interface SmtpSessionOptions {
   minSessionMs?: number;
 }
 
-/** nodemailer's own limits, which a deadline cuts: connecting and the greeting (2 min), one reply (10 min, RFC 5321 4.5.3.2). */
+/** nodemailer's own limits, which a deadline cuts: connecting (2 min), the greeting (30 s), a silent socket (10 min, RFC 5321 4.5.3.2's wait for the reply to DATA). */
 const NODEMAILER_DEFAULTS = { connectionTimeout: 120_000, greetingTimeout: 30_000, socketTimeout: 600_000 };
 
 /** The connection options with every timeout cut to the time left before `deadline`. */

@@ -81,7 +81,9 @@ export interface MessageCounterStore {
    * Records the marker `once.bucket` of `once.sender` (a per-message key; it
    * expires after `onceTtlSeconds`) and applies every increment — or, when
    * that marker is already recorded and not expired, applies none. Either way
-   * it returns the named counters as they now are. A job that runs again (a
+   * it returns the named counters as they now are — for a call that finds the
+   * marker of a concurrent call still adding (DynamoDB claims the marker
+   * first), possibly without that call's increments yet. A job that runs again (a
    * retry after a crash or a timeout, a redelivered queue message), on this
    * handle or another, therefore moves no counter a second time; of two
    * concurrent calls with one marker exactly one counts. At most once, not

@@ -154,7 +154,9 @@ export function countedOnceContract(factory: StoresFactory): void {
       assert.deepEqual(await other.senders.incrementOnce('t1', { sender: SENDER, bucket: 'msg:a' }, inc, 86_400), { counted: false, values: [{ messages: 1, recipients: 4 }, { messages: 1 }] });
       const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? s : other).senders.incrementOnce('t1', { sender: SENDER, bucket: 'msg:b' }, inc, 86_400)));
       assert.equal(racing.filter((r) => r.counted).length, 1);
-      assert.ok(racing.every((r) => r.values[0]!.messages === 2), 'every caller reads the counters with the one increment in');
+      assert.equal(racing.find((r) => r.counted)!.values[0]!.messages, 2, 'the caller that counts reads its increment in');
+      // A caller that finds the marker may read before the counting call's updates land (DynamoDB claims the marker first).
+      assert.ok(racing.every((r) => r.values[0]!.messages === 1 || r.values[0]!.messages === 2), 'no caller reads the increment in twice');
       assert.deepEqual(await s.senders.increment('t1', SENDER, 'w1', { messages: 0, recipients: 0 }, 3600), { messages: 2, recipients: 8 });
     } finally { await other.close(); await s.close(); }
   });

@@ -100,7 +100,8 @@ export class DynamoSenderStore implements SenderStore {
    * swept yet); only the call that claims it adds the increments, each the
    * plain ADD update `increment` makes, in parallel. A retry, or a concurrent
    * run of the same message, finds the marker, adds nothing and reads the
-   * counters back.
+   * counters back; a concurrent run can read them before the claiming run's
+   * updates land, and then sees the message uncounted, never counted twice.
    *
    * Not one transaction, on purpose: every message of a sender touches the
    * same minute, hour and day items, and a transaction on an item conflicts

@@ -7,7 +7,7 @@
 import { stmt, writeTransaction, type Db } from './sqlite.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
 import type { SenderRecord } from '../../core/model.js';
-import type { CountedOnce, CounterIncrement, KnownRecipientEntry } from '../../core/reputation/ports.js';
+import { sameKnownRecipientEntry, zeroDeltas, type CountedOnce, type CounterIncrement, type KnownRecipientEntry } from '../../core/reputation/ports.js';
 
 /**
  * A known recipient is one counters row in its own bucket (`r:<hash>`): name
@@ -81,7 +81,7 @@ export class SqliteSenderStore implements SenderStore {
     const now = this.clock.now().getTime();
     const out = writeTransaction(this.db, () => {
       const counted = this.claim.run({ t: tenantId, s: once.sender, b: once.bucket, e: now + onceTtlSeconds * 1000, now }).changes === 1;
-      const values = increments.map((i) => this.bumpAll(tenantId, i.sender, i.bucket, counted ? i.deltas : zeros(i.deltas), i.ttlSeconds, now));
+      const values = increments.map((i) => this.bumpAll(tenantId, i.sender, i.bucket, counted ? i.deltas : zeroDeltas(i.deltas), i.ttlSeconds, now));
       return { counted, values };
     })();
     this.sweep(now);
@@ -109,7 +109,7 @@ export class SqliteSenderStore implements SenderStore {
   /** The compare and the write in one immediate transaction: another process cannot write in between. */
   async putKnownRecipient(tenantId: string, sender: string, key: string, entry: Required<KnownRecipientEntry>, expected: KnownRecipientEntry | undefined): Promise<boolean> {
     return writeTransaction(this.db, () => {
-      if (!sameEntry(this.knownEntry(tenantId, sender, key), expected)) return false;
+      if (!sameKnownRecipientEntry(this.knownEntry(tenantId, sender, key), expected)) return false;
       stmt(this.db, `DELETE FROM counters WHERE tenant_id = ? AND sender = ? AND bucket = ? AND name IN ('${LAST_CONTACT}', '${LEGACY_COUNT}')`).run(tenantId, sender, key);
       stmt(this.db, 'INSERT INTO counters (tenant_id, sender, bucket, name, value, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(tenantId, sender, key, LAST_CONTACT, entry.lastContactAt, entry.expiresAt);
@@ -124,13 +124,4 @@ export class SqliteSenderStore implements SenderStore {
     const legacy = rows.find((r) => r.name === LEGACY_COUNT);
     return legacy ? { expiresAt: legacy.expires_at } : undefined;
   }
-}
-
-/** The same counters named with a delta of 0: read, not moved. */
-function zeros(deltas: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.keys(deltas).map((k) => [k, 0]));
-}
-
-function sameEntry(a: KnownRecipientEntry | undefined, b: KnownRecipientEntry | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : a.expiresAt === b.expiresAt && a.lastContactAt === b.lastContactAt;
 }

@@ -5,7 +5,7 @@
 // simulated clock expires counters as a real one would.
 import type { SenderRecord } from '../../core/model.js';
 import type { Clock, SenderStore } from '../../core/ports.js';
-import type { CountedOnce, CounterIncrement, KnownRecipientEntry } from '../../core/reputation/ports.js';
+import { sameKnownRecipientEntry, zeroDeltas, type CountedOnce, type CounterIncrement, type KnownRecipientEntry } from '../../core/reputation/ports.js';
 
 /** Records are kept serialised, as a database would: callers never share an object with the store. */
 interface Stored { json: string; tenantId: string; version: number }
@@ -55,7 +55,7 @@ export class MemorySenderStore implements SenderStore {
     const expiresAt = this.markers.get(key);
     const counted = expiresAt === undefined || expiresAt <= now;
     if (counted) this.markers.set(key, now + onceTtlSeconds * 1000);
-    const values = increments.map((i) => this.bump(tenantId, i.sender, i.bucket, counted ? i.deltas : zeros(i.deltas), i.ttlSeconds, now));
+    const values = increments.map((i) => this.bump(tenantId, i.sender, i.bucket, counted ? i.deltas : zeroDeltas(i.deltas), i.ttlSeconds, now));
     return { counted, values };
   }
 
@@ -82,7 +82,7 @@ export class MemorySenderStore implements SenderStore {
   }
 
   async putKnownRecipient(tenantId: string, sender: string, key: string, entry: Required<KnownRecipientEntry>, expected: KnownRecipientEntry | undefined): Promise<boolean> {
-    if (!sameEntry(this.knownEntry(tenantId, sender, key), expected)) return false;
+    if (!sameKnownRecipientEntry(this.knownEntry(tenantId, sender, key), expected)) return false;
     this.counters.set(`${recordKey(tenantId, sender)}\u0000${key}`, { values: { lastContact: entry.lastContactAt }, expiresAt: entry.expiresAt });
     return true;
   }
@@ -104,15 +104,6 @@ export class MemorySenderStore implements SenderStore {
     for (const [k, c] of this.counters) if (c.expiresAt <= now) this.counters.delete(k);
     for (const [k, expiresAt] of this.markers) if (expiresAt <= now) this.markers.delete(k);
   }
-}
-
-function sameEntry(a: KnownRecipientEntry | undefined, b: KnownRecipientEntry | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : a.expiresAt === b.expiresAt && a.lastContactAt === b.lastContactAt;
-}
-
-/** The same counters named with a delta of 0: read, not moved. */
-function zeros(deltas: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.keys(deltas).map((k) => [k, 0]));
 }
 
 function recordKey(tenantId: string, sender: string): string {

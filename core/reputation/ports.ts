@@ -94,3 +94,15 @@ export interface MessageCounterStore {
    */
   incrementOnce(tenantId: string, once: { sender: string; bucket: string }, increments: CounterIncrement[], onceTtlSeconds: number): Promise<CountedOnce>;
 }
+
+// For the stores implementing the ports above (SQLite, in-memory), so that each compares and reads the same way.
+
+/** Whether a stored known-recipient entry still equals the `expected` one of `putKnownRecipient` (undefined: none). */
+export function sameKnownRecipientEntry(a: KnownRecipientEntry | undefined, b: KnownRecipientEntry | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.expiresAt === b.expiresAt && a.lastContactAt === b.lastContactAt;
+}
+
+/** The same counters named with a delta of 0: read, not moved (an `incrementOnce` that finds its marker). */
+export function zeroDeltas(deltas: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(deltas).map((k) => [k, 0]));
+}

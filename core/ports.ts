@@ -131,11 +131,11 @@ export interface JobQueue<J> {
   send(job: J, delaySeconds?: number): Promise<void>;
 }
 
-/** Per-sender state with optimistic concurrency: `version` must match to save. */
 /**
- * A sender's record and rate counters, (KnownRecipientStore) the recipients it
- * has written to, and (MessageCounterStore) a message's counters moved once
- * however often its score job runs.
+ * A sender's record (optimistic concurrency: `version` must match to save) and
+ * rate counters, (KnownRecipientStore) the recipients it has written to, and
+ * (MessageCounterStore) a message's counters moved once however often its
+ * score job runs.
  */
 export interface SenderStore extends KnownRecipientStore, MessageCounterStore {
   get(tenantId: string, sender: string): Promise<(SenderRecord & { version: number }) | undefined>;

@@ -90,7 +90,8 @@ export interface MessageCounterStore {
    * exactly once: a store may claim the marker before it adds (DynamoDB does,
    * to keep hot counter items out of transactions), so a run that dies in
    * between leaves the message uncounted — never counted twice. Each (sender, bucket)
-   * appears at most once in `increments`, and there are at most 99 of them.
+   * appears at most once in `increments`, and there are at most 100 of them
+   * (DynamoDB reads them back with one BatchGetItem).
    */
   incrementOnce(tenantId: string, once: { sender: string; bucket: string }, increments: CounterIncrement[], onceTtlSeconds: number): Promise<CountedOnce>;
 }

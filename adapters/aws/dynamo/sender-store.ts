@@ -23,7 +23,11 @@ const COUNTER_PREFIX = 'c_';
  * `c_n` and a TTL but no `lastContact`; writing the entry replaces it.
  */
 const LAST_CONTACT = 'lastContact';
-/** Tries of one counter write (a lost race with another writer, a transaction holding the item) before giving up. */
+/**
+ * Tries of one counter write (each lost because another writer restarted the
+ * expired bucket first), and of reading back the counters a BatchGetItem left
+ * unprocessed, before giving up.
+ */
 const MAX_ATTEMPTS = 10;
 
 export class DynamoSenderStore implements SenderStore {
@@ -211,7 +215,7 @@ function addExpression(deltas: Record<string, number>): { names: Record<string, 
   return { names, values, adds: adds.join(', ') };
 }
 
-/** Up to 10 ms, then 20, 40 … (capped at 320 ms), at random within that: two losers of one race do not meet again. */
+/** The pause before try `attempt + 1` of a read-back: up to 20 ms, then 40, 80 … (capped at 320 ms), at random within that, so reads throttled together are not retried together. */
 function backoff(attempt: number): Promise<void> {
   return sleep(Math.random() * 10 * 2 ** Math.min(attempt, 5));
 }

@@ -31,32 +31,150 @@ function parseRegex(src: string): { body: string; flags: string } | undefined {
   return { body: src.slice(i, j), flags: src.slice(j + 1).trim() };
 }
 
-const POSIX: Record<string, string> = { alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9a-fA-F', print: '\\x20-\\x7e', cntrl: '\\x00-\\x1f', word: '\\w', blank: ' \\t', graph: '\\x21-\\x7e' };
+// SpamAssassin compiles every rule as qr/…/aa (Mail::SpamAssassin::Util
+// compile_regexp) and matches byte strings. The translation below keeps what
+// that means where JS reads the same syntax differently:
+// - `.` is any byte but \n (JS also stops at \r);
+// - `$` (and \Z) also matches before a final \n, and with /m `^` and `$` see
+//   only \n as a line end (JS also \r): both are written as lookarounds, and
+//   the JS m and s flags are not used;
+// - \s is ASCII white space under /aa (JS \s also matches \xa0, a byte common
+//   in UTF-8 text);
+// - \e, \a, \h, \v, \Z, \z, \A, octal and \x{…} escapes, POSIX classes.
+// What has no JS equivalent (possessive quantifiers, atomic groups, \K, inline
+// modifiers after the start, …) makes the rule untranslatable rather than
+// approximated. /i needs nothing: under /aa Perl folds Latin-1 letters as JS does.
 
-/** Perl regex source and flags to a JS RegExp, or undefined when it cannot be expressed. */
+/** POSIX classes under /aa: ASCII only. */
+const POSIX: Record<string, string> = {
+  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\t\\n\\x0b\\f\\r ',
+  punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9a-fA-F', print: '\\x20-\\x7e', cntrl: '\\x00-\\x1f\\x7f', word: '\\w', blank: ' \\t', graph: '\\x21-\\x7e',
+};
+/** Perl's \s under /aa, and its complement, as class contents. */
+const SPACE = '\\t\\n\\x0b\\f\\r ';
+const NOT_SPACE = '\\x00-\\x08\\x0e-\\x1f\\x21-\\uffff';
+/** \h and \v (not narrowed by /aa), as class contents. */
+const HSPACE = '\\t \\xa0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000';
+const VSPACE = '\\n\\x0b\\f\\r\\x85\\u2028\\u2029';
+const START = '(?<![\\s\\S])';
+const END = '(?![\\s\\S])';
+const END_OR_FINAL_NEWLINE = '(?=\\n?(?![\\s\\S]))';
+/** Escapes Perl knows and JS reads otherwise or not at all. */
+const UNSUPPORTED_ESCAPE = /[KGXRNCpPglLuUo]/;
+
+const hex = (code: number) => '\\x' + code.toString(16).padStart(2, '0');
+const quoted = (lit: string) => lit.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/** Perl regex source and flags to a JS RegExp matching the same strings, or undefined when it cannot be expressed. */
 export function toJs(body: string, flags: string): RegExp | undefined {
-  let f = '';
-  let ext = false;
-  for (const c of flags) { if (c === 'i' || c === 's' || c === 'm') f += f.includes(c) ? '' : c; else if (c === 'x') ext = true; else if (c === 'g' || c === 'o') { /* ignore */ } else return undefined; }
+  let ignoreCase = false, dotAll = false, multiline = false, ext = false;
+  const flag = (c: string): boolean => {
+    if (c === 'i') ignoreCase = true;
+    else if (c === 's') dotAll = true;
+    else if (c === 'm') multiline = true;
+    else if (c === 'x') ext = true;
+    else return c === 'g' || c === 'o';
+    return true;
+  };
+  for (const c of flags) if (!flag(c)) return undefined;
   let s = body;
-  // leading inline modifiers
   const lead = /^\(\?([imsx]+)\)/.exec(s);
-  if (lead) { for (const c of lead[1]!) { if (c === 'x') ext = true; else if (!f.includes(c)) f += c; } s = s.slice(lead[0].length); }
+  if (lead) { for (const c of lead[1]!) flag(c); s = s.slice(lead[0].length); }
   if (ext) s = stripExtended(s);
-  if (/\(\?[imsx-]+[:)]/.test(s)) return undefined; // inline modifiers elsewhere
-  if (/\\[KGXRNCpP]|\(\?\{|\(\?\?|\(\?\||\(\?\d|\(\?&|\(\?P|\\g\{?-?\d|\(\*/.test(s)) return undefined;
   s = s.replace(/\(\?#[^)]*\)/g, '');
-  s = s.replace(/\(\?>/g, '(?:');
-  s = s.replace(/([*+?}])\+/g, '$1'); // possessive -> greedy
-  s = s.replace(/\\A/g, '^').replace(/\\[zZ]/g, '$');
-  s = s.replace(/\\h/g, '[ \\t]').replace(/\\H/g, '[^ \\t]').replace(/\\v/g, '[\\n\\x0b\\f\\r]');
-  s = s.replace(/\\x\{([0-9a-fA-F]{1,2})\}/g, '\\x$1');
-  if (/\\x\{/.test(s)) return undefined;
-  s = s.replace(/\\x([0-9a-fA-F])(?![0-9a-fA-F])/g, '\\x0$1');
-  s = s.replace(/\[:(\^?)(\w+):\]/g, (m, neg: string, n: string) => (POSIX[n] && !neg ? POSIX[n]! : m));
-  s = s.replace(/\\Q(.*?)(?:\\E|$)/g, (_m, lit: string) => lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  s = s.replace(/\\([0-7]{3})/g, (_m, o: string) => '\\x' + parseInt(o, 8).toString(16).padStart(2, '0'));
-  try { return new RegExp(s, f); } catch { return undefined; }
+  const js = translate(s, dotAll, multiline);
+  if (js === undefined) return undefined;
+  try { return new RegExp(js, ignoreCase ? 'i' : ''); } catch { return undefined; }
+}
+
+/** One escape at s[i] ('\\'): its JS form, in or outside a class, and how many characters it took. */
+function escape(s: string, i: number, inClass: boolean): { js: string; len: number } | undefined {
+  const d = s[i + 1];
+  if (d === undefined || UNSUPPORTED_ESCAPE.test(d)) return undefined;
+  const outside = (js: string) => (inClass ? undefined : { js, len: 2 });
+  switch (d) {
+    case 'A': return outside(START);
+    case 'z': return outside(END);
+    case 'Z': return outside(END_OR_FINAL_NEWLINE);
+    case 's': return { js: inClass ? SPACE : `[${SPACE}]`, len: 2 };
+    case 'S': return { js: inClass ? NOT_SPACE : `[${NOT_SPACE}]`, len: 2 };
+    case 'h': return { js: inClass ? HSPACE : `[${HSPACE}]`, len: 2 };
+    case 'H': return outside(`[^${HSPACE}]`);
+    case 'v': return { js: inClass ? VSPACE : `[${VSPACE}]`, len: 2 };
+    case 'V': return outside(`[^${VSPACE}]`);
+    case 'e': return { js: '\\x1b', len: 2 };
+    case 'a': return { js: '\\x07', len: 2 };
+    case 'E': return { js: '', len: 2 };
+    case 'Q': {
+      const end = s.indexOf('\\E', i + 2);
+      const lit = s.slice(i + 2, end < 0 ? s.length : end);
+      return { js: inClass ? lit.replace(/[\]\\^-]/g, '\\$&') : quoted(lit), len: (end < 0 ? s.length : end + 2) - i };
+    }
+    case 'x': {
+      const braced = /^\{([0-9a-fA-F]*)\}/.exec(s.slice(i + 2));
+      if (braced) {
+        const code = parseInt(braced[1] || '0', 16);
+        return code <= 0xff ? { js: hex(code), len: 2 + braced[0].length } : undefined;
+      }
+      const digits = /^[0-9a-fA-F]{0,2}/.exec(s.slice(i + 2))![0];
+      return { js: hex(parseInt(digits || '0', 16)), len: 2 + digits.length };
+    }
+  }
+  const octal = /^(?:0[0-7]{0,2}|[1-7][0-7]{2})/.exec(s.slice(i + 1));
+  if (octal) return { js: hex(parseInt(octal[0], 8) & 0xff), len: 1 + octal[0].length };
+  return { js: '\\' + d, len: 2 };
+}
+
+function translate(s: string, dotAll: boolean, multiline: boolean): string | undefined {
+  let out = '';
+  let inClass = false, classStart = false;
+  for (let i = 0; i < s.length;) {
+    const c = s[i]!;
+    if (c === '\\') {
+      const e = escape(s, i, inClass);
+      if (!e) return undefined;
+      out += e.js; i += e.len; classStart = false;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']' && classStart) out += '\\]'; // a ']' first in a class is a literal in Perl
+      else if (c === ']') inClass = false, out += c;
+      else if (c === '[' && s[i + 1] === ':') {
+        const posix = /^\[:(\w+):\]/.exec(s.slice(i));
+        if (!posix || !POSIX[posix[1]!]) return undefined; // [:^name:] and unknown names
+        out += POSIX[posix[1]!]; i += posix[0].length; classStart = false;
+        continue;
+      } else if (c === '[') out += '\\[';
+      else out += c;
+      classStart = false; i++;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true; classStart = true;
+      const negated = s[i + 1] === '^';
+      out += negated ? '[^' : '['; i += negated ? 2 : 1;
+      continue;
+    }
+    if (c === '(' && s[i + 1] === '?') {
+      const group = /^\(\?(?:[:=!]|<[=!]|<[A-Za-z_]\w*>|'([A-Za-z_]\w*)')/.exec(s.slice(i));
+      if (!group) return undefined; // atomic groups, inline modifiers, conditionals, recursion, code
+      out += group[1] ? `(?<${group[1]}>` : group[0]; i += group[0].length;
+      continue;
+    }
+    const quantifier = /^(?:[*+?]|\{\d+(?:,\d*)?\}|\{,\d+\})/.exec(s.slice(i));
+    if (quantifier) {
+      if (s[i + quantifier[0].length] === '+') return undefined; // possessive
+      out += quantifier[0].replace('{,', '{0,'); i += quantifier[0].length;
+      if (s[i] === '?') { out += '?'; i++; }
+      continue;
+    }
+    if (c === '.') out += dotAll ? '[\\s\\S]' : '[^\\n]';
+    else if (c === '^') out += multiline ? '(?<![^\\n])' : START;
+    else if (c === '$') out += multiline ? '(?![^\\n])' : END_OR_FINAL_NEWLINE;
+    else out += c;
+    i++;
+  }
+  return inClass ? undefined : out;
 }
 
 function stripExtended(s: string): string {

@@ -16,13 +16,46 @@ describe('SpamAssassin rules experiment: Perl regex translation', () => {
     assert.equal(toJs('\\Aabc', '')!.test('xabc'), false);
     assert.equal(toJs('(?i)hello', '')!.test('HELLO'), true);
     assert.equal(toJs('[[:digit:]]{3}', '')!.test('a123'), true);
-    assert.equal(toJs('(?>ab)c++', '')!.test('abccc'), true);
     assert.equal(toJs('\\x{e9}t\\xe9', '')!.test('\xe9t\xe9'), true);
     assert.equal(toJs('\\Qa.b\\E', '')!.test('axb'), false);
   });
 
+  // SpamAssassin compiles rules as qr/…/aa and matches bytes; each case below matched differently in JS before.
+  it('matches as Perl does where JS reads the same syntax otherwise', () => {
+    // $ and \Z also match before a final newline, as header values end in one
+    assert.equal(toJs(' \\+0000$', '')!.test('Mon, 1 Jan 2001 00:00:00 +0000\n'), true);
+    assert.equal(toJs('c\\Z', '')!.test('abc\n'), true);
+    assert.equal(toJs('c$', '')!.test('abc\nd'), false);
+    // \z and \A stay the ends of the string under /m
+    assert.equal(toJs('x\\z', 'm')!.test('x\ny'), false);
+    assert.equal(toJs('\\Ay', 'm')!.test('x\ny'), false);
+    // only \n ends a line: . matches \r, and /m ^ and $ ignore it
+    assert.equal(toJs('a.b', '')!.test('a\rb'), true);
+    assert.equal(toJs('^b', 'm')!.test('a\rb'), false);
+    assert.equal(toJs('a$', 'm')!.test('a\rb'), false);
+    assert.equal(toJs('^b', 'm')!.test('a\nb'), true);
+    // \s under /aa is ASCII white space: not \xa0 (the second byte of a UTF-8 no-break space)
+    assert.equal(toJs('foo\\sbar', '')!.test('foo\xa0bar'), false);
+    assert.equal(toJs('^\\S+$', '')!.test('foo\xa0bar'), true);
+    assert.equal(toJs('[^\\S"]', '')!.test('\xa0'), false);
+    // \e is ESC, not "e"; \h inside a class; [:cntrl:] includes DEL
+    assert.equal(toJs('\\e\\$B', '')!.test('e$B'), false);
+    assert.equal(toJs('\\e\\$B', '')!.test('\x1b$B'), true);
+    assert.equal(toJs('a[\\h]b', '')!.test('a\tb'), true);
+    assert.equal(toJs('[[:cntrl:]]', '')!.test('\x7f'), true);
+    // an escaped quantifier character followed by a quantifier is no possessive quantifier
+    assert.equal(toJs('a\\?+b', '')!.test('a??b'), true);
+    assert.equal(toJs('a[*+]b', '')!.test('a+b'), true);
+    // an escaped backslash does not start another escape
+    assert.equal(toJs('a\\\\hb', '')!.test('a\\hb'), true);
+  });
+
   it('refuses what JS cannot express instead of matching something else', () => {
     assert.equal(toJs('a\\Kb', ''), undefined);
+    assert.equal(toJs('(?>ab)c', ''), undefined);
+    assert.equal(toJs('ab\\w++', ''), undefined);
+    assert.equal(toJs('[[:^alpha:]]', ''), undefined);
+    assert.equal(toJs('[[:nonsense:]]', ''), undefined);
     assert.equal(toJs('a(?i:b)', ''), undefined);
     assert.equal(toJs('\\x{263a}', ''), undefined);
     assert.equal(toJs('abc', 'e'), undefined);

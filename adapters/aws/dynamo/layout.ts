@@ -108,7 +108,5 @@ export function cancellationCodes(err: unknown): string[] | undefined {
 
 /** A transaction cancelled because one of its conditions failed; `index` says which item. */
 export function cancelledConditions(err: unknown): number[] | undefined {
-  if ((err as { name?: string }).name !== 'TransactionCanceledException') return undefined;
-  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+  return cancellationCodes(err)?.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [i] : []));
 }

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { bodyTooLarge, decodeJsonBody, MAX_BODY_BYTES } from '../api/json-body.js';
+import { problem, problemResponse } from '../api/problem.js';
 import type { Api, ApiResponse } from '../api/types.js';
 
 export interface HttpServerOptions {
@@ -35,14 +36,6 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
-
-function problemBody(status: number, code: string, title: string, detail: string): ApiResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-    body: { type: `https://relayguard.dev/errors/${code.toLowerCase()}`, title, status, detail, code },
-  };
-}
 
 class BodyError extends Error {
   constructor(readonly response: ApiResponse) { super(response.status.toString()); }
@@ -137,7 +130,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     try {
       const url = requestUrl(req.url ?? '/');
       if (!url) {
-        writeResponse(res, problemBody(400, 'VALIDATION', 'Invalid request', 'The request target is not a valid path; send e.g. GET /v1/openapi.json'), headOnly);
+        writeResponse(res, problem('VALIDATION', 'The request target is not a valid path; send e.g. GET /v1/openapi.json'), headOnly);
         return;
       }
       if (root && method === 'GET' && !isApiPath(url.pathname) && (await serveStatic(res, root, url.pathname, headOnly))) return;
@@ -156,7 +149,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         return;
       }
       console.error('HTTP adapter failed:', err);
-      if (!res.headersSent) writeResponse(res, problemBody(500, 'INTERNAL', 'Internal error', 'An unexpected error occurred; it has been logged.'), headOnly);
+      // The same 500 problem as the API handler's own for an unexpected error.
+      if (!res.headersSent) writeResponse(res, problemResponse(err), headOnly);
       else res.destroy();
     }
   });

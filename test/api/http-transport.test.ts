@@ -7,6 +7,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { problemResponse } from '../../api/problem.js';
+import { startHttpServer } from '../../local/http-server.js';
 import { expectProblem, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -133,4 +135,19 @@ describe('console files', () => {
   test('API paths are never answered with console files', async () => {
     expectProblem(await h.call('GET', '/v1/unknown'), 404, 'NOT_FOUND');
   });
+});
+
+test('an API that throws is answered with the API handler\'s own 500 problem, not a second shape', async () => {
+  const server = await startHttpServer({ port: 0, api: async () => { throw new Error('a bug behind the handler'); } });
+  const error = console.error;
+  console.error = () => undefined;
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.port}/v1/tenants`);
+    assert.equal(res.status, 500);
+    assert.equal(res.headers.get('content-type'), 'application/problem+json');
+    assert.deepEqual(await res.json(), problemResponse(new Error('any')).body);
+  } finally {
+    console.error = error;
+    await server.close();
+  }
 });

@@ -22,7 +22,6 @@ const DECIDED_AT = new Date(0);
 
 export interface Example extends TrainingExample {
   group: string;
-  path: string;
   /** Kept for experiments that derive other features from the same parse. */
   facts: MessageFacts;
   /** The stripped raw message the facts were parsed from. */
@@ -38,7 +37,7 @@ export function loadExamples(): Example[] {
     for (const m of readMessages(corpusDir(group))) {
       const raw = stripRelayTrace(m.raw);
       const facts = parseMessage(raw);
-      out.push({ features: extractFeatures(facts), spam, group, path: m.path, facts, raw, ruleSignals: [...checkAttachments(facts.attachments), ...ruleSignals(facts, CORPUS_CONTEXT)] });
+      out.push({ features: extractFeatures(facts), spam, group, facts, raw, ruleSignals: [...checkAttachments(facts.attachments), ...ruleSignals(facts, CORPUS_CONTEXT)] });
     }
   }
   return out;

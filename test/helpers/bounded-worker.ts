@@ -67,7 +67,13 @@ function withBuffers(v: unknown): unknown {
 async function answer(call: Call): Promise<void> {
   const fn = ((await import(call.module)) as Record<string, unknown>)[call.name];
   if (typeof fn !== 'function') throw new Error(`${call.module} exports no function named "${call.name}"`);
-  parentPort!.postMessage(await fn(...call.args.map(withBuffers)));
+  const result: unknown = await fn(...call.args.map(withBuffers));
+  try {
+    parentPort!.postMessage(result);
+  } catch (err) {
+    // A DataCloneError loses its message on the way to the 'error' event: say it in a plain Error.
+    throw new Error(`${call.name} returned a value that cannot cross threads (${err instanceof Error ? err.message : String(err)}): return plain data`);
+  }
 }
 
 const call = isMainThread ? undefined : (workerData as Record<string, Call> | null)?.[CALL];

@@ -6,6 +6,7 @@
 import type { ProblemLog } from '../log.js';
 import { DomainError, isDomainError } from '../errors.js';
 import type { LockState, SenderRecord } from '../model.js';
+import { canonicalAddress } from '../policy/sender-key.js';
 import type { Clock, MessageStore, Notifier, SenderStore, TenantStore } from '../ports.js';
 import { lockSender } from '../reputation/index.js';
 import { lockInForce } from '../reputation/lock-lifecycle.js';
@@ -25,13 +26,21 @@ export interface SenderLockDeps {
 /** Whether a lock refuses mail now: the sender policy's own rule (core/reputation lock-lifecycle.ts). */
 export { lockInForce };
 
-/** Sender keys are addresses (or X-AuthUser values), kept lower-case (core/policy/sender-key.ts). */
+/**
+ * A sender as the tenant types it, spelled as the key the ingress keeps it
+ * under (core/policy/sender-key.ts senderKey): the local part lower-case, the
+ * domain in ASCII (punycode for an IDN) without a trailing dot. Any other
+ * spelling would look up, or lock, a key no message ever carries. An IP
+ * user's null sender (`<>@192.0.2.0/24`) and an X-AuthUser value with spaces
+ * are keys too; a display form such as `Alice <alice@example.com>` is not.
+ */
 export function normaliseSender(input: string): string {
-  const sender = input.trim().toLowerCase();
-  if (!sender || sender.length > 320 || /[\s<>]/.test(sender)) {
+  const trimmed = input.trim();
+  const nullSender = trimmed.startsWith('<>@');
+  if (!trimmed || trimmed.length > 320 || /[\x00-\x1f\x7f]/.test(trimmed) || /[<>]/.test(nullSender ? trimmed.slice(2) : trimmed)) {
     throw new DomainError('VALIDATION', `"${input}" is not a sender address`);
   }
-  return sender;
+  return canonicalAddress(trimmed);
 }
 
 /** The tenant's senders as the console lists them: locked ones first, then the most recently seen. */

@@ -29,6 +29,16 @@ export async function addDomain(
     if (isDomainError(err, 'DOMAIN_TAKEN')) throw new DomainError('DOMAIN_TAKEN', `${name} is already registered`);
     throw err;
   }
+  // The check above and the insert are two steps (with a key generation in
+  // between): a parent or subdomain another tenant added meanwhile is only
+  // visible now. Each of two racing tenants checks after its own insert, so
+  // at least one sees the other and withdraws; never do both stay.
+  try {
+    await refuseOverlapWithOthers(deps, tenantId, name);
+  } catch (err) {
+    await deps.tenants.deleteDomain(tenantId, name);
+    throw err;
+  }
   const password = generatePassword();
   const user = await newSmtpUser(tenantId, name, 'domain', password, now);
   try {

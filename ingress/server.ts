@@ -21,6 +21,7 @@ import { IpUserCache } from './ip-user-cache.js';
 import { TenantCache } from './tenant-cache.js';
 import { DataTap } from './data-tap.js';
 import { receivedHeader } from './received-header.js';
+import { missingHeaders } from '../core/message/missing-headers.js';
 import { installSmtpServerPatches } from './smtp-server-patches.js';
 import { compileIpUsers } from '../core/policy/ip-match.js';
 import { BackgroundNotifier } from './background-notifier.js';
@@ -178,7 +179,8 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       mailFrom: session.envelope.mailFrom ? asciiAddress(session.envelope.mailFrom.address) : '',
       rcptTo: session.envelope.rcptTo.map((r) => asciiAddress(r.address)),
     };
-    const tap = new DataTap(o.maxMessageBytes, st.probe ? PROBE_BYTES : 0);
+    // A Date and Message-ID are added when the message has none (RFC 6409 §8), at the end of its header block.
+    const tap = new DataTap(o.maxMessageBytes, st.probe ? PROBE_BYTES : 0, (facts) => missingHeaders(facts, { id, hostname: o.hostname, now }));
     const trace = receivedHeader({ session, hostname: o.hostname, id, mailFrom: envelope.mailFrom, authenticated: identity.kind === 'smtp-user', now });
     let stored = false;
     try {
@@ -187,7 +189,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
       // Past the tap's limit the put itself fails (DataTap.pipe ends in MESSAGE_TOO_BIG); this is smtp-server's own count.
       if (stream.sizeExceeded) throw new DomainError('MESSAGE_TOO_BIG', `Message exceeds the size limit of ${o.maxMessageBytes} bytes`);
       if (tap.bareLineEnding) throw new DomainError('SMUGGLING', 'Message refused: bare LF or CR line endings are not allowed (use CRLF)');
-      const headers = tap.headers.facts();
+      const headers = tap.headerFacts();
       let sender = st.sender;
       if (identity.kind === 'ip-user' && headers.xAuthUser) {
         sender = senderKey(identity, envelope.mailFrom, headers.xAuthUser);

@@ -1,5 +1,6 @@
 // The few header facts the ingress needs before it says 250 (X-AuthUser for
-// the sender key, Message-ID and Subject for the log), read from the header
+// the sender key, Message-ID and Subject for the log, Date and Message-ID to
+// add them when missing), read from the header
 // block only. The full parse happens in the score step.
 import libmime from 'libmime';
 import { headerValue, parseHeaderBlock, splitHeadBody, utf8HeaderText } from './headers.js';
@@ -9,6 +10,7 @@ export interface HeaderFacts {
   subject?: string;
   from?: string;
   xAuthUser?: string;
+  date?: string;
 }
 
 /** Collects the header block from the first chunks of a message; bounded so a header-only flood cannot grow it. */
@@ -49,10 +51,12 @@ export function parseHeaderFacts(block: string): HeaderFacts {
   const subject = headerValue(fields, 'subject');
   const from = headerValue(fields, 'from');
   const xAuthUser = headerValue(fields, 'x-authuser');
+  const date = headerValue(fields, 'date');
   if (messageId !== undefined) out.messageId = messageId.slice(0, 998);
   if (subject !== undefined) out.subject = decode(subject).slice(0, 998);
   if (from) out.from = decode(from).slice(0, 998);
   if (xAuthUser !== undefined) out.xAuthUser = xAuthUser.slice(0, 320);
+  if (date !== undefined) out.date = date.slice(0, 998);
   return out;
 }
 

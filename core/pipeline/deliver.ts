@@ -160,7 +160,7 @@ export async function handleDeliverJob(deps: PipelineDeps, job: DeliverJob, limi
     try {
       // Everything a lock decided on this evidence needs, as at scoring time: hold the sender's queued
       // mail, post the webhook, send the ARF reports (through the report transport: untagged on AWS).
-      await recordDeliveryOutcome(reputationDeps(deps), next, results);
+      await recordDeliveryOutcome(reputationDeps(deps), next, results, attemptNo);
     } catch (err) {
       // Reputation is advisory here; the delivery is recorded and must not be repeated because of it.
       problemLogOf(deps).problem('DELIVERY_OUTCOME_FAILED', { messageId: next.id, tenantId: next.tenantId, error: String(err) });

@@ -2,7 +2,10 @@
 // delivery and reject events): bring the message log up to date per
 // recipient and hand bounces and complaints to core/reputation as evidence.
 // Applying the same event twice changes nothing the second time, so an SNS
-// redelivery is harmless.
+// redelivery is harmless: the evidence is counted under the event's id
+// (`eventId`, stable across redeliveries), and the log only takes what the
+// event newly reports. The evidence goes in before the log is written, so an
+// event whose evidence failed is retried in full, not found done and dropped.
 import type { ProblemLog } from '../log.js';
 import type { MessageRecord, RecipientStatus } from '../model.js';
 import type { Clock, MessageStore, Notifier, SenderStore, SpoolStore, TenantStore, Transport } from '../ports.js';
@@ -15,6 +18,8 @@ export type FeedbackKind = 'delivery' | 'bounce' | 'complaint' | 'reject';
 export interface DeliveryFeedback {
   /** Our message id. */
   messageId: string;
+  /** The provider's id of this event, the same on every redelivery of it (SES: the bounce's or complaint's feedback id): its evidence counts once. */
+  eventId: string;
   kind: FeedbackKind;
   /** For bounces: the provider gave up for good (SES "Permanent"). Transient bounces are final on SES too, but say nothing about the address. */
   permanent?: boolean;
@@ -67,14 +72,16 @@ export async function handleDeliveryFeedback(deps: FeedbackDeps, fb: DeliveryFee
     status: fb.kind === 'complaint' ? msg.status : messageStatusFor(recipients),
     updatedAt: deps.clock.now().toISOString(),
   };
-  await deps.messages.put(updated);
 
-  // Evidence only for what this event newly reported, so a repeated event is not counted twice.
+  // Evidence only for what this event newly reported (another event about the same complaint adds none),
+  // and once per event: a redelivery that finds the log changed since (a later delivery event rewrote the
+  // recipient's reply), or one that runs alongside the first, counts nothing again.
   const evidence = fb.kind === 'complaint' ? 'complaint' : fb.kind === 'bounce' && fb.permanent ? 'bounce' : undefined;
   if (evidence) {
     // FeedbackDeps is a ReputationDeps: a lock decided here holds mail, posts the webhook and sends the ARF report.
-    await recordFeedback(deps, { tenantId: msg.tenantId, sender: msg.sender, messageId: msg.id, type: evidence, recipients: newlyReported });
+    await recordFeedback(deps, { tenantId: msg.tenantId, sender: msg.sender, messageId: msg.id, type: evidence, recipients: newlyReported, eventId: fb.eventId });
   }
+  await deps.messages.put(updated);
   return 'applied';
 }
 

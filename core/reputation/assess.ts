@@ -80,7 +80,7 @@ export async function assessSender(deps: ReputationDeps, tenant: Tenant, message
 
   const outcome = await applyEvidence(deps, tenant, sender, {
     entries,
-    messageId: message.id,
+    evidenceId: message.id,
     ...(throttle ? { throttle: `${throttle.name}: ${throttle.detail ?? ''}` } : {}),
     kind: { smtpUser: id.kind === 'smtp-user', mailboxUser: id.kind === 'smtp-user' && id.userKind === 'mailbox' },
     mutate: (p) => {

@@ -47,7 +47,7 @@ export interface WindowCounts {
 const H = 3600;
 export const TTL = {
   minute: 2 * H, hourDomain: 2 * H, hour: 3 * 24 * H, day: 40 * 24 * H, fanout: 2 * 24 * H,
-  /** A message's "counted" marker: as long as the longest window it guards (the day counters). */
+  /** A message's or an event's "counted" marker: as long as the longest window it guards (the day counters). */
   counted: 40 * 24 * H,
 } as const;
 
@@ -60,6 +60,10 @@ export const bucket = {
   fanout: (now: Date, fp: string) => `fp:${now.toISOString().slice(0, 10)}:${fp}`,
   /** The marker that says a message's rate counters were moved (not time-bucketed: a retry comes at another time). */
   counted: (messageId: string) => `msg:${messageId}`,
+  /** The marker of one provider feedback event (an SES bounce or complaint), by the id its redeliveries share. */
+  feedback: (eventId: string) => `fb:${eventId}`,
+  /** The marker of one delivery attempt's replies: each attempt's are new evidence, the same attempt's again are not. */
+  deliveryAttempt: (messageId: string, attempt: number) => `dl:${messageId}:${attempt}`,
 } as const;
 
 /** The pseudo-sender under which an IP user's aggregate counters live. */

@@ -27,19 +27,23 @@ export interface EvidenceOptions {
   /** Further profile changes made in the same save (counts, learned facts). */
   mutate?: (p: SenderProfile, rec: SenderRecord) => void;
   /**
-   * The message this evidence is about. A score job can run again after it
-   * already got here (a crash or a failed save after this point): the second
-   * time, its ledger entries and profile changes are not applied again, so one
-   * spam message can never count as two.
+   * What this evidence is about, the same each time it is brought again: a
+   * scored message's id, or the marker of a delivery attempt or a feedback
+   * event (counters.ts `bucket.deliveryAttempt`, `bucket.feedback`). A job
+   * can run again after it already got here (a crash or a failed save after
+   * this point, a redelivered SNS event): the second time, its ledger entries
+   * and profile changes are not applied again, so one spam message or one
+   * complaint can never count as two.
    */
-  messageId?: string;
+  evidenceId?: string;
 }
 
 /**
- * How many assessed message ids a profile keeps for that check (about 1 KB of
+ * How many evidence ids (scored messages, and delivery attempts and feedback
+ * events that brought evidence) a profile keeps for that check (about 1 KB of
  * the record read at every MAIL FROM). A retry comes minutes later: for most
- * senders that is well inside 50 messages; for a sender so busy that it is
- * not, one message counted twice among so many weighs little.
+ * senders that is well inside 50; for a sender so busy that it is not, one
+ * message counted twice among so many weighs little.
  */
 const ASSESSED_KEPT = 50;
 
@@ -60,10 +64,10 @@ export async function applyEvidence(deps: ReputationDeps, tenant: Tenant, sender
   const policy = policyFor(settings);
   const { record, result } = await updateSender(deps.senders, tenant.id, sender, now, (rec) => {
     const p = profileOf(rec);
-    if (opts.messageId && p.assessed?.includes(opts.messageId)) return undefined; // already in: nothing to save
+    if (opts.evidenceId && p.assessed?.includes(opts.evidenceId)) return undefined; // already in: nothing to save
     rollOver(p, now);
     opts.mutate?.(p, rec);
-    if (opts.messageId) p.assessed = [...(p.assessed ?? []), opts.messageId].slice(-ASSESSED_KEPT);
+    if (opts.evidenceId) p.assessed = [...(p.assessed ?? []), opts.evidenceId].slice(-ASSESSED_KEPT);
     addRisk(p, replaceStates(p, opts.entries), now, policy.riskHalfLifeSeconds);
     const out = { newLock: false, newThrottle: false, wouldLock: undefined as string | undefined };
     // An expired lock awaiting rotation still counts as in force here; the

@@ -54,7 +54,7 @@ export interface SenderProfile {
   logins: number;
   lastLogin?: LoginEvidence;
   risk: RiskEntry[];
-  /** Ids of the latest messages whose evidence is in (evidence.ts): a retried score job is not counted twice. */
+  /** Ids of the latest evidence that is in — scored messages, delivery attempts, feedback events (evidence.ts `evidenceId`): a retried job or a redelivered event is not counted twice. */
   assessed?: string[];
   /** Set in monitor-only mode instead of locking. */
   wouldLock?: { at: string; reason: string };

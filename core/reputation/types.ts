@@ -62,4 +62,11 @@ export interface FeedbackEvent {
   messageId: string;
   type: 'bounce' | 'complaint';
   recipients: string[];
+  /**
+   * The provider's id of this event, the same on every redelivery of it (SES:
+   * the bounce's or complaint's feedback id). With it the event moves the
+   * counters and adds its ledger entries once, however often it is recorded.
+   * @default none: every call counts (callers whose events are never redelivered, the simulation)
+   */
+  eventId?: string;
 }

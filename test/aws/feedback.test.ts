@@ -24,9 +24,9 @@ describe('SES events become delivery feedback', () => {
   test('a permanent bounce names each bounced recipient with its diagnostic', () => {
     const fb = feedbackFromSesEvent(JSON.stringify({
       eventType: 'Bounce', mail: tagged('m1'),
-      bounce: { bounceType: 'Permanent', reportingMTA: 'dsn; mx.example.net', bouncedRecipients: [{ emailAddress: 'bob@example.net', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 unknown' }] },
+      bounce: { feedbackId: 'fb-bounce-1', bounceType: 'Permanent', reportingMTA: 'dsn; mx.example.net', bouncedRecipients: [{ emailAddress: 'bob@example.net', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 unknown' }] },
     }));
-    assert.deepEqual(fb, { messageId: 'm1', kind: 'bounce', permanent: true, at: '2026-06-01T12:00:00.000Z', reportedBy: 'dsn; mx.example.net', recipients: [{ rcpt: 'bob@example.net', reply: 'smtp; 550 5.1.1 unknown' }] });
+    assert.deepEqual(fb, { messageId: 'm1', eventId: 'fb-bounce-1', kind: 'bounce', permanent: true, at: '2026-06-01T12:00:00.000Z', reportedBy: 'dsn; mx.example.net', recipients: [{ rcpt: 'bob@example.net', reply: 'smtp; 550 5.1.1 unknown' }] });
   });
 
   test('complaints, deliveries and rejects map to their kinds', () => {
@@ -38,6 +38,17 @@ describe('SES events become delivery feedback', () => {
     const reject = feedbackFromSesEvent(JSON.stringify({ eventType: 'Reject', mail: tagged('m1'), reject: { reason: 'Bad content' } }));
     assert.equal(reject?.kind, 'reject');
     assert.match(reject?.recipients[0]?.reply ?? '', /^554 5\.7\.1 rejected by SES: Bad content/);
+  });
+
+  test('an event is named by its SES feedback id, or without one by its body, the same in every SNS redelivery', () => {
+    const complaint = { eventType: 'Complaint', mail: tagged('m1'), complaint: { feedbackId: 'fb-complaint-1', complainedRecipients: [{ emailAddress: 'bob@example.net' }] } };
+    assert.equal(feedbackFromSesEvent(JSON.stringify(complaint))?.eventId, 'fb-complaint-1');
+    const delivery = JSON.stringify({ eventType: 'Delivery', mail: tagged('m1'), delivery: { recipients: ['bob@example.net'], timestamp: '2026-06-01T12:00:01.000Z' } });
+    const id = feedbackFromSesEvent(delivery)?.eventId;
+    assert.match(id ?? '', /^sha256:[0-9a-f]{32}$/);
+    assert.equal(feedbackFromSesEvent(delivery)?.eventId, id);
+    const later = JSON.stringify({ eventType: 'Delivery', mail: tagged('m1'), delivery: { recipients: ['bob@example.net'], timestamp: '2026-06-01T12:00:02.000Z' } });
+    assert.notEqual(feedbackFromSesEvent(later)?.eventId, id, 'another event, another id');
   });
 
   test('events without our tag, of other kinds, or not JSON are ignored', () => {
@@ -63,7 +74,7 @@ describe('the feedback step', () => {
     await s.messages.put(messageRecord('msg-c000001', {
       status: 'delivered', recipients: [{ rcpt: 'bob@example.net', state: 'delivered', attempts: 1, reply: '250 ok' }],
     }));
-    const fb = { messageId: 'msg-c000001', kind: 'complaint' as const, recipients: [{ rcpt: 'Bob@example.net', reply: 'abuse' }], at: clock.now().toISOString() };
+    const fb = { messageId: 'msg-c000001', eventId: 'c-1', kind: 'complaint' as const, recipients: [{ rcpt: 'Bob@example.net', reply: 'abuse' }], at: clock.now().toISOString() };
     assert.equal(await handleDeliveryFeedback(deps(), fb), 'applied');
     assert.equal(await handleDeliveryFeedback(deps(), fb), 'unchanged');
     const m = await s.messages.get('msg-c000001');
@@ -78,7 +89,7 @@ describe('the feedback step', () => {
       status: 'delivered',
       recipients: [{ rcpt: 'bob@example.net', state: 'delivered', attempts: 1 }, { rcpt: 'carol@example.net', state: 'delivered', attempts: 1 }],
     }));
-    const out = await handleDeliveryFeedback(deps(), { messageId: 'msg-b000001', kind: 'bounce', permanent: true, recipients: [{ rcpt: 'carol@example.net', reply: '550 5.1.1 unknown' }], at: clock.now().toISOString() });
+    const out = await handleDeliveryFeedback(deps(), { messageId: 'msg-b000001', eventId: 'b-1', kind: 'bounce', permanent: true, recipients: [{ rcpt: 'carol@example.net', reply: '550 5.1.1 unknown' }], at: clock.now().toISOString() });
     assert.equal(out, 'applied');
     const m = await s.messages.get('msg-b000001');
     assert.equal(m?.status, 'partially-delivered');
@@ -86,7 +97,7 @@ describe('the feedback step', () => {
   });
 
   test('feedback for a message we do not know changes nothing', async () => {
-    assert.equal(await handleDeliveryFeedback(deps(), { messageId: 'nope', kind: 'delivery', recipients: [], at: clock.now().toISOString() }), 'unknown-message');
+    assert.equal(await handleDeliveryFeedback(deps(), { messageId: 'nope', eventId: 'd-1', kind: 'delivery', recipients: [], at: clock.now().toISOString() }), 'unknown-message');
   });
 });
 

@@ -15,6 +15,7 @@ import { messageStoreContract } from './message-store.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
 import { knownRecipientsContract } from './known-recipients.contract.js';
 import { countedOnceContract } from './counted-once.contract.js';
+import { outcomeOnceContract } from './outcome-once.contract.js';
 import { campaignIndexContract } from './campaign-index.contract.js';
 import type { ContractStores, StoresFactory, TestClock } from './factory.js';
 
@@ -42,6 +43,7 @@ describe('memory adapters (senders, message log, campaign index)', () => {
   senderStoreContract(factory);
   knownRecipientsContract(factory);
   countedOnceContract(factory);
+  outcomeOnceContract(factory);
   messageStoreContract(factory);
   campaignIndexContract(factory);
 });

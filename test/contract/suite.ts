@@ -6,6 +6,7 @@ import { messageStoreContract } from './message-store.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
 import { knownRecipientsContract } from './known-recipients.contract.js';
 import { countedOnceContract } from './counted-once.contract.js';
+import { outcomeOnceContract } from './outcome-once.contract.js';
 import { suppressionStoreContract } from './suppression-store.contract.js';
 import { campaignIndexContract } from './campaign-index.contract.js';
 import type { StoresFactory } from './factory.js';
@@ -17,6 +18,7 @@ export function storesContract(factory: StoresFactory): void {
   senderStoreContract(factory);
   knownRecipientsContract(factory);
   countedOnceContract(factory);
+  outcomeOnceContract(factory);
   suppressionStoreContract(factory);
   campaignIndexContract(factory);
 }

@@ -12,8 +12,10 @@ const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 function problemResponses(route: Route): Record<string, object> {
   const statuses: Record<number, string> = { 500: 'Unexpected error' };
   if (route.body || route.query || route.params) statuses[400] = 'Invalid input: see detail and errors';
-  // The adapters answer these before the route runs (local/http-server.ts, lambdas/api.ts).
-  if (route.body) {
+  // The adapters answer these before the route runs (local/http-server.ts,
+  // lambdas/api.ts), for every method that carries a body, whether or not
+  // the route reads one.
+  if (route.body || route.method === 'POST' || route.method === 'PATCH') {
     statuses[413] = 'Request body over 1 MiB';
     statuses[415] = 'Request body is not JSON (send Content-Type: application/json)';
   }
@@ -23,6 +25,7 @@ function problemResponses(route: Route): Record<string, object> {
   }
   if (route.params) statuses[404] = 'No such object for this tenant';
   if (route.method !== 'GET' && route.auth === 'tenant') statuses[409] = 'Conflicts with the current state (taken, quota, state)';
+  Object.assign(statuses, route.problems);
   return Object.fromEntries(Object.entries(statuses).map(([s, description]) => [
     s, { description, content: { 'application/problem+json': { schema: PROBLEM_REF } } },
   ]));

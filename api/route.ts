@@ -36,6 +36,8 @@ export interface RouteSpec<A extends Auth, P extends z.ZodType, Q extends z.ZodT
   body?: B;
   /** Success responses: status → description and body schema (none for 204). Error responses are added for every route. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Problem statuses this route answers beyond those api/openapi.ts adds for every route of its kind: status → when. */
+  problems?: Record<number, string>;
   handle(ctx: RouteContext<A, z.output<P>, z.output<Q>, z.output<B>>): Promise<Reply>;
 }
 

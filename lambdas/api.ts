@@ -25,21 +25,27 @@ function theApi(): Api {
   }));
 }
 
+/** Methods whose body neither adapter reads (local/http-server.ts does not either). */
+const BODILESS = new Set(['GET', 'HEAD', 'DELETE']);
+
 /**
  * The proxy event as an ApiRequest, or the problem the local adapter would
  * answer instead (api/json-body.ts): 413 for a body over 1 MiB, 415 for a
  * body declared as something other than JSON, 400 for one that does not parse.
+ * The body of a GET, HEAD or DELETE is ignored, as the local adapter ignores it.
  */
 export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest | ApiResponse {
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
   let body: unknown;
-  if (event.body) {
+  if (event.body && !BODILESS.has(event.httpMethod.toUpperCase())) {
     const decoded = decodeJsonBody(Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8'), headerOf(event.headers, 'content-type'));
     if ('status' in decoded) return decoded;
     body = decoded.body;
   }
-  return { method: event.httpMethod, path: event.path, query, headers: { ...event.headers }, body };
+  // HEAD is answered as GET, as the local adapter answers it (API Gateway drops the body).
+  const method = event.httpMethod.toUpperCase() === 'HEAD' ? 'GET' : event.httpMethod;
+  return { method, path: event.path, query, headers: { ...event.headers }, body };
 }
 
 /** API Gateway passes header names as the client sent them. */

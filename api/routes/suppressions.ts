@@ -44,13 +44,16 @@ function storeOf(deps: ApiDeps): { clock: ApiDeps['clock']; suppressions: Suppre
   return { clock: deps.clock, suppressions: deps.suppressions };
 }
 
+/** The 404 of a deployment without a list, in the document too (api/openapi.ts adds a 404 only to routes with path parameters). */
+const NO_LIST = { 404: 'This deployment keeps no suppression list' };
+
 const view = (e: SuppressionEntry) => ({
   address: e.address, reason: e.reason, detail: e.detail, ...(e.messageId ? { messageId: e.messageId } : {}), createdAt: e.createdAt,
 });
 
 export const suppressionRoutes = [
   route({
-    method: 'GET', path: '/v1/suppressions', auth: 'tenant', operationId: 'listSuppressions', tag: 'suppressions',
+    method: 'GET', path: '/v1/suppressions', auth: 'tenant', operationId: 'listSuppressions', tag: 'suppressions', problems: NO_LIST,
     summary: 'Search the suppression list, newest first; follow `cursor` for more',
     query: SuppressionQuery,
     responses: { 200: { description: 'A page of suppressed addresses', schema: SuppressionList } },
@@ -62,7 +65,7 @@ export const suppressionRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/v1/suppressions', auth: 'tenant', operationId: 'addSuppression', tag: 'suppressions',
+    method: 'POST', path: '/v1/suppressions', auth: 'tenant', operationId: 'addSuppression', tag: 'suppressions', problems: NO_LIST,
     summary: 'Stop sending to an address (201); an address already on the list keeps its entry (200)',
     body: CreateSuppressionBody,
     responses: {
@@ -76,6 +79,7 @@ export const suppressionRoutes = [
   }),
   route({
     method: 'DELETE', path: '/v1/suppressions/{address}', auth: 'tenant', operationId: 'removeSuppression', tag: 'suppressions',
+    problems: { 404: 'The address is not on the list, or this deployment keeps no suppression list' },
     summary: 'Take an address off the list: the next message to it is offered to the receiving server again',
     params: AddressParam,
     responses: { 204: { description: 'Removed' } },

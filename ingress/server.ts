@@ -214,6 +214,8 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     cert: o.cert,
     logger: false,
     disableReverseLookup: true,
+    // Every reply carries an enhanced status code (RFC 3463), ours as well as the library's, so EHLO says so (RFC 2034).
+    hideENHANCEDSTATUSCODES: false,
     authMethods: ['PLAIN', 'LOGIN'],
     authOptional: true,
     allowInsecureAuth: false,

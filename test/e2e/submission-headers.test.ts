@@ -68,3 +68,16 @@ test('a message with its own Date and Message-ID keeps them and gets no second o
   assert.match(head, /\r\nDate: Tue, 3 Mar 2026 09:15:00 \+0100\r\n/);
   assert.equal(record.messageId, '<own-1@headers.example>');
 });
+
+test('EHLO advertises ENHANCEDSTATUSCODES and the library\'s own replies carry one too: AUTH before STARTTLS gets 538 5.7.0', async () => {
+  const c = await RawSmtp.connect(t.gw.smtpPort);
+  try {
+    await c.reply();
+    const ehlo = await c.cmd('EHLO client.test');
+    assert.match(ehlo.text, /\n250[- ]ENHANCEDSTATUSCODES/);
+    const auth = await c.cmd('AUTH PLAIN ' + Buffer.from(`\0${ten.mailbox}\0${ten.mailboxPassword}`).toString('base64'));
+    assert.equal(auth.code, 538);
+    assert.match(auth.text, /^538 5\.7\.0 /);
+    assert.match((await c.cmd('NOOP')).text, /^250 2\.0\.0 /);
+  } finally { c.close(); }
+});

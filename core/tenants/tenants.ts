@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '../errors.js';
 import type { Tenant, TenantSettings } from '../model.js';
+import { policyFor } from '../reputation/policy.js';
 import { DEFAULT_TENANT_SETTINGS, effectiveSettings } from '../settings.js';
 import type { TenantOpsDeps } from './deps.js';
 import { generateToken, hashToken } from './password.js';
@@ -76,6 +77,17 @@ function patchSettings(stored: TenantSettings, patch: SettingsPatch): TenantSett
   const settings = merged as unknown as TenantSettings;
   if (settings.quarantineThreshold >= settings.rejectThreshold) {
     throw new DomainError('VALIDATION', `quarantineThreshold (${settings.quarantineThreshold}) must be below rejectThreshold (${settings.rejectThreshold}), or nothing would ever be quarantined`);
+  }
+  // The sender history marks a message suspect from suspectScore and spam
+  // from spamScore (the quarantine threshold when unset): out of order, no
+  // message is ever suspect. Checked once the tenant sets either.
+  const own = settings.senderPolicy;
+  if (own && (own.suspectScore !== undefined || own.spamScore !== undefined)) {
+    const suspect = own.suspectScore ?? policyFor(settings).suspectScore;
+    const spam = own.spamScore ?? settings.quarantineThreshold;
+    if (suspect >= spam) {
+      throw new DomainError('VALIDATION', `senderPolicy.suspectScore (${suspect}) must be below the spam score (${spam}, ${own.spamScore !== undefined ? 'senderPolicy.spamScore' : 'the quarantineThreshold, as senderPolicy.spamScore is unset'}), or no message would ever count as suspect`);
+    }
   }
   return settings;
 }

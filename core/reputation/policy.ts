@@ -175,9 +175,12 @@ export const THRESHOLDS = {
 } as const;
 
 /** The effective policy for a tenant: defaults overridden by its settings. */
+/** Every setting a tenant may override: the defaults' keys, and spamScore, which has no default (the quarantine threshold stands in). */
+const POLICY_KEYS: ReadonlySet<string> = new Set([...Object.keys(DEFAULT_SENDER_POLICY), 'spamScore']);
+
 export function policyFor(settings: TenantSettings): SenderPolicy {
   const over = settings.senderPolicy ?? {};
   const p: SenderPolicy = { ...DEFAULT_SENDER_POLICY };
-  for (const [k, v] of Object.entries(over)) if (typeof v === 'number' && Number.isFinite(v) && k in p) (p as unknown as Record<string, number>)[k] = v;
+  for (const [k, v] of Object.entries(over)) if (typeof v === 'number' && Number.isFinite(v) && POLICY_KEYS.has(k)) (p as unknown as Record<string, number>)[k] = v;
   return p;
 }

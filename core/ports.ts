@@ -87,6 +87,15 @@ export interface MessageStore {
   get(id: string): Promise<MessageRecord | undefined>;
   /** Whole-record replace: the record is owned by one worker at a time (queue visibility). */
   put(record: MessageRecord): Promise<void>;
+  /**
+   * Compare-and-set for a status change a caller decided on a record it read
+   * (release, delete, the retention sweep): replaces the record with
+   * `record.id` by `record` only if the stored one still has `expected`'s
+   * `status` and `updatedAt`, in one atomic step. Returns false, writing
+   * nothing, when the record changed since or is gone: the caller lost a race
+   * and re-reads.
+   */
+  putIfUnchanged(record: MessageRecord, expected: Pick<MessageRecord, 'status' | 'updatedAt'>): Promise<boolean>;
   /** Newest first. */
   list(tenantId: string, query: MessageQuery): Promise<{ items: MessageRecord[]; cursor?: string }>;
   /** Messages of one sender still waiting in the pipeline (accepted/queued/delivering/deferred). */

@@ -22,11 +22,16 @@ export function messageRow(r: MessageRecord): MessageRow {
 
 export class SqliteMessageStore implements MessageStore {
   private readonly upsert;
+  private readonly replaceIf;
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(`INSERT INTO messages (id, tenant_id, sender, status, verdict, received_at, subject, recipients, data)
       VALUES (@id, @tenantId, @sender, @status, @verdict, @receivedAt, @subject, @recipients, @data)
       ON CONFLICT (id) DO UPDATE SET sender = excluded.sender, status = excluded.status, verdict = excluded.verdict,
         subject = excluded.subject, recipients = excluded.recipients, data = excluded.data`);
+    // One statement, so the check and the write are one step for every connection on the file.
+    this.replaceIf = db.prepare(`UPDATE messages SET sender = @sender, status = @status, verdict = @verdict,
+        subject = @subject, recipients = @recipients, data = @data
+      WHERE id = @id AND status = @expectedStatus AND json_extract(data, '$.updatedAt') = @expectedUpdatedAt`);
   }
 
   /** Writes a row made by `messageRow`, inside the caller's transaction (the intake's committer thread gets rows, not records). */
@@ -36,6 +41,10 @@ export class SqliteMessageStore implements MessageStore {
 
   async put(r: MessageRecord): Promise<void> {
     this.putRowSync(messageRow(r));
+  }
+
+  async putIfUnchanged(r: MessageRecord, expected: Pick<MessageRecord, 'status' | 'updatedAt'>): Promise<boolean> {
+    return this.replaceIf.run({ ...messageRow(r), expectedStatus: expected.status, expectedUpdatedAt: expected.updatedAt }).changes === 1;
   }
 
   async get(id: string): Promise<MessageRecord | undefined> {

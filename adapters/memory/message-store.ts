@@ -1,6 +1,7 @@
-// In-memory MessageStore for tests and the simulation: whole-record replace,
-// newest-first listing with an offset cursor, and the pending-by-sender
-// query the lock step uses to hold what is still in the pipeline.
+// In-memory MessageStore for tests and the simulation: whole-record replace
+// and its compare-and-set on status and updatedAt, newest-first listing with
+// an offset cursor, and the pending-by-sender query the lock step uses to
+// hold what is still in the pipeline.
 import type { MessageRecord, MessageStatus } from '../../core/model.js';
 import type { MessageQuery, MessageStore } from '../../core/ports.js';
 import { foreignCursor, pageSize } from '../../core/paging.js';
@@ -18,6 +19,14 @@ export class MemoryMessageStore implements MessageStore {
 
   async put(record: MessageRecord): Promise<void> {
     this.byId.set(record.id, structuredClone(record));
+  }
+
+  async putIfUnchanged(record: MessageRecord, expected: Pick<MessageRecord, 'status' | 'updatedAt'>): Promise<boolean> {
+    // Compare and write with no await in between: nothing else runs on this heap meanwhile.
+    const current = this.byId.get(record.id);
+    if (!current || current.status !== expected.status || current.updatedAt !== expected.updatedAt) return false;
+    this.byId.set(record.id, structuredClone(record));
+    return true;
   }
 
   async list(tenantId: string, query: MessageQuery): Promise<{ items: MessageRecord[]; cursor?: string }> {

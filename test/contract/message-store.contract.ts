@@ -67,6 +67,44 @@ export function messageStoreContract(factory: StoresFactory): void {
     } finally { await s.close(); }
   });
 
+  test('a compare-and-set writes only over the status and updatedAt the caller read', async () => {
+    const s = await factory(new TestClock());
+    try {
+      const held = messageRecord('msg-c000001', { status: 'quarantined', updatedAt: minute(1) });
+      await s.messages.put(held);
+      const released = { ...held, status: 'released' as const, updatedAt: minute(2) };
+      assert.equal(await s.messages.putIfUnchanged(released, held), true);
+      assert.deepEqual(await s.messages.get(held.id), released);
+      assert.deepEqual((await s.messages.list('t1', { status: 'released' })).items.map((m) => m.id), [held.id], 'the filter columns follow the write');
+
+      const deleted = { ...held, status: 'deleted' as const, updatedAt: minute(3) };
+      assert.equal(await s.messages.putIfUnchanged(deleted, held), false, 'the status read is no longer stored');
+      assert.equal(await s.messages.putIfUnchanged(deleted, { status: 'released', updatedAt: minute(1) }), false, 'same status, another write since');
+      assert.equal((await s.messages.get(held.id))?.status, 'released', 'a refused compare-and-set writes nothing');
+      assert.equal(await s.messages.putIfUnchanged(deleted, released), true);
+
+      assert.equal(await s.messages.putIfUnchanged(messageRecord('msg-c-missing'), { status: 'accepted', updatedAt: minute(0) }), false);
+      assert.equal(await s.messages.get('msg-c-missing'), undefined, 'a record that is not there is not created');
+    } finally { await s.close(); }
+  });
+
+  test('of two compare-and-sets from the same read on two handles, exactly one is written', async () => {
+    const s = await factory(new TestClock());
+    const other = await s.reopen();
+    try {
+      for (let round = 0; round < 5; round++) {
+        const held = messageRecord(`msg-c10000${round}`, { status: 'quarantined', updatedAt: minute(1) });
+        await s.messages.put(held);
+        const outcomes = await Promise.all([
+          s.messages.putIfUnchanged({ ...held, status: 'released', updatedAt: minute(2) }, held),
+          other.messages.putIfUnchanged({ ...held, status: 'deleted', updatedAt: minute(2) }, held),
+        ]);
+        assert.equal(outcomes.filter(Boolean).length, 1, `round ${round}: ${outcomes}`);
+        assert.equal((await s.messages.get(held.id))?.status, outcomes[0] ? 'released' : 'deleted');
+      }
+    } finally { await other.close(); await s.close(); }
+  });
+
   test('pending messages of a sender are listed until they leave the pipeline', async () => {
     const s = await factory(new TestClock());
     try {

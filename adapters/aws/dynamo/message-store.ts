@@ -2,12 +2,14 @@
 // a Query on gsi1 (<receivedAt>#<id> sorts by time); messages still in the
 // pipeline also carry gsi2 keys, a sparse index per sender that the lock
 // flow reads to hold a compromised sender's queued mail. The item expires
-// through TTL `retentionSeconds` after it was received.
+// through TTL `retentionSeconds` after it was received. Status changes
+// decided on a record read earlier (release, delete) are conditional puts on
+// the status and updatedAt that were read.
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MessageQuery, MessageStore } from '../../../core/ports.js';
 import { foreignCursor, isMessagePosition, pageSize } from '../../../core/paging.js';
 import type { MessageRecord } from '../../../core/model.js';
-import { GSI1, GSI2, TTL_ATTRIBUTE, key, stripKeys } from './layout.js';
+import { GSI1, GSI2, TTL_ATTRIBUTE, isConditionalFailure, key, stripKeys } from './layout.js';
 import { queryAll } from './query.js';
 
 const PENDING = new Set(['accepted', 'queued', 'delivering']);
@@ -41,6 +43,27 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async put(r: MessageRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: this.itemOf(r) }));
+  }
+
+  async putIfUnchanged(r: MessageRecord, expected: Pick<MessageRecord, 'status' | 'updatedAt'>): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table, Item: this.itemOf(r),
+        // A missing item fails the comparison too: a message the retention TTL removed is not written back.
+        ConditionExpression: '#status = :status AND #updatedAt = :updatedAt',
+        ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':status': expected.status, ':updatedAt': expected.updatedAt },
+      }));
+      return true;
+    } catch (err) {
+      if (isConditionalFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The record as its item: the fitted record, its keys, gsi1 for the log, gsi2 while pending, and the TTL. */
+  private itemOf(r: MessageRecord): Record<string, unknown> {
     const sortKey = `${r.receivedAt}#${r.id}`;
     const item: Record<string, unknown> = {
       ...fitted(r),
@@ -54,7 +77,7 @@ export class DynamoMessageStore implements MessageStore {
       item.gsi2pk = `TENANT#${r.tenantId}#PENDING#${r.sender}`;
       item.gsi2sk = sortKey;
     }
-    await this.db.send(new PutCommand({ TableName: this.table, Item: item }));
+    return item;
   }
 
   async list(tenantId: string, q: MessageQuery): Promise<{ items: MessageRecord[]; cursor?: string }> {

@@ -25,8 +25,12 @@ export async function purgeExpired(deps: RetentionDeps, retentionSeconds: number
   const cutoff = new Date(deps.clock.now().getTime() - retentionSeconds * 1000);
   const candidates = await listReceivedBefore.call(deps.messages, cutoff.toISOString(), batch);
   let purged = 0;
+  const now = deps.clock.now().toISOString();
   for (const m of candidates) {
     if (!isPurgeable(m, cutoff)) continue;
+    // Claimed as deleted before the body goes: a quarantined message the tenant releases (or deletes)
+    // between the listing and here keeps its body and is left for a later sweep, never released without it.
+    if (m.status !== 'deleted' && !(await deps.messages.putIfUnchanged({ ...m, status: 'deleted', updatedAt: now }, m))) continue;
     await deps.spool.delete(m.spoolKey);
     await remove.call(deps.messages, m.id);
     purged++;

@@ -40,37 +40,100 @@ export async function requireMessage(deps: Pick<MessageOpsDeps, 'messages'>, ten
   return rec;
 }
 
+/** Statuses a message the gateway held reaches only through a release: released, then the deliver step's. */
+const AFTER_RELEASE: MessageStatus[] = ['released', 'delivering', 'delivered', 'partially-delivered', 'bounced'];
+
+/**
+ * How often a release or delete reads again after its compare-and-set lost to
+ * a write that left the message where it was (still held). Such writes are
+ * rare (a hold adding its reason), so a few rounds settle it; more means the
+ * message is busy and the client should try again.
+ */
+const ROUNDS = 3;
+
+/**
+ * True when the message was released already: it is 'released', or its
+ * verdict held it and it has since gone into delivery. A monitor-only
+ * tenant's message carries a quarantine verdict but was never held, so it
+ * does not count.
+ */
+function releasedAlready(rec: MessageRecord): boolean {
+  if (rec.status === 'released') return true;
+  return rec.verdict?.verdict === 'quarantine' && !rec.verdict.monitorOnly && AFTER_RELEASE.includes(rec.status);
+}
+
 /**
  * Releases a quarantined message: marked released first, then queued, so a
  * crash in between leaves a visible 'released' message rather than a lost
  * one. Rejected mail is not released: a reject is a verdict about the content
  * (a virus, say), not a question for the tenant.
+ *
+ * The status change is a compare-and-set on the record as read, so of two
+ * releases at once (a double click, a retried request) exactly one queues the
+ * delivery; the other, like any later release of a message released already,
+ * returns the message as it now is and queues nothing. A delete that won the
+ * race leaves a 'deleted' message, which is a CONFLICT here.
  */
 export async function releaseMessage(deps: MessageOpsDeps, tenantId: string, id: string): Promise<MessageRecord> {
-  const rec = await requireMessage(deps, tenantId, id);
-  if (rec.status !== 'quarantined') {
-    throw new DomainError('CONFLICT', `Message ${id} is ${rec.status}; only quarantined messages can be released`);
+  for (let round = 1; ; round++) {
+    const rec = await requireMessage(deps, tenantId, id);
+    if (rec.status !== 'quarantined') {
+      if (releasedAlready(rec)) return rec;
+      throw new DomainError('CONFLICT', `Message ${id} is ${rec.status}; only quarantined messages can be released`);
+    }
+    const now = deps.clock.now().toISOString();
+    const next: MessageRecord = {
+      ...rec,
+      status: 'released',
+      recipients: rec.recipients.map((r) => (r.state === 'delivered' ? r : { ...r, state: 'pending' })),
+      updatedAt: now,
+    };
+    if (await deps.messages.putIfUnchanged(next, rec)) {
+      await queueRelease(deps, next, rec);
+      return next;
+    }
+    if (round >= ROUNDS) throw new DomainError('CONFLICT', `Message ${id} changed while it was being released; try again`);
   }
-  const now = deps.clock.now().toISOString();
-  const next: MessageRecord = {
-    ...rec,
-    status: 'released',
-    recipients: rec.recipients.map((r) => (r.state === 'delivered' ? r : { ...r, state: 'pending' })),
-    updatedAt: now,
-  };
-  await deps.messages.put(next);
-  await deps.deliverQueue.send({ messageId: id, attempt: 1, releasedAt: now });
-  return next;
 }
 
-/** Deletes a held message's body; the record stays in the log as 'deleted', an audit trail of who threw what away. */
-export async function deleteHeldMessage(deps: MessageOpsDeps, tenantId: string, id: string): Promise<void> {
-  const rec = await requireMessage(deps, tenantId, id);
-  if (!HELD.includes(rec.status)) {
-    throw new DomainError('CONFLICT', `Message ${id} is ${rec.status}; only quarantined or rejected messages can be deleted`);
+/**
+ * Queues the delivery of a message just marked released. When the queue
+ * refuses, the message goes back to quarantine (if nothing moved it since),
+ * so the client's retry releases it again instead of being told it was
+ * released while no delivery is queued.
+ */
+async function queueRelease(deps: MessageOpsDeps, released: MessageRecord, held: MessageRecord): Promise<void> {
+  try {
+    await deps.deliverQueue.send({ messageId: released.id, attempt: 1, releasedAt: released.updatedAt });
+  } catch (err) {
+    await deps.messages.putIfUnchanged(held, released).catch(() => false);
+    throw err;
   }
-  await deps.messages.put({ ...rec, status: 'deleted', updatedAt: deps.clock.now().toISOString() });
-  await deps.spool.delete(rec.spoolKey);
+}
+
+/**
+ * Deletes a held message's body; the record stays in the log as 'deleted', an
+ * audit trail of who threw what away. The record says 'deleted' (by a
+ * compare-and-set on the record as read) before the body goes, so a release
+ * at the same moment either wins, and this is a CONFLICT that deletes
+ * nothing, or loses and finds the message deleted: never a released message
+ * without its body. Deleting a deleted message again succeeds (DELETE is
+ * idempotent: a retried request or a second click gets the same answer).
+ */
+export async function deleteHeldMessage(deps: MessageOpsDeps, tenantId: string, id: string): Promise<void> {
+  for (let round = 1; ; round++) {
+    const rec = await requireMessage(deps, tenantId, id);
+    // Deleted already: the body goes again (a no-op, or the end of a delete that stopped between its two steps).
+    if (rec.status === 'deleted') return deps.spool.delete(rec.spoolKey);
+    if (!HELD.includes(rec.status)) {
+      throw new DomainError('CONFLICT', `Message ${id} is ${rec.status}; only quarantined or rejected messages can be deleted`);
+    }
+    if (await deps.messages.putIfUnchanged({ ...rec, status: 'deleted', updatedAt: deps.clock.now().toISOString() }, rec)) {
+      await deps.spool.delete(rec.spoolKey);
+      return;
+    }
+    if (round >= ROUNDS) throw new DomainError('CONFLICT', `Message ${id} changed while it was being deleted; try again`);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 // The parts of the store contract the in-memory adapters implement (sender
-// state, counters and known recipients, the message log, the campaign index)
+// state, counters and known recipients, the message log and its releases, the campaign index)
 // — the adapters the compromise simulation and the reputation tests run on,
 // so their figures rest on the same behaviour as SQLite and DynamoDB. The other ports
 // come from the embedded adapters, which the contract covers in local.test.ts.
@@ -12,6 +12,7 @@ import { MemoryCampaignIndex } from '../../adapters/memory/campaign-index.js';
 import { MemoryMessageStore } from '../../adapters/memory/message-store.js';
 import { MemorySenderStore } from '../../adapters/memory/sender-store.js';
 import { messageStoreContract } from './message-store.contract.js';
+import { releaseOnceContract } from './release-once.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
 import { knownRecipientsContract } from './known-recipients.contract.js';
 import { countedOnceContract } from './counted-once.contract.js';
@@ -45,5 +46,6 @@ describe('memory adapters (senders, message log, campaign index)', () => {
   countedOnceContract(factory);
   outcomeOnceContract(factory);
   messageStoreContract(factory);
+  releaseOnceContract(factory);
   campaignIndexContract(factory);
 });

@@ -3,6 +3,7 @@
 import { spoolAndIntakeContract } from './spool-intake.contract.js';
 import { tenantStoreContract } from './tenant-store.contract.js';
 import { messageStoreContract } from './message-store.contract.js';
+import { releaseOnceContract } from './release-once.contract.js';
 import { senderStoreContract } from './sender-store.contract.js';
 import { knownRecipientsContract } from './known-recipients.contract.js';
 import { countedOnceContract } from './counted-once.contract.js';
@@ -15,6 +16,7 @@ export function storesContract(factory: StoresFactory): void {
   spoolAndIntakeContract(factory);
   tenantStoreContract(factory);
   messageStoreContract(factory);
+  releaseOnceContract(factory);
   senderStoreContract(factory);
   knownRecipientsContract(factory);
   countedOnceContract(factory);

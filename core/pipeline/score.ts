@@ -19,6 +19,8 @@ export async function handleScoreJob(deps: PipelineDeps, job: ScoreJob): Promise
     return;
   }
   if (msg.status !== 'accepted') return; // already decided: a redelivered job is a no-op
+  // The record as read: the verdict is written only over it (see saveVerdict).
+  const read = { status: msg.status, updatedAt: msg.updatedAt };
   const now = deps.clock.now();
   const tenant = await deps.tenants.getTenant(msg.tenantId);
   if (!tenant) {
@@ -41,16 +43,37 @@ export async function handleScoreJob(deps: PipelineDeps, job: ScoreJob): Promise
   msg.verdict = verdict;
   // Monitor-only tenants see the verdict but every message is delivered.
   const action = verdict.monitorOnly ? 'deliver' : verdict.verdict;
-  if (action === 'deliver') {
-    await save(deps, msg, { status: 'queued' });
-    await deps.deliverQueue.send({ messageId: msg.id, attempt: 1 });
-  } else if (action === 'quarantine') {
-    await save(deps, msg, { status: 'quarantined' });
-  } else {
-    // Kept for the retention period and shown to the tenant; never a DSN, since
-    // the envelope sender may be forged (no backscatter).
-    await save(deps, msg, { status: 'rejected' });
-  }
+  // A rejected message is kept for the retention period and shown to the tenant; never a DSN, since
+  // the envelope sender may be forged (no backscatter).
+  const status = action === 'deliver' ? 'queued' : action === 'quarantine' ? 'quarantined' : 'rejected';
+  if (await saveVerdict(deps, msg, read, status) === 'queued') await deps.deliverQueue.send({ messageId: msg.id, attempt: 1 });
+}
+
+/**
+ * Writes the verdict over the record as the job read it. The record can change
+ * while the job runs: the sender's lock (set by this very message's evidence,
+ * or by another) holds it in quarantine, and the tenant may then release or
+ * delete it. A plain write would undo that — a released message put back to
+ * `queued` is delivered twice. So: over the record as read, the verdict's
+ * status; over a record held for a lock meanwhile (and nothing after), the
+ * verdict's status unless that is `queued` (a locked sender's mail stays
+ * held); over anything else (released, deleted), nothing. Returns the status
+ * written, if any.
+ */
+async function saveVerdict(deps: PipelineDeps, msg: MessageRecord, read: Pick<MessageRecord, 'status' | 'updatedAt'>, status: MessageRecord['status']): Promise<MessageRecord['status'] | undefined> {
+  const updatedAt = deps.clock.now().toISOString();
+  if (await deps.messages.putIfUnchanged({ ...msg, status, updatedAt }, read)) return status;
+  const current = await deps.messages.get(msg.id);
+  const heldForLock = current?.status === 'quarantined' && current.verdict?.signals.some((s) => s.name === 'sender-locked');
+  if (!current || !heldForLock) return undefined;
+  const kept = status === 'queued' ? 'quarantined' : status;
+  const verdict = msg.verdict && current.verdict ? { ...msg.verdict, verdict: kept === 'quarantined' ? 'quarantine' as const : msg.verdict.verdict, signals: [...msg.verdict.signals, ...current.verdict.signals.filter((s) => s.name === 'sender-locked')] } : current.verdict;
+  // The facts the job read from the message (Message-ID, subject, From) are kept too.
+  const facts: Partial<MessageRecord> = {};
+  if (msg.messageId !== undefined) facts.messageId = msg.messageId;
+  if (msg.subject !== undefined) facts.subject = msg.subject;
+  if (msg.headerFrom !== undefined) facts.headerFrom = msg.headerFrom;
+  return (await deps.messages.putIfUnchanged({ ...current, ...facts, ...(verdict ? { verdict } : {}), status: kept, updatedAt }, current)) ? kept : undefined;
 }
 
 /**

@@ -36,8 +36,9 @@ export async function holdPendingMessages(deps: Pick<ReputationDeps, 'messages' 
   for (const m of await deps.messages.listPendingBySender(tenantId, sender)) {
     if (!HOLDABLE.has(m.status)) continue;
     const next = heldForLock(m, lock, now);
-    await deps.messages.put(next);
-    held.push(next);
+    // Only over the record as listed: one that moved on meanwhile (picked up for delivery, released,
+    // deleted) is left to the step that moved it; the deliver step checks the lock before each attempt.
+    if (await deps.messages.putIfUnchanged(next, m)) held.push(next);
   }
   return held;
 }

@@ -73,7 +73,11 @@ function pipeline(s: ContractStores, clock: TestClock, failVerdictSaves: number)
   let failures = failVerdictSaves;
   const messages: PipelineDeps['messages'] = {
     get: (id) => s.messages.get(id), list: (t, q) => s.messages.list(t, q), listPendingBySender: (t, x) => s.messages.listPendingBySender(t, x),
-    putIfUnchanged: (record, expected) => s.messages.putIfUnchanged(record, expected),
+    // The verdict is written with a compare-and-set (score.ts saveVerdict); either way of writing it can crash.
+    async putIfUnchanged(record, expected) {
+      if (record.status !== 'accepted' && failures-- > 0) throw new Error('simulated crash before the verdict was stored');
+      return s.messages.putIfUnchanged(record, expected);
+    },
     async put(record) {
       if (record.status !== 'accepted' && failures-- > 0) throw new Error('simulated crash before the verdict was stored');
       await s.messages.put(record);

@@ -46,6 +46,8 @@ export interface ApiDeps {
   suppressions?: SuppressionStore;
   /** The key a tenant's webhook deliveries are signed with, shown in its settings. Absent: not shown. */
   webhookSecretFor?: (tenantId: string) => string | Promise<string>;
+  /** Why a webhook URL can never be reached from this deployment (an address the notifier refuses), or undefined. Absent: not checked. */
+  webhookRefusal?: (url: string) => string | undefined;
   /** Unexpected errors (500s) are reported here. @default console.error */
   onError?: (err: unknown, req: ApiRequest) => void;
 }

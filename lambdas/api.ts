@@ -7,6 +7,8 @@ import { decodeJsonBody } from '../api/json-body.js';
 import { systemClock } from '../core/ports.js';
 import { awsStores, logger, problemLog } from './shared/runtime.js';
 import { webhookKeyFor, webhookNotifier } from './shared/webhook.js';
+import { literalHostRefusal } from '../adapters/webhook/destination.js';
+import { privateWebhooksAllowed } from '../adapters/aws/webhook-secret.js';
 
 let api: Api | undefined;
 
@@ -18,6 +20,8 @@ function theApi(): Api {
     suppressions: s.suppressions,
     // Manual locks and unlocks reach the tenant's webhook, signed with the key its settings show.
     notifier: webhookNotifier(), webhookSecretFor: webhookKeyFor, log: problemLog,
+    // The URLs the notifier would refuse, judged as it will (private networks only with WEBHOOK_ALLOW_PRIVATE_NETWORKS).
+    webhookRefusal: (url) => literalHostRefusal(url, { allowPrivateNetworks: privateWebhooksAllowed() }),
     operatorTokenHash: process.env.OPERATOR_TOKEN_SHA256 ?? '',
     smtpHost: process.env.SMTP_HOST ?? 'relay.example.com',
     smtpPort: Number(process.env.SMTP_PORT ?? 587),

@@ -1,6 +1,7 @@
 // The whole gateway in one process on embedded storage: SMTP ingress, the
 // score and deliver workers, the REST API and the web console — the same
 // core functions the Lambdas call, wired to the local adapters.
+import { literalHostRefusal } from '../adapters/webhook/destination.js';
 import type { ProblemLog } from '../core/log.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -107,6 +108,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     clock, tenants: stores.tenants, messages: stores.messages, senders: stores.senders, spool: stores.spool,
     deliverQueue: stores.deliverQueue, operatorTokenHash: hashToken(operator.token), suppressions: stores.suppressions,
     notifier, log: problems, webhookSecretFor: secretFor,
+    // The local notifier may reach private networks (a receiver on this host or LAN), never the metadata service.
+    webhookRefusal: (url) => literalHostRefusal(url, { allowPrivateNetworks: true }),
     smtpHost: config.PUBLIC_SMTP_HOST ?? config.SMTP_HOSTNAME, smtpPort, publicSmtpPort: config.PUBLIC_SMTP_PORT ?? smtpPort,
     onError: (err, req) => log('API_ERROR', { method: req.method, path: req.path, error: String((err as Error)?.stack ?? err) }),
   });

@@ -67,3 +67,19 @@ export function guardedLookup(policy: DestinationPolicy) {
     });
   };
 }
+
+/**
+ * Why a webhook URL can never be reached from this deployment, judged on its
+ * host as written (an IP literal), or undefined. For the API to refuse such a
+ * URL when it is set, instead of every notification failing later; a host
+ * name is still checked on each connection.
+ */
+export function literalHostRefusal(url: string, policy: DestinationPolicy): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined; // not a URL: the request schema answers that
+  }
+  return isIP(host) ? refusalOf(host, policy) : undefined;
+}

@@ -1,4 +1,5 @@
 // The calling tenant: who it is, its settings, its dashboard numbers.
+import { DomainError } from '../../core/errors.js';
 import { effectiveSettings } from '../../core/settings.js';
 import { gatherStats } from '../../core/tenants/stats.js';
 import { updateSettings } from '../../core/tenants/tenants.js';
@@ -30,7 +31,12 @@ export const accountRoutes = [
     summary: 'Change settings; null clears webhookUrl, abuseContact or bulkSenders',
     body: UpdateSettingsBody,
     responses: { 200: { description: 'The new effective settings', schema: Settings } },
-    handle: async ({ deps, tenant, body }) => json(200, { ...(await updateSettings(deps, tenant.id, body)), smtp: smtp(deps), ...(await signing(deps, tenant.id)) }),
+    handle: async ({ deps, tenant, body }) => {
+      // A URL the notifier will always refuse (the metadata service, a private address on AWS): say so now, not at the first lock.
+      const refused = typeof body.webhookUrl === 'string' ? deps.webhookRefusal?.(body.webhookUrl) : undefined;
+      if (refused) throw new DomainError('VALIDATION', `webhookUrl cannot be used: ${refused}`);
+      return json(200, { ...(await updateSettings(deps, tenant.id, body)), smtp: smtp(deps), ...(await signing(deps, tenant.id)) });
+    },
   }),
   route({
     method: 'GET', path: '/v1/stats', auth: 'tenant', operationId: 'getStats', tag: 'account',

@@ -23,6 +23,7 @@ export const ERRORS = {
   TOO_MANY_RECIPIENTS: { smtp: [452, '4.5.3'], http: 400, retryable: true, title: 'Too many recipients' },
   MESSAGE_TOO_BIG: { smtp: [552, '5.3.4'], http: 413, retryable: false, title: 'Message too big' },
   BAD_SYNTAX: { smtp: [501, '5.5.4'], http: 400, retryable: false, title: 'Bad syntax' },
+  SMTPUTF8_REQUIRED: { smtp: [553, '5.6.7'], http: 400, retryable: false, title: 'Non-ASCII local part without SMTPUTF8' },
   SMUGGLING: { smtp: [550, '5.5.2'], http: 400, retryable: false, title: 'Bare LF or non-standard end of data' },
   TEMPORARY: { smtp: [451, '4.3.0'], http: 503, retryable: true, title: 'Temporary failure' },
   NOT_FOUND: { smtp: [550, '5.1.1'], http: 404, retryable: false, title: 'Not found' },

@@ -151,6 +151,12 @@ export interface MessageRecord {
   verdict?: VerdictRecord;
   /** Evidence only the ingress can see (e.g. the account's own password in the text), merged into the verdict by the score step. */
   ingressSignals?: Signal[];
+  /**
+   * The client declared SMTPUTF8 on MAIL FROM (RFC 6531): the envelope or
+   * headers may carry UTF-8 addresses, which a next hop that does not offer
+   * SMTPUTF8 cannot take. @default absent: not declared (all addresses' local parts are ASCII)
+   */
+  smtpUtf8?: boolean;
   recipients: RecipientStatus[];
   /** When delivery gives up and bounces what is left. */
   expiresAt?: string;

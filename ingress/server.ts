@@ -11,6 +11,7 @@ import type { Clock, Intake, Notifier, SenderStore, SpoolStore, TenantStore } fr
 import { acceptedRecord } from '../core/pipeline/accept.js';
 import { checkSenderOwnership } from '../core/policy/sender-ownership.js';
 import { checkRecipientAddress } from '../core/policy/recipient.js';
+import { checkAddressEncoding } from '../core/policy/smtputf8.js';
 import { asciiAddress, canonicalAddress, canonicalDomain, senderKey } from '../core/policy/sender-key.js';
 import { LoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from '../core/policy/login-throttle.js';
 import { checkSenderAllowed, recordLogin } from '../core/reputation/index.js';
@@ -86,6 +87,14 @@ interface SessionState {
 /** How much of a message the password probe reads: credential checks are short notes. */
 const PROBE_BYTES = 64 * 1024;
 
+/**
+ * This MAIL FROM carried SMTPUTF8 (RFC 6531). Read from the command itself, not
+ * from session.envelope.smtpUtf8: smtp-server sets that flag before onMailFrom
+ * and never clears it when the command is refused, so a refused MAIL FROM … SMTPUTF8
+ * would leave it set for the next MAIL FROM of the transaction.
+ */
+const declaresSmtpUtf8 = (mailFrom: SMTPServerAddress | false): boolean => !!mailFrom && !!mailFrom.args && mailFrom.args.SMTPUTF8 === true;
+
 const smtpError = (err: unknown): Error & { responseCode: number } => {
   const { code, message } = toSmtpReply(err);
   return Object.assign(new Error(message), { responseCode: code });
@@ -148,6 +157,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
   }
 
   async function mailFrom(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
+    checkAddressEncoding(address.address, declaresSmtpUtf8(address));
     const st = state(session);
     let identity = session.user as Identity | undefined;
     if (!identity) {
@@ -196,7 +206,7 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
         if (sender !== st.sender) await checkSenderAllowed(policyDeps, { tenant, sender, clientIp: session.remoteAddress, identity });
       }
       const passwordInMessage = !!st.probe && textContainsPassword(tap.keptText(), st.probe);
-      const record = acceptedRecord({ id, identity, envelope, clientIp: session.remoteAddress, sender, size, headers, now, retrySeconds: o.retrySeconds, passwordInMessage });
+      const record = acceptedRecord({ id, identity, envelope, clientIp: session.remoteAddress, sender, size, headers, now, retrySeconds: o.retrySeconds, passwordInMessage, smtpUtf8: declaresSmtpUtf8(session.envelope.mailFrom) });
       await deps.intake.accept(record);
       return `2.0.0 Ok: queued as ${id}`;
     } catch (err) {
@@ -216,6 +226,9 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     disableReverseLookup: true,
     // Every reply carries an enhanced status code (RFC 3463), ours as well as the library's, so EHLO says so (RFC 2034).
     hideENHANCEDSTATUSCODES: false,
+    // SMTPUTF8 is advertised (RFC 6531): a non-ASCII local part is taken only in a transaction whose MAIL FROM
+    // declares it, else 553 5.6.7 at that MAIL FROM or RCPT TO (core/policy/smtputf8.ts); the record keeps the flag.
+    hideSMTPUTF8: false,
     authMethods: ['PLAIN', 'LOGIN'],
     authOptional: true,
     allowInsecureAuth: false,
@@ -243,8 +256,8 @@ export function createIngress(deps: IngressDeps, options: IngressOptions): Ingre
     onMailFrom(address, session, cb) {
       mailFrom(address, session).then(() => cb(), (err) => cb(smtpError(err)));
     },
-    onRcptTo(address, _session, cb) {
-      try { checkRecipientAddress(address.address); cb(); } catch (err) { cb(smtpError(err)); }
+    onRcptTo(address, session, cb) {
+      try { checkRecipientAddress(address.address, { smtpUtf8: declaresSmtpUtf8(session.envelope.mailFrom) }); cb(); } catch (err) { cb(smtpError(err)); }
     },
     onData(stream, session, cb) {
       data(stream, session).then((msg) => cb(null, msg), (err) => cb(smtpError(err)));

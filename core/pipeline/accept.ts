@@ -15,6 +15,8 @@ export interface AcceptedMessage {
   retrySeconds: number;
   /** The ingress found the session's own login password in the text (a leaked-credential probe). */
   passwordInMessage?: boolean;
+  /** MAIL FROM carried SMTPUTF8 (RFC 6531). @default false */
+  smtpUtf8?: boolean;
 }
 
 export function acceptedRecord(m: AcceptedMessage): MessageRecord {
@@ -37,6 +39,7 @@ export function acceptedRecord(m: AcceptedMessage): MessageRecord {
   if (m.headers.messageId) record.messageId = m.headers.messageId;
   if (m.headers.subject !== undefined) record.subject = m.headers.subject;
   if (m.headers.from) record.headerFrom = m.headers.from;
+  if (m.smtpUtf8) record.smtpUtf8 = true;
   // Evidence only the ingress can see; weight 0 here, the sender policy weighs it (and locks).
   if (m.passwordInMessage) {
     record.ingressSignals = [{ name: 'password-in-message', weight: 0, detail: 'the message contains the password this session logged in with' }];

@@ -274,6 +274,7 @@ export const Message = named('Message', 'One message log entry.', z.object({
   subject: z.string().optional(),
   headerFrom: z.string().optional(),
   envelope: z.object({ mailFrom: z.string(), rcptTo: z.array(z.string()) }),
+  smtpUtf8: z.boolean().optional().describe('The client declared SMTPUTF8 (a non-ASCII local part in the envelope); absent when it did not.'),
   clientIp: z.string(),
   identity: Identity,
   sender: z.string().describe('The key reputation and locks are kept under.'),

@@ -73,7 +73,13 @@ async function sendAbuseReports(deps: NotifyDeps, tenant: Tenant, event: SenderE
       original: { raw, mailFrom: m.envelope.mailFrom, rcptTo: m.envelope.rcptTo, arrivalDate: new Date(m.receivedAt), sourceIp: m.clientIp },
       reportedDomain: domainOf(m.envelope.mailFrom) || undefined,
     });
-    await deps.transport.send({ mailFrom: '', rcptTo: [to], raw: report });
+    const [result] = await deps.transport.send({ mailFrom: '', rcptTo: [to], raw: report });
+    // A report is sent once, never retried (the lock and the held mail stand either way): one the abuse
+    // mailbox refused or that could not be handed over (a 4xx, 5xx, no answer, out of time) is logged, not lost silently.
+    if (result && (result.code < 200 || result.code >= 300)) {
+      problemLogOf(deps).problem('NOTIFY_ABUSE_REPORT_FAILED', { tenantId: tenant.id, messageId: id, to, reply: result.reply });
+      continue;
+    }
     sent++;
   }
   return sent;

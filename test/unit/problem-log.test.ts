@@ -50,3 +50,33 @@ test('an abuse report that cannot be sent is reported as NOTIFY_ABUSE_REPORT_FAI
   assert.deepEqual(log.seen.map((s) => s.code), ['NOTIFY_ABUSE_REPORT_FAILED']);
   assert.match(String(log.seen[0]!.fields.error), /no route/, 'the transport\'s failure, not an earlier one');
 });
+
+test('an abuse report the abuse mailbox refuses is reported as NOTIFY_ABUSE_REPORT_FAILED with its reply, not counted as sent', async () => {
+  const { startReceiver } = await import('../helpers/receiving-smtp.js');
+  const { createSmarthostTransport } = await import('../../adapters/transport/smarthost.js');
+  // A real receiving server on loopback that refuses the abuse address, as a full or closed mailbox answers.
+  const receiver = await startReceiver({ starttls: false, rcpt: (a) => (a.startsWith('abuse@') ? { code: 550, message: '5.2.1 <abuse@shop.example>: mailbox disabled' } : undefined) });
+  try {
+    const log = recording();
+    const transport = createSmarthostTransport({ host: '127.0.0.1', port: receiver.port, name: 'relay.test', connectTimeoutMs: 5000 });
+    const spool: SpoolStore = { async put() { throw new Error('not used'); }, async get() { return Buffer.from('Subject: x\r\n\r\nbody\r\n'); }, async delete() {} };
+    const messages = new MemoryMessageStore();
+    const at = '2026-06-01T00:00:00.000Z';
+    await messages.put({
+      id: 'm0000002', tenantId: 't1', spoolKey: 'm0000002', envelope: { mailFrom: 'alice@shop.example', rcptTo: ['bob@example.net'] }, clientIp: '192.0.2.1',
+      identity: { kind: 'smtp-user', tenantId: 't1', username: 'alice@shop.example', userKind: 'mailbox' }, sender: 'alice@shop.example', size: 20,
+      receivedAt: at, status: 'quarantined', recipients: [{ rcpt: 'bob@example.net', state: 'pending', attempts: 0 }], updatedAt: at,
+    });
+    await notifySenderEvent(
+      { clock: { now: () => new Date() }, transport, spool, messages, config: { hostname: 'relay.test' }, log },
+      { ...tenant, settings: { ...DEFAULT_TENANT_SETTINGS, abuseContact: 'abuse@shop.example' } },
+      { type: 'sender.locked', sender: 'alice@shop.example', detail: { lock: { reason: 'spam', lockedAt: at, by: 'auto' } } }, ['m0000002'],
+    );
+    assert.deepEqual(log.seen.map((s) => s.code), ['NOTIFY_ABUSE_REPORT_FAILED']);
+    assert.equal(log.seen[0]!.fields.messageId, 'm0000002');
+    assert.match(String(log.seen[0]!.fields.reply), /^550 5\.2\.1 .*mailbox disabled/);
+    assert.equal(receiver.received.length, 0, 'nothing was accepted');
+  } finally {
+    await receiver.close();
+  }
+});

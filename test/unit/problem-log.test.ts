@@ -17,6 +17,19 @@ function recording(): ProblemLog & { seen: { code: string; fields: Record<string
   return { seen, problem: (code, fields) => { seen.push({ code, fields }); } };
 }
 
+/** The spool and message log of a tenant with one held message `id` of alice@shop.example, for its abuse report. */
+async function heldMessage(id: string): Promise<{ spool: SpoolStore; messages: MemoryMessageStore }> {
+  const spool: SpoolStore = { async put() { throw new Error('not used'); }, async get() { return Buffer.from('Subject: x\r\n\r\nbody\r\n'); }, async delete() {} };
+  const messages = new MemoryMessageStore();
+  const at = '2026-06-01T00:00:00.000Z';
+  await messages.put({
+    id, tenantId: 't1', spoolKey: id, envelope: { mailFrom: 'alice@shop.example', rcptTo: ['bob@example.net'] }, clientIp: '192.0.2.1',
+    identity: { kind: 'smtp-user', tenantId: 't1', username: 'alice@shop.example', userKind: 'mailbox' }, sender: 'alice@shop.example', size: 20,
+    receivedAt: at, status: 'quarantined', recipients: [{ rcpt: 'bob@example.net', state: 'pending', attempts: 0 }], updatedAt: at,
+  });
+  return { spool, messages };
+}
+
 test('a webhook that fails is reported as NOTIFY_WEBHOOK_FAILED through the wired log, and the caller goes on', async () => {
   const log = recording();
   const notifier = { async notify() { throw new Error('receiver answered 500'); } };
@@ -31,18 +44,7 @@ test('an abuse report that cannot be sent is reported as NOTIFY_ABUSE_REPORT_FAI
   const log = recording();
   const transport: Transport = { async send() { throw new Error('no route'); } };
   const settings = { ...DEFAULT_TENANT_SETTINGS, abuseContact: 'abuse@shop.example' };
-  const spool: SpoolStore = {
-    async put() { throw new Error('not used'); },
-    async get() { return Buffer.from('Subject: x\r\n\r\nbody\r\n'); },
-    async delete() {},
-  };
-  const messages = new MemoryMessageStore();
-  const at = '2026-06-01T00:00:00.000Z';
-  await messages.put({
-    id: 'm0000001', tenantId: 't1', spoolKey: 'm0000001', envelope: { mailFrom: 'alice@shop.example', rcptTo: ['bob@example.net'] }, clientIp: '192.0.2.1',
-    identity: { kind: 'smtp-user', tenantId: 't1', username: 'alice@shop.example', userKind: 'mailbox' }, sender: 'alice@shop.example', size: 20,
-    receivedAt: at, status: 'quarantined', recipients: [{ rcpt: 'bob@example.net', state: 'pending', attempts: 0 }], updatedAt: at,
-  });
+  const { spool, messages } = await heldMessage('m0000001');
   await notifySenderEvent(
     { clock: { now: () => new Date() }, transport, spool, messages, config: { hostname: 'relay.test' }, log },
     { ...tenant, settings }, { type: 'sender.locked', sender: 'alice@shop.example', detail: { lock: { reason: 'spam', lockedAt: '2026-06-01T00:00:00.000Z', by: 'auto' } } }, ['m0000001'],
@@ -59,14 +61,8 @@ test('an abuse report the abuse mailbox refuses is reported as NOTIFY_ABUSE_REPO
   try {
     const log = recording();
     const transport = createSmarthostTransport({ host: '127.0.0.1', port: receiver.port, name: 'relay.test', connectTimeoutMs: 5000 });
-    const spool: SpoolStore = { async put() { throw new Error('not used'); }, async get() { return Buffer.from('Subject: x\r\n\r\nbody\r\n'); }, async delete() {} };
-    const messages = new MemoryMessageStore();
+    const { spool, messages } = await heldMessage('m0000002');
     const at = '2026-06-01T00:00:00.000Z';
-    await messages.put({
-      id: 'm0000002', tenantId: 't1', spoolKey: 'm0000002', envelope: { mailFrom: 'alice@shop.example', rcptTo: ['bob@example.net'] }, clientIp: '192.0.2.1',
-      identity: { kind: 'smtp-user', tenantId: 't1', username: 'alice@shop.example', userKind: 'mailbox' }, sender: 'alice@shop.example', size: 20,
-      receivedAt: at, status: 'quarantined', recipients: [{ rcpt: 'bob@example.net', state: 'pending', attempts: 0 }], updatedAt: at,
-    });
     await notifySenderEvent(
       { clock: { now: () => new Date() }, transport, spool, messages, config: { hostname: 'relay.test' }, log },
       { ...tenant, settings: { ...DEFAULT_TENANT_SETTINGS, abuseContact: 'abuse@shop.example' } },

@@ -85,18 +85,21 @@ export async function countMessage(
   const newDomains = domainHits.filter((c) => c.n === 1).length;
   const newRcpts = knownHits.filter(Boolean).length;
   const ipUser = message.identity.kind === 'ip-user' ? ipUserKey(message.identity.ipUserId) : undefined;
-  const increments: CounterIncrement[] = [
-    { sender: s, bucket: bucket.minute(now), deltas: { messages: 1, recipients: rcpts.length }, ttlSeconds: TTL.minute },
+  // Each increment by name; the store answers in the order given, so the names come back with the values.
+  const named: Record<string, CounterIncrement | undefined> = {
+    minute: { sender: s, bucket: bucket.minute(now), deltas: { messages: 1, recipients: rcpts.length }, ttlSeconds: TTL.minute },
     // Counters are returned only when named: delivery outcomes are read with a delta of 0.
-    { sender: s, bucket: bucket.hour(now), deltas: { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts, invalid: 0, attempted: 0 }, ttlSeconds: TTL.hour },
-    { sender: s, bucket: bucket.day(now), deltas: { messages: 1, recipients: rcpts.length }, ttlSeconds: TTL.day },
-    ...(fingerprint ? [{ sender: s, bucket: bucket.fanout(now, fingerprint), deltas: { recipients: rcpts.length }, ttlSeconds: TTL.fanout }] : []),
-    ...(ipUser ? [{ sender: ipUser, bucket: bucket.hour(now), deltas: { newSenders: isNewSender ? 1 : 0, messages: 1 }, ttlSeconds: TTL.hour }] : []),
-  ];
-  const { values } = await store.incrementOnce(t, { sender: s, bucket: bucket.counted(message.id) }, increments, TTL.counted);
-  const [minute, hour, day] = values as [Record<string, number>, Record<string, number>, Record<string, number>];
-  const fanout = fingerprint ? values[3]! : {};
-  const ipUserCounts = ipUser ? values[values.length - 1]! : {};
+    hour: { sender: s, bucket: bucket.hour(now), deltas: { messages: 1, recipients: rcpts.length, domains: newDomains, sampled: sample.length, newRcpts, invalid: 0, attempted: 0 }, ttlSeconds: TTL.hour },
+    day: { sender: s, bucket: bucket.day(now), deltas: { messages: 1, recipients: rcpts.length }, ttlSeconds: TTL.day },
+    fanout: fingerprint ? { sender: s, bucket: bucket.fanout(now, fingerprint), deltas: { recipients: rcpts.length }, ttlSeconds: TTL.fanout } : undefined,
+    ipUser: ipUser ? { sender: ipUser, bucket: bucket.hour(now), deltas: { newSenders: isNewSender ? 1 : 0, messages: 1 }, ttlSeconds: TTL.hour } : undefined,
+  };
+  const entries = Object.entries(named).filter((e): e is [string, CounterIncrement] => e[1] !== undefined);
+  const { values } = await store.incrementOnce(t, { sender: s, bucket: bucket.counted(message.id) }, entries.map(([, inc]) => inc), TTL.counted);
+  const got = Object.fromEntries(entries.map(([name], i) => [name, values[i]!])) as Record<string, Record<string, number> | undefined>;
+  const minute = got.minute!, hour = got.hour!, day = got.day!;
+  const fanout = got.fanout ?? {};
+  const ipUserCounts = got.ipUser ?? {};
   return {
     minuteMessages: minute.messages ?? 0,
     hourMessages: hour.messages ?? 0,
